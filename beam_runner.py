@@ -1,0 +1,96 @@
+"""tokenmill's command line: `run` the pipeline, or build and run the `demo`.
+
+    python beam_runner.py --input 'PATTERN' --output DIR [options] [Beam options]
+    tokenmill run ...            the same
+    tokenmill demo [--output DIR]
+
+Options tokenmill does not own go to Beam's PipelineOptions, so every runner's
+flags work as Beam users expect. Usage mistakes end with one line on stderr
+and exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+COMMANDS = ("run", "demo")
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", action="append", default=None, metavar="[SOURCE=]PATTERN",
+                        help="files to read (glob; local, gs://, s3://); repeatable")
+    parser.add_argument("--format", default=None, help="auto|warc|wet|arc|jsonl|parquet (default auto)")
+    parser.add_argument("--source", default=None, help="source name for inputs without SOURCE= (default web)")
+    parser.add_argument("--config", default=None, help="YAML file with stage options")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one config option, e.g. normalize.min_chars=200")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="local runner worker processes (default: all cores)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tokenmill", description="Web crawl to curated documents and token shards.")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    run = commands.add_parser("run", help="run the pipeline")
+    _add_run_options(run)
+    run.add_argument("--output", default=None, help="output directory (local, gs://, s3://)")
+    demo = commands.add_parser("demo", help="build the demo corpus and run the pipeline on it")
+    _add_run_options(demo)
+    demo.add_argument("--output", default="demo_output", help="where the corpus and outputs go")
+    return parser
+
+
+def _config_from(args):
+    from pipelines.config import load_config
+    return load_config(args.config, args.set, inputs=args.input, output=args.output,
+                       source=args.source, **({"read.format": args.format} if args.format else {}))
+
+
+def _run(args, beam_args) -> int:
+    from pipelines.run import run_curation
+    return run_curation(_config_from(args), beam_args, args.workers)
+
+
+def _demo(args, beam_args) -> int:
+    from corpus.demo_corpus import build_demo_corpus
+    from pipelines.run import run_curation
+    args.input = build_demo_corpus(os.path.join(args.output, "corpus"))
+    print(f"demo corpus written to {os.path.join(args.output, 'corpus')}")
+    status = run_curation(_config_from(args), beam_args, args.workers)
+    print(f"curated documents: {os.path.join(args.output, 'documents')}")
+    return status
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "run")          # `python beam_runner.py --input ...` means run
+    try:
+        args, beam_args = build_parser().parse_known_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return EXIT_USAGE
+        return {"run": _run, "demo": _demo}[args.command](args, beam_args)
+    except UsageError as error:
+        print(f"tokenmill: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001 - usage errors raised by the layers below
+        if type(error).__name__ in ("ConfigError", "InputError", "BeamOptionError"):
+            print(f"tokenmill: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,4 @@
+"""Documents in and out: the Document type, readers, HTML extraction, normalisation.
+
+Plain Python: nothing here imports apache_beam.
+"""

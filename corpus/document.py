@@ -1,0 +1,84 @@
+"""The units that flow through a run: raw pages, documents, drops and errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import xxhash
+
+
+def stable_id(source: str, locator: str) -> str:
+    """An id derived only from the input, never from arrival order.
+
+    `locator` names the record inside the source: a WARC-Record-ID, a given id
+    field, or "file:line". 80 bits of xxh3-128 keep collisions out of reach for
+    tens of billions of documents while staying short enough to read.
+    """
+    digest = xxhash.xxh3_128_hexdigest(f"{source}\x00{locator}".encode("utf-8", "surrogatepass"))
+    return f"{source}/{digest[:20]}"
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    source: str
+    url: Optional[str] = None
+    meta: dict = field(default_factory=dict)
+    annotations: dict = field(default_factory=dict)
+
+
+@dataclass
+class RawPage:
+    """An archive record before extraction: the HTTP payload and what describes it."""
+    id: str
+    source: str
+    url: Optional[str]
+    body: bytes
+    content_type: str
+    charset: Optional[str]
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Drop:
+    """What a stage returns instead of a document when it removes it."""
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class Rejected:
+    """One row of rejected/: a document a stage removed on purpose."""
+    id: str
+    url: Optional[str]
+    source: str
+    stage: str
+    reason: str
+    excerpt: str
+    detail: str = ""
+
+
+@dataclass
+class ErrorRecord:
+    """One row of errors/: an input that could not be read or processed."""
+    source: str
+    location: str
+    stage: str
+    error_type: str
+    message: str
+
+
+EXCERPT_CHARS = 200
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    return text[:limit]
+
+
+def rejected_row(item: Any, stage: str, drop: Drop) -> Rejected:
+    """Describe a dropped Document or RawPage for rejected/."""
+    text = item.text if isinstance(item, Document) else ""
+    return Rejected(
+        id=item.id, url=item.url, source=item.source, stage=stage,
+        reason=drop.reason, excerpt=excerpt(text), detail=drop.detail)

@@ -1,0 +1,53 @@
+"""Turn one structured record (a JSON object or a Parquet row) into a Document."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from corpus.document import Document, ErrorRecord, stable_id
+from corpus.fields import first_field
+from corpus.read_errors import read_error
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Where a record keeps its text, id and url; each may list fallbacks."""
+    text: tuple = ("text",)
+    id: tuple = ("id",)
+    url: tuple = ("url", "metadata.url", "u")
+    date: tuple = ("date", "created", "metadata.date")
+    keep_meta: tuple = field(default=())
+
+
+def record_to_document(record: object, fields: FieldMap, source: str, location: str
+                       ) -> Union[Document, ErrorRecord]:
+    if not isinstance(record, dict):
+        return read_error(source, location, "not_an_object", f"record is a {type(record).__name__}")
+    text = first_field(record, list(fields.text))
+    if text is None:
+        return read_error(source, location, "missing_text_field", f"no field {'/'.join(fields.text)}")
+    if not isinstance(text, str):
+        return read_error(source, location, "text_not_a_string", f"text is a {type(text).__name__}")
+    text = _encodable(text)
+    given_id = first_field(record, list(fields.id))
+    url = first_field(record, list(fields.url))
+    meta = {"location": location, "crawl_date": _as_str(first_field(record, list(fields.date)))}
+    if given_id is not None:
+        meta["source_id"] = str(given_id)
+    for name in fields.keep_meta:
+        meta[name] = first_field(record, [name])
+    return Document(id=stable_id(source, str(given_id) if given_id is not None else location),
+                    text=text, source=source, url=_as_str(url), meta=meta)
+
+
+def _as_str(value: object):
+    return None if value is None else str(value)
+
+
+def _encodable(text: str) -> str:
+    """JSON may hold lone surrogates ("\\ud800"), which no UTF-8 writer accepts."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")

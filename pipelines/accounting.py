@@ -1,0 +1,96 @@
+"""Per-source accounting computed from the data itself: read = kept + dropped + errors.
+
+Counted from PCollections, not from metrics, because PCollection contents are
+exactly-once on every runner while metrics may be approximate or missing.
+"""
+from __future__ import annotations
+
+import json
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+COUNTS_FILE = "counts.json"
+
+
+def _keys_read(item):
+    return [(item.source, "read")]
+
+
+def _keys_kept(doc):
+    return [(doc.source, "kept")]
+
+
+def _keys_rejected(row):
+    return [(row.source, "dropped"), (row.source, f"drop.{row.stage}.{row.reason}")]
+
+
+def _keys_error(error):
+    return [(error.source, "errors"), (error.source, f"error.{error.stage}.{error.error_type}")]
+
+
+def _to_report(pairs) -> dict:
+    sources: dict = {}
+    for (source, key), count in sorted(pairs):
+        entry = sources.setdefault(source, {"read": 0, "kept": 0, "dropped": 0, "errors": 0,
+                                            "drops": {}, "error_types": {}})
+        if key.startswith("drop."):
+            entry["drops"][key[5:]] = count
+        elif key.startswith("error."):
+            entry["error_types"][key[6:]] = count
+        else:
+            entry[key] = count
+    return {"sources": sources}
+
+
+class _WriteJsonFn(beam.DoFn):
+    def __init__(self, path):
+        self._path = path
+
+    def process(self, pairs):
+        report = _to_report(pairs)
+        temporary = self._path + ".inprogress"
+        with FileSystems.create(temporary) as handle:
+            handle.write(json.dumps(report, indent=1, sort_keys=True).encode())
+        if FileSystems.exists(self._path):
+            FileSystems.delete([self._path])
+        FileSystems.rename([temporary], [self._path])
+        yield self._path
+
+
+class CountOutcomes(beam.PTransform):
+    """Takes a dict of PCollections: read (items and read errors), kept, rejected, errors."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self._path = path
+
+    def expand(self, pcolls):
+        keyed = [
+            pcolls["read"] | "KeyRead" >> beam.FlatMap(_keys_read),
+            pcolls["kept"] | "KeyKept" >> beam.FlatMap(_keys_kept),
+            pcolls["rejected"] | "KeyRejected" >> beam.FlatMap(_keys_rejected),
+            pcolls["errors"] | "KeyErrors" >> beam.FlatMap(_keys_error),
+        ]
+        return (keyed
+                | "AllOutcomes" >> beam.Flatten()
+                | "One" >> beam.Map(lambda key: (key, 1))
+                | "Sum" >> beam.CombinePerKey(sum)
+                | "Gather" >> beam.combiners.ToList()
+                | "WriteCounts" >> beam.ParDo(_WriteJsonFn(self._path)))
+
+
+def read_counts(path: str) -> dict:
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read().decode())
+
+
+def accounting_problems(report: dict) -> list:
+    """One line per source whose numbers do not add up."""
+    problems = []
+    for source, entry in sorted(report["sources"].items()):
+        accounted = entry["kept"] + entry["dropped"] + entry["errors"]
+        if entry["read"] != accounted:
+            problems.append(f"source {source}: read {entry['read']} != kept {entry['kept']} + dropped "
+                            f"{entry['dropped']} + errors {entry['errors']} = {accounted}")
+    return problems

@@ -1,0 +1,158 @@
+"""The run configuration: defaults, then the YAML file, then --set overrides, then flags.
+
+Plain Python (no Beam) so that notebooks and tests can build and check a
+config without a pipeline. Unknown keys are errors: a misspelt option that is
+silently ignored is the worst kind of bug in a long run.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+import yaml
+
+from corpus.html_extract import ExtractConfig
+from corpus.normalize import NormalizeConfig
+
+
+class ConfigError(ValueError):
+    """A configuration problem, reported as one line."""
+
+
+@dataclass
+class ReadConfig:
+    format: str = "auto"                 # auto | warc | wet | arc | jsonl | parquet
+    text_field: list = field(default_factory=lambda: ["text"])
+    id_field: list = field(default_factory=lambda: ["id"])
+    url_field: list = field(default_factory=lambda: ["url", "metadata.url", "u"])
+    date_field: list = field(default_factory=lambda: ["date", "created", "metadata.date"])
+    max_record_bytes: int = 64 << 20
+
+
+@dataclass(frozen=True)
+class StageSwitch:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class ExtractStage(StageSwitch, ExtractConfig):
+    pass
+
+
+@dataclass(frozen=True)
+class NormalizeStage(StageSwitch, NormalizeConfig):
+    pass
+
+
+@dataclass
+class WriteConfig:
+    document_shards: int = 4             # fixed count: shard contents never depend on the runner
+    rejected_shards: int = 1
+    error_shards: int = 1
+
+
+@dataclass
+class RunConfig:
+    inputs: list = field(default_factory=list)   # "PATTERN" or "SOURCE=PATTERN"
+    output: str = ""
+    source: str = "web"
+    read: ReadConfig = field(default_factory=ReadConfig)
+    extract: ExtractStage = field(default_factory=ExtractStage)
+    normalize: NormalizeStage = field(default_factory=NormalizeStage)
+    write: WriteConfig = field(default_factory=WriteConfig)
+
+    def to_dict(self) -> dict:
+        return _as_dict(self)
+
+    def digest(self) -> str:
+        text = json.dumps(self.to_dict(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_config(path: str | None = None, overrides: list | None = None, **flags: Any) -> RunConfig:
+    """Build a RunConfig. `overrides` are "dotted.key=yaml_value" strings."""
+    data = _as_dict(RunConfig())
+    if path:
+        data = _merge(data, _read_yaml(path), "")
+    for item in overrides or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--set wants KEY=VALUE, got {item!r}")
+        data = _merge(data, _nest(key.strip(), yaml.safe_load(value)), "")
+    for key, value in flags.items():
+        if value is not None:
+            data = _merge(data, _nest(key, value), "")
+    return _build(RunConfig, data, "")
+
+
+def _read_yaml(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            loaded = yaml.safe_load(handle) or {}
+    except OSError as error:
+        raise ConfigError(f"cannot read config {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config {path} is not valid YAML: {str(error).splitlines()[0]}") from None
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"config {path} must be a mapping of options")
+    return loaded
+
+
+def _nest(dotted: str, value: Any) -> dict:
+    for part in reversed(dotted.split(".")):
+        value = {part: value}
+    return value
+
+
+def _merge(base: dict, update: dict, where: str) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in update.items():
+        name = f"{where}{key}"
+        if key not in merged:
+            raise ConfigError(f"unknown option {name!r}")
+        if isinstance(merged[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"option {name!r} is a section; give it sub-options")
+            merged[key] = _merge(merged[key], value, name + ".")
+        else:
+            merged[key] = value
+    return merged
+
+
+def _build(cls, data: dict, where: str):
+    kwargs = {}
+    for spec in fields(cls):
+        value = data[spec.name]
+        default = getattr(cls(), spec.name)
+        name = f"{where}{spec.name}"
+        if is_dataclass(default):
+            kwargs[spec.name] = _build(type(default), value, name + ".")
+        else:
+            kwargs[spec.name] = _coerce(value, default, name)
+    return cls(**kwargs)
+
+
+def _coerce(value: Any, default: Any, name: str) -> Any:
+    if isinstance(default, list) and isinstance(value, str):
+        return [value]
+    if isinstance(default, bool) and not isinstance(value, bool):
+        raise ConfigError(f"option {name!r} must be true or false, got {value!r}")
+    if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"option {name!r} must be a whole number, got {value!r}")
+    if isinstance(default, str) and not isinstance(value, str):
+        raise ConfigError(f"option {name!r} must be a string, got {value!r}")
+    if isinstance(default, list) and not isinstance(value, list):
+        raise ConfigError(f"option {name!r} must be a list, got {value!r}")
+    return value
+
+
+def _as_dict(obj: Any) -> Any:
+    if is_dataclass(obj):
+        return {spec.name: _as_dict(getattr(obj, spec.name)) for spec in fields(obj)}
+    if isinstance(obj, list):
+        return [_as_dict(item) for item in obj]
+    return obj

@@ -1,0 +1,77 @@
+"""Read input files through Beam's filesystems (local, gs://, s3://) into items and errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from corpus.document import ErrorRecord
+from corpus.formats import reader_kind
+from corpus.jsonl_reader import read_jsonl
+from corpus.parquet_reader import read_parquet
+from corpus.read_errors import read_error
+from corpus.record_fields import FieldMap
+from corpus.warc_reader import read_archive
+from pipelines.config import ReadConfig
+from pipelines.stage import COUNTER_NAMESPACE, ERRORS
+
+
+@dataclass(frozen=True, order=True)
+class InputFile:
+    source: str
+    path: str
+    format: str
+    size_bytes: int
+
+
+class _ReadFileFn(beam.DoFn):
+    def __init__(self, config: ReadConfig):
+        self._config = config
+        self._fields = FieldMap(text=tuple(config.text_field), id=tuple(config.id_field),
+                                url=tuple(config.url_field), date=tuple(config.date_field))
+        self._bytes = Metrics.counter(COUNTER_NAMESPACE, "read.bytes")
+
+    def process(self, spec: InputFile):
+        try:
+            handle = FileSystems.open(spec.path, compression_type=CompressionTypes.UNCOMPRESSED)
+        except Exception as error:  # noqa: BLE001 - a vanished or unreadable file is data
+            yield beam.pvalue.TaggedOutput(ERRORS, read_error(
+                spec.source, spec.path, "unopenable_file", f"{type(error).__name__}: {error}"))
+            return
+        with handle:
+            for item in self._items(handle, spec):
+                if isinstance(item, ErrorRecord):
+                    yield beam.pvalue.TaggedOutput(ERRORS, item)
+                else:
+                    yield item
+        self._bytes.inc(spec.size_bytes)
+
+    def _items(self, handle, spec: InputFile):
+        kind = reader_kind(spec.format)
+        if kind == "archive":
+            return read_archive(handle, spec.path, spec.source, self._config.max_record_bytes)
+        if kind == "jsonl":
+            return read_jsonl(handle, spec.path, spec.source, self._fields,
+                              self._config.max_record_bytes)
+        return read_parquet(handle, spec.path, spec.source, self._fields)
+
+
+class ReadInputs(beam.PTransform):
+    """InputFiles -> DoOutputsTuple(main: RawPage|Document, errors: ErrorRecord).
+
+    The file list is shuffled first so that files spread over workers.
+    """
+
+    def __init__(self, files: list, config: ReadConfig):
+        super().__init__()
+        self._files = sorted(files)
+        self._config = config
+
+    def expand(self, pbegin):
+        return (pbegin
+                | "ListFiles" >> beam.Create(self._files)
+                | "SpreadFiles" >> beam.Reshuffle()
+                | "ReadFiles" >> beam.ParDo(_ReadFileFn(self._config)).with_outputs(ERRORS, main="items"))

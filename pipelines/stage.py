@@ -1,0 +1,76 @@
+"""One PTransform for every per-document stage: keep, drop with a reason, or fail with an error.
+
+A stage is any callable `item -> Document | Drop` built on the worker by a
+factory (so models load once per worker in setup(), not once per element and
+not in the pickled pipeline). The transform owns what is the same for every
+stage: a counter per drop reason, rows for rejected/ and errors/.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from corpus.document import Drop, ErrorRecord, rejected_row
+
+REJECTED = "rejected"
+ERRORS = "errors"
+COUNTER_NAMESPACE = "tokenmill"
+
+
+def location_of(item: Any) -> str:
+    meta = getattr(item, "meta", {}) or {}
+    if meta.get("location"):
+        return meta["location"]
+    if meta.get("file") is not None:
+        return f"{meta['file']}@{meta.get('offset')}"
+    return getattr(item, "id", "?")
+
+
+class _StageFn(beam.DoFn):
+    def __init__(self, stage: str, factory: Callable[[], Callable]):
+        self._stage = stage
+        self._factory = factory
+        self._fn = None
+        self._kept = Metrics.counter(COUNTER_NAMESPACE, f"kept.{stage}")
+        self._drops: dict = {}
+        self._errors: dict = {}
+
+    def setup(self):
+        self._fn = self._factory()
+
+    def process(self, item):
+        try:
+            result = self._fn(item)
+        except Exception as error:  # noqa: BLE001 - one bad document must not stop a run
+            self._count(self._errors, f"error.{self._stage}.{type(error).__name__}")
+            yield beam.pvalue.TaggedOutput(ERRORS, ErrorRecord(
+                source=item.source, location=location_of(item), stage=self._stage,
+                error_type=type(error).__name__, message=str(error)[:500]))
+            return
+        if isinstance(result, Drop):
+            self._count(self._drops, f"drop.{self._stage}.{result.reason}")
+            yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(item, self._stage, result))
+        else:
+            self._kept.inc()
+            yield result
+
+    @staticmethod
+    def _count(cache: dict, name: str) -> None:
+        if name not in cache:
+            cache[name] = Metrics.counter(COUNTER_NAMESPACE, name)
+        cache[name].inc()
+
+
+class ApplyStage(beam.PTransform):
+    """Returns a DoOutputsTuple: main (kept documents), `rejected`, `errors`."""
+
+    def __init__(self, stage: str, factory: Callable[[], Callable]):
+        super().__init__(label=stage)
+        self._stage = stage
+        self._factory = factory
+
+    def expand(self, pcoll):
+        return pcoll | beam.ParDo(_StageFn(self._stage, self._factory)).with_outputs(
+            REJECTED, ERRORS, main="kept")
