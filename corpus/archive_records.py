@@ -35,10 +35,11 @@ class ArchiveRecord:
     block: bytes              # the record block: an HTTP message, or the resource itself
     declared_length: int
     meta: dict = field(default_factory=dict)
+    header_complete: bool = True
 
     @property
     def truncated(self) -> bool:
-        return len(self.block) < self.declared_length
+        return not self.header_complete or len(self.block) < self.declared_length
 
 
 def iter_fastwarc(raw: BinaryIO, max_block_bytes: int) -> Iterator[ArchiveRecord]:
@@ -73,9 +74,10 @@ def iter_tolerant(stream: BinaryIO, max_block_bytes: int, base_offset: int = 0
         if line.strip() == b"":
             continue
         if line.startswith(b"WARC/"):
-            header_bytes, headers = _read_warc_headers(stream)
+            header_bytes, headers, complete = _read_warc_headers(stream)
             offset += header_bytes
             record = _warc_record(headers, start)
+            record.header_complete = complete
         elif _ARC_HEADER.match(line):
             record = _arc_record(_ARC_HEADER.match(line), start)
         else:
@@ -93,17 +95,20 @@ def iter_tolerant(stream: BinaryIO, max_block_bytes: int, base_offset: int = 0
             yield record
 
 
-def _read_warc_headers(stream: BinaryIO) -> tuple[int, dict]:
+def _read_warc_headers(stream: BinaryIO) -> tuple[int, dict, bool]:
+    """(bytes consumed, headers, whether the blank line that ends them was reached)."""
     headers, consumed = {}, 0
     for _ in range(_MAX_HEADER_LINES):
         line = stream.readline(1 << 16)
         consumed += len(line)
-        if not line or line.strip() == b"":
-            break
+        if not line:
+            return consumed, headers, False
+        if line.strip() == b"":
+            return consumed, headers, True
         name, sep, value = line.decode("utf-8", "replace").partition(":")
         if sep:
             headers[name.strip().lower()] = value.strip()
-    return consumed, headers
+    return consumed, headers, False
 
 
 def _warc_record(headers: dict, offset: int) -> ArchiveRecord:

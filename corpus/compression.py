@@ -34,8 +34,11 @@ def decompressed(raw: BinaryIO) -> tuple:
 
 
 def sniff_decompressed(buffered: BinaryIO, size: int = 16) -> bytes:
-    """The first `size` decompressed bytes, read with peek() so nothing is consumed."""
-    head = buffered.peek(1 << 16)[: 1 << 16]
+    """The first `size` decompressed bytes, read with peek() so nothing is consumed.
+
+    Give a reader with a buffer of at least 128 KiB: a zstd block can be that large.
+    """
+    head = buffered.peek(1 << 17)
     try:
         if head.startswith(GZIP_MAGIC):
             return zlib.decompressobj(wbits=31).decompress(head, size)[:size]

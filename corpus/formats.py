@@ -4,7 +4,7 @@ from __future__ import annotations
 FORMATS = ("warc", "wet", "arc", "jsonl", "parquet")
 _SUFFIXES = (
     (("wet", "wet.gz"), "wet"),
-    (("warc", "warc.gz", "warc.zst"), "warc"),
+    (("warc", "warc.gz", "warc.zst", "wat", "wat.gz"), "warc"),
     (("arc", "arc.gz"), "arc"),
     (("jsonl", "jsonl.gz", "jsonl.zst", "json", "json.gz", "json.zst", "ndjson", "ndjson.gz"), "jsonl"),
     (("parquet",), "parquet"),
@@ -27,3 +27,17 @@ def detect_format(path: str) -> str:
 def reader_kind(fmt: str) -> str:
     """WET and ARC files go through the archive reader, like WARC."""
     return "archive" if fmt in ("warc", "wet", "arc") else fmt
+
+
+def sniff_format(head: bytes):
+    """The format told by a file's first decompressed bytes, or None."""
+    stripped = head.lstrip()
+    if stripped.startswith(b"WARC/"):
+        return "warc"
+    if stripped.startswith(b"filedesc://"):
+        return "arc"
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    return None

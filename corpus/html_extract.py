@@ -57,13 +57,12 @@ class HtmlExtractor:
         if status is not None and not 200 <= status < 300 and not self.config.keep_non_ok_status:
             return Drop("http_status_not_ok", str(status))
         head = page.body[:SNIFF_BYTES]
+        declared_html = page.content_type in HTML_TYPES
+        if not declared_html and not (page.content_type in SNIFFED_TYPES and looks_like_html(head)):
+            return Drop("not_html", page.content_type or "no content type")
         if b"\x00" in head:
             return Drop("binary_body", page.content_type)
-        if page.content_type in HTML_TYPES:
-            return None
-        if page.content_type in SNIFFED_TYPES and looks_like_html(head):
-            return None
-        return Drop("not_html", page.content_type or "no content type")
+        return None
 
     def _extract(self, html: str) -> str:
         if self._trafilatura is not None:

@@ -18,7 +18,7 @@ def read_jsonl(raw: BinaryIO, path: str, source: str, fields: FieldMap,
         while True:
             line = stream.readline(max_record_bytes + 1)
             if not line:
-                return
+                break
             line_number += 1
             location = f"{path}:{line_number}"
             if len(line) > max_record_bytes and not line.endswith(b"\n"):

@@ -21,7 +21,7 @@ def read_archive(raw: BinaryIO, path: str, source: str, max_record_bytes: int) -
     parser at the last record fastwarc read, which skips corrupt members and
     reports each one. Older formats use the tolerant parser from the start.
     """
-    raw = raw if hasattr(raw, "peek") else io.BufferedReader(raw, 1 << 20)
+    raw = io.BufferedReader(raw, 1 << 20)   # a large buffer: sniffing a zstd block needs 128 KiB
     if sniff_decompressed(raw).startswith(b"WARC/1."):
         yield from _read_fastwarc(raw, path, source, max_record_bytes)
     else:

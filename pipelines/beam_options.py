@@ -10,6 +10,7 @@ import os
 
 from apache_beam.options.pipeline_options import (DirectOptions, PipelineOptions,
                                                   StandardOptions, _BeamArgumentParser)
+from apache_beam.runners.runner import create_runner
 
 LOCAL_RUNNER = "FnApiRunner"   # named explicitly: DirectRunner first tries to download Prism
 
@@ -41,7 +42,9 @@ def pipeline_options(beam_args: list, workers: int | None = None) -> PipelineOpt
     check_beam_args(beam_args)
     options = PipelineOptions(beam_args)
     standard = options.view_as(StandardOptions)
-    if not standard.runner:
+    if standard.runner:
+        _check_runner(standard.runner)
+    else:
         standard.runner = LOCAL_RUNNER
         direct = options.view_as(DirectOptions)
         count = workers or os.cpu_count() or 1
@@ -53,3 +56,10 @@ def pipeline_options(beam_args: list, workers: int | None = None) -> PipelineOpt
 def is_local(options: PipelineOptions) -> bool:
     runner = options.view_as(StandardOptions).runner or ""
     return runner in ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
+
+
+def _check_runner(name: str) -> None:
+    try:
+        create_runner(name)
+    except (ValueError, ImportError) as error:
+        raise BeamOptionError(str(error).split(". Valid values")[0]) from None

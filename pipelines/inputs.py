@@ -1,11 +1,14 @@
 """Turn --input patterns into the sorted list of files a run reads, before it starts."""
 from __future__ import annotations
 
+import io
 import re
 
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.formats import FORMATS, UnknownFormat, detect_format
+from corpus.compression import sniff_decompressed
+from corpus.formats import FORMATS, UnknownFormat, detect_format, sniff_format
 from pipelines.read import InputFile
 
 _SOURCE_PREFIX = re.compile(r"^([A-Za-z0-9_.-]+)=(.+)$")
@@ -30,12 +33,24 @@ def resolve_inputs(specs: list, default_source: str, fmt: str) -> list:
     for spec in specs:
         source, pattern = split_source(spec, default_source)
         for metadata in _match(pattern):
-            try:
-                file_format = detect_format(metadata.path) if fmt == "auto" else fmt
-            except UnknownFormat as error:
-                raise InputError(str(error)) from None
+            file_format = _format_of(metadata.path) if fmt == "auto" else fmt
             files[metadata.path] = InputFile(source, metadata.path, file_format, metadata.size_in_bytes)
     return sorted(files.values())
+
+
+def _format_of(path: str) -> str:
+    """By the name; when the name does not tell (a bare .zst), by the first bytes."""
+    try:
+        return detect_format(path)
+    except UnknownFormat as error:
+        try:
+            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+                sniffed = sniff_format(sniff_decompressed(io.BufferedReader(handle, 1 << 20), 64))
+        except OSError:
+            sniffed = None
+        if sniffed is None:
+            raise InputError(str(error)) from None
+        return sniffed
 
 
 def _match(pattern: str) -> list:

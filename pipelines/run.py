@@ -13,26 +13,33 @@ from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
 from pipelines.curate import OUTPUT_DIRS, build_curation
 from pipelines.funnel import format_funnel
-from pipelines.inputs import resolve_inputs
+from pipelines.inputs import InputError, resolve_inputs
 
 EXIT_OK, EXIT_ACCOUNTING = 0, 1
 
 
-def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
-                 out=sys.stdout) -> int:
-    files = resolve_inputs(config.inputs, config.source, config.read.format)
-    options = pipeline_options(beam_args, workers)
-    _quiet_local_worker_logs()
-    if not config.output:
-        raise ValueError("no output: give --output DIR")
-    _clear_previous_outputs(config.output)
-    pipeline = beam.Pipeline(options=options)
-    build_curation(pipeline, config, files)
-    pipeline.run().wait_until_finish()
+def run_curation(config: RunConfig, beam_args: list, workers: int | None = None, out=None) -> int:
+    """Run to the end; print the funnel; non-zero exit when the accounting fails."""
+    out = out or sys.stdout
+    _, result, options = start_curation(config, beam_args, workers)
+    result.wait_until_finish()
     if options.view_as(TestOptions).dry_run:
         print("dry run: the pipeline was translated and not executed", file=out)
         return EXIT_OK
     return _check_and_print(FileSystems.join(config.output, "stats", COUNTS_FILE), out)
+
+
+def start_curation(config: RunConfig, beam_args: list, workers: int | None = None) -> tuple:
+    """Check inputs and options, build the pipeline and start it: (pipeline, result, options)."""
+    if not config.output:
+        raise InputError("no output: give --output DIR")
+    files = resolve_inputs(config.inputs, config.source, config.read.format)
+    options = pipeline_options(beam_args, workers)
+    _quiet_local_worker_logs()
+    _clear_previous_outputs(config.output)
+    pipeline = beam.Pipeline(options=options)
+    build_curation(pipeline, config, files)
+    return pipeline, pipeline.run(), options
 
 
 def _check_and_print(counts_path: str, out) -> int:

@@ -1,0 +1,25 @@
+"""Read what a run wrote: documents, rejected rows, errors, counts, and the bytes of every file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+
+def table_rows(output: Path, name: str) -> list:
+    rows = []
+    for path in sorted((output / name).glob("*.parquet")):
+        rows.extend(pq.read_table(path).to_pylist())
+    return rows
+
+
+def counts(output: Path) -> dict:
+    return json.loads((output / "stats" / "counts.json").read_text())
+
+
+def file_bytes(output: Path) -> dict:
+    """Relative path -> bytes for every output file (the input corpus excluded)."""
+    return {str(path.relative_to(output)): path.read_bytes()
+            for path in sorted(output.rglob("*")) if path.is_file()
+            and path.relative_to(output).parts[0] != "corpus"}
