@@ -1,0 +1,1 @@
+"""Deduplication logic: shingles, MinHash signatures, LSH band keys, connected components."""

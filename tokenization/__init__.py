@@ -1,0 +1,1 @@
+"""SentencePiece tokenization, packing, the Arrow shard format, budget plans, the loader."""
