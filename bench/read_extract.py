@@ -73,9 +73,9 @@ def main() -> None:
         return {"wall_s": time.perf_counter() - start, "peak_rss_mb": peak_rss_mb()}
 
     tiny = os.path.join(OUT, "tiny")
-    build_warc_corpus(tiny, 1, files=1)
+    build_warc_corpus(tiny, 1, files=1, max_pages=1)
     startup = median_run(lambda: pipeline_run(tiny, os.path.join(OUT, "tiny_run"), 1), args.repeats)
-    rows = [{"run": "Beam startup only (one tiny file)", "cores": 1, **startup}]
+    rows = [{"run": "Beam start-up only (one page)", "cores": 1, **startup}]
     for name, cores, overhead, run in (
             ("plain functions, no Beam", 1, 0.0, plain),
             ("Beam in-memory runner", 1, startup["wall_s"],

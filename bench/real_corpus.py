@@ -37,10 +37,13 @@ def real_html_pages(web_dir: str = SHARED_WEB) -> list:
     return pages
 
 
-def build_warc_corpus(directory: str, target_bytes: int, files: int = 8) -> dict:
-    """Write `files` WARC files holding about `target_bytes` of real HTML; return a summary."""
+def build_warc_corpus(directory: str, target_bytes: int, files: int = 8, max_pages: int = 0) -> dict:
+    """Write `files` WARC files holding about `target_bytes` of real HTML; return a summary.
+
+    `max_pages` > 0 keeps only the first pages (a tiny corpus to time start-up).
+    """
     os.makedirs(directory, exist_ok=True)
-    pages = real_html_pages()
+    pages = real_html_pages()[: max_pages or None]
     unique_bytes = sum(len(body) for _, _, body in pages)
     copies = max(1, -(-target_bytes // unique_bytes))
     handles = [open(os.path.join(directory, f"bench-{i:03d}.warc.gz"), "wb") for i in range(files)]
