@@ -63,9 +63,11 @@ def _run(args, beam_args) -> int:
 
 
 def _demo(args, beam_args) -> int:
-    from corpus.demo_corpus import build_demo_corpus
+    from corpus.demo_corpus import build_demo_blocklist, build_demo_corpus
     from pipelines.run import run_curation
     args.input = build_demo_corpus(os.path.join(args.output, "corpus"))
+    lists = build_demo_blocklist(os.path.join(args.output, "lists"))
+    args.set = [f"url_filter.lists=['{lists}']", "url_filter.categories=[gambling]", *args.set]
     print(f"demo corpus written to {os.path.join(args.output, 'corpus')}")
     status = run_curation(_config_from(args), beam_args, args.workers)
     print(f"curated documents: {os.path.join(args.output, 'documents')}")

@@ -54,6 +54,8 @@ def _special_pages() -> list:
                                               f"<p>{html.escape(CONTACT_LINES[0])}</p>")),
         ("https://events.test/atelier", _page("Atelier", [POOLS['fr'][0], POOLS['fr'][1]],
                                              f"<p>{html.escape(CONTACT_LINES[1])}</p>")),
+        # a domain on the demo's own gambling blocklist
+        ("https://www.lucky-spins-casino.test/bonus", _page("Bonus", [english[6], english[7]])),
         # too short and boilerplate-only pages
         ("https://tiny.test/", b"<html><body><p>Welcome!</p></body></html>"),
         ("https://cookies.test/", _page("", [])),
@@ -95,6 +97,14 @@ def _jsonl_lines() -> bytes:
     lines.insert(3, b'{"id": "post-bad", "text": "unterminated')
     lines.insert(5, b'{"id": "post-latin1", "text": "caf\xe9 cr\xe8me"}')
     return b"\n".join(lines) + b"\n"
+
+
+def build_demo_blocklist(directory: str) -> str:
+    """A UT1-layout folder with one category; real lists come from `tokenmill assets fetch`."""
+    os.makedirs(os.path.join(directory, "gambling"), exist_ok=True)
+    with open(os.path.join(directory, "gambling", "domains"), "w", encoding="utf-8") as handle:
+        handle.write("# demo list\nlucky-spins-casino.test\n")
+    return directory
 
 
 def build_demo_corpus(directory: str) -> list:

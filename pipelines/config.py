@@ -16,10 +16,19 @@ import yaml
 
 from corpus.html_extract import ExtractConfig
 from corpus.normalize import NormalizeConfig
+from filters.language import LanguageConfig
+from filters.quality.quality_filter import QualityConfig
+from filters.unsafe_classifier import UnsafeClassifierConfig
+from filters.unsafe_words import UnsafeWordsConfig
+from filters.url_filter import UrlFilterConfig
 
 
 class ConfigError(ValueError):
     """A configuration problem, reported as one line."""
+
+
+class _FreeMapping(dict):
+    """An option whose value is a mapping (e.g. per-language thresholds), not a section."""
 
 
 @dataclass
@@ -47,6 +56,16 @@ class NormalizeStage(StageSwitch, NormalizeConfig):
     pass
 
 
+@dataclass(frozen=True)
+class LanguageStage(StageSwitch, LanguageConfig):
+    pass
+
+
+@dataclass(frozen=True)
+class QualityStage(StageSwitch, QualityConfig):
+    pass
+
+
 @dataclass
 class WriteConfig:
     document_shards: int = 4             # fixed count: shard contents never depend on the runner
@@ -62,6 +81,11 @@ class RunConfig:
     read: ReadConfig = field(default_factory=ReadConfig)
     extract: ExtractStage = field(default_factory=ExtractStage)
     normalize: NormalizeStage = field(default_factory=NormalizeStage)
+    url_filter: UrlFilterConfig = field(default_factory=UrlFilterConfig)
+    language: LanguageStage = field(default_factory=LanguageStage)
+    quality: QualityStage = field(default_factory=QualityStage)
+    unsafe_words: UnsafeWordsConfig = field(default_factory=UnsafeWordsConfig)
+    unsafe_classifier: UnsafeClassifierConfig = field(default_factory=UnsafeClassifierConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
 
     def to_dict(self) -> dict:
@@ -113,7 +137,11 @@ def _merge(base: dict, update: dict, where: str) -> dict:
         name = f"{where}{key}"
         if key not in merged:
             raise ConfigError(f"unknown option {name!r}")
-        if isinstance(merged[key], dict):
+        if isinstance(merged[key], _FreeMapping):
+            if not isinstance(value, dict):
+                raise ConfigError(f"option {name!r} must be a mapping, got {value!r}")
+            merged[key] = _FreeMapping(value)
+        elif isinstance(merged[key], dict):
             if not isinstance(value, dict):
                 raise ConfigError(f"option {name!r} is a section; give it sub-options")
             merged[key] = _merge(merged[key], value, name + ".")
@@ -140,6 +168,12 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
         return [value]
     if isinstance(default, bool) and not isinstance(value, bool):
         raise ConfigError(f"option {name!r} must be true or false, got {value!r}")
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"option {name!r} must be a number, got {value!r}")
+        return float(value)
+    if isinstance(default, dict):
+        return dict(value)
     if isinstance(default, int) and not isinstance(default, bool):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"option {name!r} must be a whole number, got {value!r}")
@@ -155,4 +189,6 @@ def _as_dict(obj: Any) -> Any:
         return {spec.name: _as_dict(getattr(obj, spec.name)) for spec in fields(obj)}
     if isinstance(obj, list):
         return [_as_dict(item) for item in obj]
+    if isinstance(obj, dict):
+        return _FreeMapping(obj)
     return obj

@@ -13,6 +13,11 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.html_extract import ExtractConfig, HtmlExtractor
 from corpus.normalize import NormalizeConfig, Normalizer
+from filters.language import LanguageConfig, LanguageFilter
+from filters.quality.quality_filter import QualityConfig, QualityFilter
+from filters.unsafe_classifier import UnsafeClassifierFilter
+from filters.unsafe_words import UnsafeWordsFilter
+from filters.url_filter import UrlFilter
 from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA, document_row,
                                  error_row_dict, rejected_row_dict, sort_key_document,
                                  sort_key_error, sort_key_rejected)
@@ -25,20 +30,43 @@ from pipelines.write import WriteShardedParquet
 OUTPUT_DIRS = ("documents", "rejected", "errors", "stats")
 
 
-def _config_fields(config, cls) -> dict:
-    return {name: getattr(config, name) for name in cls.__dataclass_fields__}
+def _plain(config, cls):
+    """The stage's own config class, without the pipeline's `enabled` switch."""
+    return cls(**{name: getattr(config, name) for name in cls.__dataclass_fields__})
 
 
 def stage_factories(config: RunConfig) -> list:
-    """(name, factory) for each enabled per-document stage, in pipeline order."""
-    stages = []
-    if config.extract.enabled:
-        stages.append(("extract", partial(HtmlExtractor, ExtractConfig(
-            **_config_fields(config.extract, ExtractConfig)))))
-    if config.normalize.enabled:
-        stages.append(("normalize", partial(Normalizer, NormalizeConfig(
-            **_config_fields(config.normalize, NormalizeConfig)))))
-    return stages
+    """(name, factory) for each enabled per-document stage, in pipeline order.
+
+    Cheap stages first: URL checks need no text, language ID is needed by the
+    quality and unsafe rules that follow it. Factories run on the workers, so
+    models and lists load once per worker, not into the pickled pipeline.
+    """
+    candidates = [
+        ("extract", config.extract.enabled, partial(HtmlExtractor, _plain(config.extract, ExtractConfig))),
+        ("normalize", config.normalize.enabled,
+         partial(Normalizer, _plain(config.normalize, NormalizeConfig))),
+        ("url_filter", config.url_filter.enabled, partial(UrlFilter, config.url_filter)),
+        ("language", config.language.enabled, partial(LanguageFilter, _plain(config.language, LanguageConfig))),
+        ("quality", config.quality.enabled, partial(QualityFilter, _plain(config.quality, QualityConfig))),
+        ("unsafe_words", config.unsafe_words.enabled, partial(UnsafeWordsFilter, config.unsafe_words)),
+        ("unsafe_classifier", config.unsafe_classifier.enabled,
+         partial(UnsafeClassifierFilter, config.unsafe_classifier)),
+    ]
+    return [(name, factory) for name, enabled, factory in candidates if enabled]
+
+
+def configuration_warnings(config: RunConfig) -> list:
+    """Stages that are on but have nothing to filter with: said at start, not silently passed."""
+    warnings = []
+    url = config.url_filter
+    if url.enabled and not (url.lists or url.banned_words or url.soft_banned_words or url.banned_subwords):
+        warnings.append("url_filter is on but has no lists: every URL passes "
+                        "(set url_filter.lists, or run `tokenmill assets fetch`)")
+    if config.unsafe_words.enabled and not config.unsafe_words.lists:
+        warnings.append("unsafe_words is on but has no word lists: every document passes "
+                        "(set unsafe_words.lists, or run `tokenmill assets fetch`)")
+    return warnings
 
 
 def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> None:

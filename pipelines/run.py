@@ -11,7 +11,7 @@ from apache_beam.options.pipeline_options import TestOptions
 from pipelines.accounting import COUNTS_FILE, accounting_problems, read_counts
 from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
-from pipelines.curate import OUTPUT_DIRS, build_curation
+from pipelines.curate import OUTPUT_DIRS, build_curation, configuration_warnings
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 
@@ -36,6 +36,8 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
     files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers)
     _quiet_local_worker_logs()
+    for warning in configuration_warnings(config):
+        print(f"tokenmill: warning: {warning}", file=sys.stderr)
     _clear_previous_outputs(config.output)
     pipeline = beam.Pipeline(options=options)
     build_curation(pipeline, config, files)

@@ -44,7 +44,8 @@ def test_unknown_file_suffix_asks_for_format(tmp_path, capsys):
 
 def test_config_file_and_overrides(tmp_path, jsonl, capsys):
     config = tmp_path / "run.yaml"
-    config.write_text(f"inputs: ['{jsonl}']\nsource: notes\nnormalize:\n  min_chars: 10000\n")
+    config.write_text(f"inputs: ['{jsonl}']\nsource: notes\nnormalize:\n  min_chars: 10000\n"
+                      "quality:\n  enabled: false\n")
     assert main(["run", "--config", str(config), "--output", str(tmp_path / "o"), "--workers", "1"]) == 0
     assert "normalize.too_short" in capsys.readouterr().out
     assert main(["run", "--config", str(config), "--output", str(tmp_path / "o"), "--workers", "1",

@@ -1,0 +1,65 @@
+"""C4's line rules (Raffel et al. 2020), as C4 and datatrove apply them.
+
+Lines without terminal punctuation, with too few words, mentioning javascript
+or a cookie/privacy policy are removed from the text; "lorem ipsum" and curly
+braces drop the whole page, as does having too few sentences left. The rules
+were written for English, so by default they run only on English documents.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+from corpus.document import Drop
+from filters.quality.text_view import TERMINAL_PUNCTUATION, TextView
+
+POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies",
+                  "use cookies")
+_CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
+_SENTENCE_END = re.compile(r"[.!?。！？]+(?:[\"'”’)\]]*)(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class C4Config:
+    enabled: bool = True
+    languages: list = field(default_factory=lambda: ["en"])
+    min_words_per_line: int = 3
+    max_word_length: int = 1000
+    min_sentences: int = 5
+    remove_citations: bool = True
+
+
+def count_sentences(text: str) -> int:
+    return len(_SENTENCE_END.findall(text))
+
+
+def c4_lines(view: TextView, config: C4Config) -> Union[str, Drop, None]:
+    """None: the rules do not apply; a Drop; or the text with C4's lines removed."""
+    if view.lang not in config.languages:
+        return None
+    kept = []
+    for line in view.lines:
+        lowered = line.lower()
+        if "lorem ipsum" in lowered:
+            return Drop("c4_lorem_ipsum")
+        if "{" in line:
+            return Drop("c4_curly_bracket")
+        if _keep_line(line, lowered, config):
+            kept.append(_CITATION.sub("", line) if config.remove_citations else line)
+    text = "\n".join(kept)
+    sentences = count_sentences(text)
+    if sentences < config.min_sentences:
+        return Drop("c4_too_few_sentences", f"{sentences} < {config.min_sentences}")
+    return text
+
+
+def _keep_line(line: str, lowered: str, config: C4Config) -> bool:
+    if not line.endswith(TERMINAL_PUNCTUATION) or line.endswith(("...", "…")):
+        return False
+    words = line.split()
+    if len(words) < config.min_words_per_line:
+        return False
+    if any(len(word) > config.max_word_length for word in words):
+        return False
+    return "javascript" not in lowered and not any(phrase in lowered for phrase in POLICY_PHRASES)

@@ -1,0 +1,144 @@
+"""Gopher repetition rules (Rae et al. 2021, appendix A1.1, table A1), vectorised.
+
+Line and paragraph rules apply to every language. The n-gram rules count
+words, so they run only for languages written with spaces.
+
+N-grams are hashed with numpy, so each n costs a few array operations instead
+of a Python loop per position. "Duplicated n-gram character fraction" is the
+share of word characters covered by occurrences of an n-gram after its first
+one (Gopher's "characters contained within all duplicate n-grams", first
+occurrence excluded, overlaps counted once).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from corpus.document import Drop
+from filters.quality.text_view import TextView
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class GopherRepetitionConfig:
+    enabled: bool = True
+    max_dup_line_fraction: float = 0.30
+    max_dup_paragraph_fraction: float = 0.30
+    max_dup_line_char_fraction: float = 0.20
+    max_dup_paragraph_char_fraction: float = 0.20
+    max_top_ngram_char_fraction: dict = field(default_factory=lambda: {2: 0.20, 3: 0.18, 4: 0.16})
+    max_dup_ngram_char_fraction: dict = field(default_factory=lambda: {
+        5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10})
+
+
+def duplicate_fractions(items: list) -> tuple:
+    """(fraction of items that repeat an earlier one, fraction of their characters)."""
+    if not items:
+        return 0.0, 0.0
+    seen, dup_items, dup_chars = set(), 0, 0
+    for item in items:
+        if item in seen:
+            dup_items += 1
+            dup_chars += len(item)
+        else:
+            seen.add(item)
+    total_chars = sum(len(item) for item in items)
+    return dup_items / len(items), dup_chars / max(total_chars, 1)
+
+
+def ngram_hashes(word_ids: np.ndarray, n: int) -> np.ndarray:
+    """One uint64 hash per n-gram start position."""
+    if len(word_ids) < n:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = word_ids[: len(word_ids) - n + 1].copy()
+    for offset in range(1, n):
+        hashes = hashes * _MULTIPLIER + word_ids[offset: len(word_ids) - n + 1 + offset]
+    return hashes
+
+
+def top_ngram_char_fraction(hashes: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
+    """Characters of the most frequent n-gram times its count, over all word characters.
+
+    A plain sort finds the largest runs of equal hashes; that is cheaper than
+    np.unique's argsort. Among n-grams tied for most frequent, the one that
+    occurs first in the text wins (as with Counter.most_common), so the result
+    never depends on hash values."""
+    if len(hashes) < 2:
+        return 0.0
+    ordered = np.sort(hashes)
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    runs = np.diff(np.append(starts, len(ordered)))
+    most = int(runs.max())
+    if most < 2:
+        return 0.0
+    tied = ordered[starts[runs == most]]
+    first = int(np.argmax(np.isin(hashes, tied)))
+    return float(lengths[first:first + n].sum()) * most / total
+
+
+def dup_ngram_char_fraction(hashes: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
+    if len(hashes) == 0:
+        return 0.0
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    repeats = np.flatnonzero(first[inverse] != np.arange(len(hashes)))
+    if len(repeats) == 0:
+        return 0.0
+    covered = np.zeros(len(lengths) + 1, dtype=np.int32)
+    np.add.at(covered, repeats, 1)
+    np.add.at(covered, repeats + n, -1)
+    mask = np.cumsum(covered[:-1]) > 0
+    return float(lengths[mask].sum()) / total
+
+
+def _word_arrays(words: list) -> tuple:
+    """(a 64-bit hash per word, its length), with map() so the loop runs in C.
+
+    Python's str hash is salted per process; a word hash is only compared
+    within one document, so the salt changes nothing but which (astronomically
+    rare) 64-bit collisions could happen.
+    """
+    word_ids = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    return word_ids, lengths
+
+
+def gopher_repetition(view: TextView, config: GopherRepetitionConfig) -> Optional[Drop]:
+    line_frac, line_chars = duplicate_fractions(view.lines)
+    if line_frac > config.max_dup_line_fraction:
+        return Drop("gopher_dup_line_fraction", f"{line_frac:.3f}")
+    para_frac, para_chars = duplicate_fractions(view.paragraphs)
+    if para_frac > config.max_dup_paragraph_fraction:
+        return Drop("gopher_dup_paragraph_fraction", f"{para_frac:.3f}")
+    if line_chars > config.max_dup_line_char_fraction:
+        return Drop("gopher_dup_line_char_fraction", f"{line_chars:.3f}")
+    if para_chars > config.max_dup_paragraph_char_fraction:
+        return Drop("gopher_dup_paragraph_char_fraction", f"{para_chars:.3f}")
+    if not view.spaced or not view.lower_words:
+        return None
+    return _ngram_rules(view.lower_words, config)
+
+
+def _ngram_rules(words: list, config: GopherRepetitionConfig) -> Optional[Drop]:
+    word_ids, lengths = _word_arrays(words)
+    total = int(lengths.sum()) or 1
+    for n, limit in sorted(config.max_top_ngram_char_fraction.items()):
+        fraction = top_ngram_char_fraction(ngram_hashes(word_ids, int(n)), lengths, int(n), total)
+        if fraction > limit:
+            return Drop(f"gopher_top_{n}gram_char_fraction", f"{fraction:.3f}")
+    return _dup_ngram_rules(word_ids, lengths, total, sorted(config.max_dup_ngram_char_fraction.items()))
+
+
+def _dup_ngram_rules(word_ids, lengths, total: int, limits: list) -> Optional[Drop]:
+    """The duplicated n-gram fraction can only shrink as n grows (a repeated
+    (n+1)-gram is two overlapping repeated n-grams), so once it is at or below
+    every larger n's limit, the larger n need not be computed: the result is exact."""
+    for index, (n, limit) in enumerate(limits):
+        fraction = dup_ngram_char_fraction(ngram_hashes(word_ids, int(n)), lengths, int(n), total)
+        if fraction > limit:
+            return Drop(f"gopher_dup_{n}gram_char_fraction", f"{fraction:.3f}")
+        if all(fraction <= later for _, later in limits[index + 1:]):
+            return None
+    return None

@@ -1,0 +1,93 @@
+"""Unsafe-content word lists per language (LDNOOBW's layout: one file per language code).
+
+Languages written with spaces are matched on word boundaries: single words by
+set lookup over the document's words, phrases by lookup of word bigrams and
+trigrams. Languages without spaces are matched as substrings. A page is
+dropped when its hits reach `min_hits`, or their share of words reaches
+`max_hit_ratio`; C4's rule ("any listed word drops the page") is min_hits 1.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from corpus.document import Document, Drop
+from filters.quality.text_view import NO_SPACE_LANGUAGES
+from filters.word_lists import list_files, read_entries
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+MAX_PHRASE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class UnsafeWordsConfig:
+    enabled: bool = True
+    lists: str = ""                  # folder in LDNOOBW's layout, one file per language
+    min_hits: int = 3
+    max_hit_ratio: float = 0.0       # > 0: also drop when hits / words reaches this
+    also_check: list = field(default_factory=lambda: ["en"])   # lists applied to every language
+    unknown_language: str = "en"     # the list for documents without a language annotation
+
+
+class LanguageWordList:
+    def __init__(self, entries: list, spaced: bool):
+        self.spaced = spaced
+        self.words = frozenset(e for e in entries if " " not in e)
+        self.phrases = frozenset(" ".join(e.split()) for e in entries if " " in e)
+        self.pattern = None if spaced else _alternation(entries)
+
+    def hits(self, text_lower: str, words: list) -> list:
+        if not self.spaced:
+            return self.pattern.findall(text_lower) if self.pattern else []
+        found = [word for word in words if word in self.words]
+        if self.phrases:
+            for size in range(2, MAX_PHRASE_WORDS + 1):
+                found += [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)
+                          if " ".join(words[i:i + size]) in self.phrases]
+        return found
+
+
+def load_word_lists(folder: str) -> dict:
+    """Language code -> LanguageWordList; regional files (fr-CA-...) join their language."""
+    entries_by_lang: dict = {}
+    for name in list_files(folder):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9-]+)?", name):
+            entries_by_lang.setdefault(name.split("-")[0], set()).update(read_entries(path))
+    return {lang: LanguageWordList(sorted(entries), spaced=lang not in NO_SPACE_LANGUAGES)
+            for lang, entries in entries_by_lang.items()}
+
+
+class UnsafeWordsFilter:
+    def __init__(self, config: UnsafeWordsConfig, lists: Optional[dict] = None):
+        self.config = config
+        self.lists = lists if lists is not None else (load_word_lists(config.lists) if config.lists else {})
+
+    def __call__(self, doc: Document) -> Union[Document, Drop]:
+        lang = doc.annotations.get("lang") or self.config.unknown_language
+        hits, words = self.hits(doc.text, lang)
+        doc.annotations["unsafe_word_hits"] = len(hits)
+        if not hits:
+            return doc
+        ratio = len(hits) / max(words, 1)
+        if len(hits) >= self.config.min_hits or (self.config.max_hit_ratio and ratio >= self.config.max_hit_ratio):
+            return Drop("unsafe_words", ", ".join(sorted(set(hits))[:5]))
+        return doc
+
+    def hits(self, text: str, lang: str) -> tuple:
+        """(the listed words and phrases found, the number of words in the text)."""
+        lowered = text.lower()
+        words = _WORD.findall(lowered)
+        found = []
+        for code in dict.fromkeys([lang, *self.config.also_check]):
+            word_list = self.lists.get(code)
+            if word_list:
+                found += word_list.hits(lowered, words)
+        return found, len(words)
+
+
+def _alternation(entries: list):
+    entries = sorted({e for e in entries if e}, key=lambda e: (-len(e), e))
+    return re.compile("|".join(map(re.escape, entries))) if entries else None

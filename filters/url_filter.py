@@ -1,0 +1,149 @@
+"""URL filtering: category blocklists of domains and URLs, and banned words in the URL.
+
+Lists follow UT1's layout (`<category>/domains`, `<category>/urls`); a plain
+file can stand for one category. A blocked domain blocks every subdomain
+(`example.com` blocks `a.b.example.com`). Banned words follow datatrove's
+URLFilter: whole words split on non-alphanumerics (hard list), a count of
+soft words, and sub-words found anywhere in the URL with separators removed.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Union
+from urllib.parse import urlsplit
+
+from corpus.document import Document, Drop
+from filters.word_lists import read_entries
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+MAX_URL_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class UrlFilterConfig:
+    enabled: bool = True
+    lists: list = field(default_factory=list)        # UT1 folders, or "category=path" files
+    categories: list = field(default_factory=lambda: ["adult"])
+    banned_words: str = ""                            # file: whole words that block a URL
+    soft_banned_words: str = ""                       # file: words that block in numbers
+    soft_word_threshold: int = 2
+    banned_subwords: str = ""                         # file: substrings that block a URL
+
+
+class Blocklists:
+    """Domains and URL prefixes by category."""
+
+    def __init__(self):
+        self.domains: dict = {}     # domain -> category
+        self.urls: dict = {}        # "host/path" -> category
+
+    def add_file(self, category: str, path: str, kind: str) -> None:
+        target = self.domains if kind == "domains" else self.urls
+        for entry in read_entries(path):
+            target.setdefault(_strip_url(entry) if kind == "urls" else entry.lstrip("."), category)
+
+    def add_ut1_folder(self, folder: str, categories: list) -> None:
+        for category in categories:
+            for kind in ("domains", "urls"):
+                path = os.path.join(folder, category, kind)
+                if os.path.exists(path):
+                    self.add_file(category, path, kind)
+
+    def __len__(self) -> int:
+        return len(self.domains) + len(self.urls)
+
+
+def _strip_url(entry: str) -> str:
+    entry = re.sub(r"^[a-z]+://", "", entry)
+    return entry[4:] if entry.startswith("www.") else entry
+
+
+def host_and_path(url: str) -> Optional[tuple]:
+    """(lower-case host without 'www.' and port, path) or None when there is no host."""
+    try:
+        parts = urlsplit(url.strip()[:MAX_URL_CHARS])
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    return host, parts.path or "/"
+
+
+def parent_domains(host: str) -> list:
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels))]
+
+
+class UrlFilter:
+    def __init__(self, config: UrlFilterConfig):
+        self.config = config
+        self.blocklists = Blocklists()
+        for spec in config.lists:
+            category, sep, path = spec.partition("=")
+            if sep and os.path.isfile(path):
+                self.blocklists.add_file(category, path, "domains")
+            elif os.path.isdir(spec):
+                self.blocklists.add_ut1_folder(spec, config.categories)
+            else:
+                raise FileNotFoundError(f"URL list {spec} is neither a folder nor CATEGORY=FILE")
+        self.banned = frozenset(read_entries(config.banned_words)) if config.banned_words else frozenset()
+        self.soft = frozenset(read_entries(config.soft_banned_words)) if config.soft_banned_words else frozenset()
+        subwords = read_entries(config.banned_subwords) if config.banned_subwords else []
+        self._subwords = _alternation([_NON_ALNUM.sub("", word) for word in subwords])
+
+    @property
+    def has_lists(self) -> bool:
+        return bool(len(self.blocklists) or self.banned or self.soft or self._subwords)
+
+    def __call__(self, doc: Document) -> Union[Document, Drop]:
+        if not doc.url:
+            return doc
+        return self.check(doc.url) or doc
+
+    def check(self, url: str) -> Optional[Drop]:
+        located = host_and_path(url)
+        if located is not None:
+            drop = self._check_lists(*located)
+            if drop:
+                return drop
+        return self._check_words(url.lower()[:MAX_URL_CHARS])
+
+    def _check_lists(self, host: str, path: str) -> Optional[Drop]:
+        hosts = parent_domains(host)
+        for candidate in hosts:
+            category = self.blocklists.domains.get(candidate)
+            if category:
+                return Drop(f"url_blocklisted:{category}", candidate)
+        if self.blocklists.urls:
+            segments = path.rstrip("/").split("/")
+            for candidate in hosts:
+                for end in range(len(segments), 0, -1):
+                    prefix = candidate + "/".join(segments[:end])
+                    category = self.blocklists.urls.get(prefix) or self.blocklists.urls.get(prefix + "/")
+                    if category:
+                        return Drop(f"url_blocklisted:{category}", prefix)
+        return None
+
+    def _check_words(self, url: str) -> Optional[Drop]:
+        words = [word for word in _NON_ALNUM.split(url) if word]
+        hard = next((word for word in words if word in self.banned), None)
+        if hard:
+            return Drop("url_banned_word", hard)
+        soft = [word for word in words if word in self.soft]
+        if self.soft and len(soft) >= self.config.soft_word_threshold:
+            return Drop("url_soft_banned_words", ",".join(soft))
+        if self._subwords is not None:
+            match = self._subwords.search(_NON_ALNUM.sub("", url))
+            if match:
+                return Drop("url_banned_subword", match.group(0))
+        return None
+
+
+def _alternation(words: list):
+    words = sorted({word for word in words if word}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words))) if words else None

@@ -1,0 +1,33 @@
+"""Read list files: one entry per line, '#' comments, blank lines, any encoding."""
+from __future__ import annotations
+
+import gzip
+import os
+
+
+def read_entries(path: str) -> list:
+    """Entries of a list file, lower-cased and stripped.
+
+    Lists in the wild are UTF-8, Latin-1 or carry a BOM; a line that is not
+    valid UTF-8 is decoded as Latin-1 rather than dropped, so no entry is lost
+    to an encoding accident. A '#' starts a comment only at the start of a
+    line: some banned words (#xx) begin with one, so a whole-line comment is
+    '# ' or a '#' line that is the file's header.
+    """
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        raw_lines = handle.read().splitlines()
+    entries = []
+    for raw in raw_lines:
+        try:
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            line = raw.decode("latin-1")
+        line = line.strip().lower()
+        if line and not line.startswith("# ") and line != "#":
+            entries.append(line)
+    return entries
+
+
+def list_files(folder: str) -> list:
+    return sorted(name for name in os.listdir(folder) if not name.startswith("."))
