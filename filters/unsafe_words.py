@@ -1,8 +1,9 @@
 """Unsafe-content word lists per language (LDNOOBW's layout: one file per language code).
 
-Languages written with spaces are matched on word boundaries: single words by
-set lookup over the document's words, phrases by lookup of word bigrams and
-trigrams. Languages without spaces are matched as substrings. A page is
+Languages written with spaces are matched on word boundaries: the document's
+whitespace tokens, stripped of punctuation at their ends, are looked up in a
+set (a set intersection first, so a clean page costs one pass in C), and
+phrases are looked up only where a phrase's first word occurs. Languages without spaces are matched as substrings. A page is
 dropped when its hits reach `min_hits`, or their share of words reaches
 `max_hit_ratio`; C4's rule ("any listed word drops the page") is min_hits 1.
 """
@@ -17,7 +18,9 @@ from corpus.document import Document, Drop
 from filters.quality.text_view import NO_SPACE_LANGUAGES
 from filters.word_lists import list_files, read_entries
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Punctuation stripped from the ends of whitespace tokens ("heck," -> "heck");
+# inner punctuation stays, so listed words such as "g-spot" and "s&m" still match.
+_EDGE_PUNCTUATION = "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()) + "“”‘’«»…–—¡¿、。，！？"
 MAX_PHRASE_WORDS = 3
 
 
@@ -36,16 +39,23 @@ class LanguageWordList:
         self.spaced = spaced
         self.words = frozenset(e for e in entries if " " not in e)
         self.phrases = frozenset(" ".join(e.split()) for e in entries if " " in e)
+        self.phrase_starts = frozenset(phrase.split()[0] for phrase in self.phrases)
         self.pattern = None if spaced else _alternation(entries)
 
     def hits(self, text_lower: str, words: list) -> list:
         if not self.spaced:
             return self.pattern.findall(text_lower) if self.pattern else []
-        found = [word for word in words if word in self.words]
-        if self.phrases:
+        found = []
+        if not self.words.isdisjoint(words):
+            found = [word for word in words if word in self.words]
+        starts = self.phrase_starts
+        if starts.isdisjoint(words):
+            return found
+        for i in (i for i, word in enumerate(words) if word in starts):
             for size in range(2, MAX_PHRASE_WORDS + 1):
-                found += [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)
-                          if " ".join(words[i:i + size]) in self.phrases]
+                candidate = " ".join(words[i:i + size])
+                if candidate in self.phrases:
+                    found.append(candidate)
         return found
 
 
@@ -79,7 +89,7 @@ class UnsafeWordsFilter:
     def hits(self, text: str, lang: str) -> tuple:
         """(the listed words and phrases found, the number of words in the text)."""
         lowered = text.lower()
-        words = _WORD.findall(lowered)
+        words = [token.strip(_EDGE_PUNCTUATION) for token in lowered.split()]
         found = []
         for code in dict.fromkeys([lang, *self.config.also_check]):
             word_list = self.lists.get(code)

@@ -62,20 +62,19 @@ def ngram_hashes(word_ids: np.ndarray, n: int) -> np.ndarray:
 def top_ngram_char_fraction(hashes: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
     """Characters of the most frequent n-gram times its count, over all word characters.
 
-    A plain sort finds the largest runs of equal hashes; that is cheaper than
-    np.unique's argsort. Among n-grams tied for most frequent, the one that
-    occurs first in the text wins (as with Counter.most_common), so the result
-    never depends on hash values."""
+    Among n-grams tied for most frequent, the one that occurs first in the
+    text wins (as with Counter.most_common), so the result never depends on
+    hash values: a stable sort keeps each run's earliest position first."""
     if len(hashes) < 2:
         return 0.0
-    ordered = np.sort(hashes)
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     runs = np.diff(np.append(starts, len(ordered)))
     most = int(runs.max())
     if most < 2:
         return 0.0
-    tied = ordered[starts[runs == most]]
-    first = int(np.argmax(np.isin(hashes, tied)))
+    first = int(order[starts[runs == most]].min())
     return float(lengths[first:first + n].sum()) * most / total
 
 
