@@ -14,7 +14,6 @@ import argparse
 import os
 import sys
 
-COMMANDS = ("run", "demo")
 EXIT_USAGE = 2
 
 
@@ -48,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build the demo corpus and run the pipeline on it")
     _add_run_options(demo)
     demo.add_argument("--output", default="demo_output", help="where the corpus and outputs go")
+    assets = commands.add_parser("assets", help="fetch the public block and word lists (needs network)")
+    assets.add_argument("action", choices=["fetch"])
+    assets.add_argument("--dest", default=None, help="cache folder (default ~/.cache/tokenmill/assets)")
+    assets.add_argument("--mirror", default="", help="a mirror of raw.githubusercontent.com paths")
     return parser
 
 
@@ -74,6 +77,22 @@ def _demo(args, beam_args) -> int:
     return status
 
 
+def _assets(args, beam_args) -> int:
+    from filters.assets import DEFAULT_CACHE, AssetError, config_lines, fetch
+    if beam_args:
+        raise UsageError(f"unrecognized arguments: {' '.join(beam_args)}")
+    destination = args.dest or DEFAULT_CACHE
+    try:
+        paths = fetch(destination, args.mirror)
+    except AssetError as error:
+        print(f"tokenmill: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(paths)} list files in {destination}, checksums verified. Use them with:")
+    for line in config_lines(destination):
+        print(f"  --set \"{line}\"")
+    return 0
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
@@ -83,7 +102,7 @@ def main(argv=None) -> int:
         if args.command is None:
             build_parser().print_help()
             return EXIT_USAGE
-        return {"run": _run, "demo": _demo}[args.command](args, beam_args)
+        return {"run": _run, "demo": _demo, "assets": _assets}[args.command](args, beam_args)
     except UsageError as error:
         print(f"tokenmill: error: {error}", file=sys.stderr)
         return EXIT_USAGE
