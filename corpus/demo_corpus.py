@@ -48,7 +48,7 @@ def _special_pages() -> list:
         ("https://mirror-one.test/bread", _page("en article 0", [english[0], english[1]])),
         ("https://mirror-two.test/bread", _page("en article 0", [english[0], english[1]])),
         # near duplicates: one word changed, different chrome
-        ("https://copy-site.test/printing", _page("History of printing", [english[2], near_copy])),
+        ("https://copy-site.test/printing", _page("History of printing", [english[0], near_copy])),
         # personal information
         ("https://events.test/workshop", _page("Workshop", [english[4], english[5]],
                                               f"<p>{html.escape(CONTACT_LINES[0])}</p>")),

@@ -10,6 +10,8 @@ import json
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from pipelines.json_output import WriteJson
+
 COUNTS_FILE = "counts.json"
 
 
@@ -43,21 +45,6 @@ def _to_report(pairs) -> dict:
     return {"sources": sources}
 
 
-class _WriteJsonFn(beam.DoFn):
-    def __init__(self, path):
-        self._path = path
-
-    def process(self, pairs):
-        report = _to_report(pairs)
-        temporary = self._path + ".inprogress"
-        with FileSystems.create(temporary) as handle:
-            handle.write(json.dumps(report, indent=1, sort_keys=True).encode())
-        if FileSystems.exists(self._path):
-            FileSystems.delete([self._path])
-        FileSystems.rename([temporary], [self._path])
-        yield self._path
-
-
 class CountOutcomes(beam.PTransform):
     """Takes a dict of PCollections: read (items and read errors), kept, rejected, errors."""
 
@@ -77,10 +64,12 @@ class CountOutcomes(beam.PTransform):
                 | "One" >> beam.Map(lambda key: (key, 1))
                 | "Sum" >> beam.CombinePerKey(sum)
                 | "Gather" >> beam.combiners.ToList()
-                | "WriteCounts" >> beam.ParDo(_WriteJsonFn(self._path)))
+                | "Report" >> beam.Map(_to_report)
+                | "WriteCounts" >> WriteJson(self._path))
 
 
 def read_counts(path: str) -> dict:
+    """Any JSON file the pipeline wrote."""
     with FileSystems.open(path) as handle:
         return json.loads(handle.read().decode())
 

@@ -16,6 +16,7 @@ import yaml
 
 from corpus.html_extract import ExtractConfig
 from corpus.normalize import NormalizeConfig
+from filters.dedup.config import ExactDedupConfig, NearDedupConfig
 from filters.language import LanguageConfig
 from filters.quality.quality_filter import QualityConfig
 from filters.unsafe_classifier import UnsafeClassifierConfig
@@ -86,6 +87,8 @@ class RunConfig:
     quality: QualityStage = field(default_factory=QualityStage)
     unsafe_words: UnsafeWordsConfig = field(default_factory=UnsafeWordsConfig)
     unsafe_classifier: UnsafeClassifierConfig = field(default_factory=UnsafeClassifierConfig)
+    exact_dedup: ExactDedupConfig = field(default_factory=ExactDedupConfig)
+    near_dedup: NearDedupConfig = field(default_factory=NearDedupConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
 
     def to_dict(self) -> dict:

@@ -23,11 +23,14 @@ from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA,
                                  sort_key_error, sort_key_rejected)
 from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
+from pipelines.dedup import ExactDedup, NearDedup
+from pipelines.json_output import WriteJson
 from pipelines.read import ReadInputs
 from pipelines.stage import ERRORS, REJECTED, ApplyStage
 from pipelines.write import WriteShardedParquet
 
 OUTPUT_DIRS = ("documents", "rejected", "errors", "stats")
+NEAR_DEDUP_FILE = "near_dedup.json"
 
 
 def _plain(config, cls):
@@ -79,6 +82,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> N
         items = out.kept
         rejected.append(out[REJECTED])
         errors.append(out[ERRORS])
+    items = _deduplicate(config, items, rejected)
     all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
         pipeline | "NoRejected" >> beam.Create([]))
     all_errors = errors | "AllErrors" >> beam.Flatten()
@@ -86,6 +90,18 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> N
     {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
      "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
         FileSystems.join(config.output, "stats", COUNTS_FILE))
+
+
+def _deduplicate(config: RunConfig, items, rejected: list):
+    """After the filters, so that less is shuffled; before PII, so placeholders merge nothing."""
+    if config.exact_dedup.enabled:
+        items, dropped = items | "exact_dedup" >> ExactDedup(config.exact_dedup.by_url)
+        rejected.append(dropped)
+    if config.near_dedup.enabled:
+        items, dropped, report = items | "near_dedup" >> NearDedup(config.near_dedup)
+        rejected.append(dropped)
+        report | "WriteNearDedupReport" >> WriteJson(FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE))
+    return items
 
 
 def _write_outputs(config: RunConfig, documents, rejected, errors) -> None:

@@ -11,7 +11,7 @@ from apache_beam.options.pipeline_options import TestOptions
 from pipelines.accounting import COUNTS_FILE, accounting_problems, read_counts
 from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
-from pipelines.curate import OUTPUT_DIRS, build_curation, configuration_warnings
+from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_DIRS, build_curation, configuration_warnings
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 
@@ -26,7 +26,22 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
     if options.view_as(TestOptions).dry_run:
         print("dry run: the pipeline was translated and not executed", file=out)
         return EXIT_OK
-    return _check_and_print(FileSystems.join(config.output, "stats", COUNTS_FILE), out)
+    status = _check_and_print(FileSystems.join(config.output, "stats", COUNTS_FILE), out)
+    return max(status, _check_near_dedup(config, out))
+
+
+def _check_near_dedup(config: RunConfig, out) -> int:
+    """Star rounds that did not converge leave clusters unfinished: fail, never mis-cluster silently."""
+    path = FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)
+    if not config.near_dedup.enabled or not FileSystems.exists(path):
+        return EXIT_OK
+    report = read_counts(path)
+    if report["converged"]:
+        return EXIT_OK
+    print(f"NEAR-DEDUP FAILED: connected components did not converge in {report['rounds']} rounds "
+          f"(edges changed per round: {report['changes_per_round']}); raise near_dedup.max_rounds "
+          "or use near_dedup.components=union_find", file=out)
+    return EXIT_ACCOUNTING
 
 
 def start_curation(config: RunConfig, beam_args: list, workers: int | None = None) -> tuple:

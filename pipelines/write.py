@@ -15,6 +15,8 @@ import pyarrow.parquet as pq
 import xxhash
 from apache_beam.io.filesystems import FileSystems
 
+from pipelines.atomic_files import write_atomically
+
 _EMPTY = "__tokenmill_empty_shard__"
 
 
@@ -28,12 +30,8 @@ def shard_path(directory: str, name: str, index: int, count: int) -> str:
 
 
 def write_parquet_atomically(path: str, table: pa.Table) -> None:
-    temporary = f"{path}.inprogress"
-    with FileSystems.create(temporary) as handle:
-        pq.write_table(table, handle, compression="zstd", write_statistics=False)
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([temporary], [path])
+    write_atomically(path, lambda handle: pq.write_table(table, handle, compression="zstd",
+                                                         write_statistics=False))
 
 
 class _WriteShardFn(beam.DoFn):

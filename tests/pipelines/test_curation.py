@@ -56,7 +56,8 @@ def run_output(tmp_path_factory):
     output = root / "out"
     # This test is about reading, extraction and normalisation; the filters have their own.
     config = load_config(inputs=[f"web={root}/web/*", f"notes={root}/notes/*", f"table={root}/table/*"],
-                         output=str(output), overrides=["quality.enabled=false"])
+                         output=str(output), overrides=["quality.enabled=false", "exact_dedup.enabled=false",
+                                                        "near_dedup.enabled=false"])
     assert run_curation(config, [], workers=1, out=io.StringIO()) == 0
     return output
 

@@ -1,0 +1,50 @@
+"""MinHash signatures, identical to datasketch's "affine64" scheme, vectorised with numpy.
+
+For shingle hashes h, datasketch (>= 2.0, scheme="affine64") computes
+min over shingles of (fmix64(h) * a + b) mod 2^64, with (a, b) drawn from
+numpy's RandomState(seed) exactly as below. Using the same draws makes every
+signature equal to `datasketch.MinHash(num_perm, seed, scheme="affine64",
+hashfunc=int).update_batch(h)`, which the tests check.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+EMPTY = np.iinfo(np.uint64).max
+ROWS_PER_BLOCK = 4096        # bounds the (shingles x permutations) matrix to a few MB
+
+
+def fmix64(values: np.ndarray) -> np.ndarray:
+    shift, m1, m2 = _FMIX
+    values = values ^ (values >> shift)
+    values = values * m1
+    values = values ^ (values >> shift)
+    values = values * m2
+    return values ^ (values >> shift)
+
+
+@dataclass(frozen=True)
+class Permutations:
+    a: np.ndarray
+    b: np.ndarray
+
+    @classmethod
+    def create(cls, num_perm: int, seed: int = 1) -> "Permutations":
+        generator = np.random.RandomState(seed)
+        a = generator.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        b = generator.randint(0, 1 << 64, num_perm, dtype=np.uint64)
+        return cls(a, b)
+
+
+def signature(shingles: np.ndarray, permutations: Permutations) -> np.ndarray:
+    """One uint64 per permutation; all EMPTY for a document without shingles."""
+    result = np.full(len(permutations.a), EMPTY, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = fmix64(shingles.astype(np.uint64, copy=False))
+        for start in range(0, len(mixed), ROWS_PER_BLOCK):
+            block = mixed[start:start + ROWS_PER_BLOCK, None] * permutations.a + permutations.b
+            np.minimum(result, block.min(axis=0), out=result)
+    return result

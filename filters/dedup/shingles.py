@@ -1,0 +1,58 @@
+"""Shingles for MinHash: word n-grams, or character n-grams for scripts written without spaces.
+
+Text is normalised for shingling only: NFKC, lower case, punctuation removed
+(from the ends of words; inside a word it stays, as in "o'clock"), whitespace
+collapsed. Each word (or character) is hashed with xxh3-64 through
+map(), which runs in C, and n consecutive hashes are combined with numpy, so
+there is no Python loop per shingle.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import xxhash
+
+from filters.quality.text_view import NO_SPACE_LANGUAGES
+
+_PUNCTUATION = re.compile(r"[^\w\s]+|_+")
+_EDGE_PUNCTUATION = "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()) + \
+    "“”‘’«»…–—¡¿、。，！？：；（）「」『』【】"
+_COMBINE = np.uint64(0x100000001B3)          # FNV-1a 64-bit prime: spreads the combination
+# Scripts without spaces between words, by Unicode block, for documents without a language.
+_NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f\u0e80-\u0eff"
+                              r"\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff]")
+
+
+def normalize_for_shingles(text: str) -> str:
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    words = (word.strip(_EDGE_PUNCTUATION) for word in text.lower().split())
+    return " ".join(word for word in words if word)
+
+
+def written_without_spaces(text: str, lang) -> bool:
+    """By the language annotation when there is one, else by the script of the first characters."""
+    if lang:
+        return lang in NO_SPACE_LANGUAGES
+    sample = text[:2000]
+    return len(_NO_SPACE_SCRIPT.findall(sample)) > len(sample) / 3
+
+
+def shingle_hashes(text: str, lang=None, word_ngram: int = 5, char_ngram: int = 5) -> np.ndarray:
+    """The distinct 64-bit hashes of the document's shingles (empty when it is too short)."""
+    normalized = normalize_for_shingles(text)
+    if written_without_spaces(normalized, lang):
+        units, n = list(_PUNCTUATION.sub("", normalized).replace(" ", "")), char_ngram
+    else:
+        units, n = normalized.split(), word_ngram
+    if not units:
+        return np.zeros(0, dtype=np.uint64)
+    unit_hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, units)), dtype=np.uint64,
+                              count=len(units))
+    n = min(n, len(unit_hashes))            # a text shorter than n units is one shingle
+    combined = unit_hashes[: len(unit_hashes) - n + 1].copy()
+    for offset in range(1, n):
+        combined = combined * _COMBINE ^ unit_hashes[offset: len(unit_hashes) - n + 1 + offset]
+    return np.unique(combined)

@@ -1,0 +1,251 @@
+"""Exact and MinHash near-duplicate removal as Beam transforms.
+
+Exact: group by a 128-bit text hash, keep one per group.
+Near: signature per document -> LSH band buckets -> edges from each member to
+its bucket's smallest id -> connected components (star rounds or union-find)
+-> keep one document per component. Only ids, keep keys and signatures are
+shuffled until the final join with the documents.
+"""
+from __future__ import annotations
+
+import apache_beam as beam
+import numpy as np
+from apache_beam.metrics import Metrics
+
+from corpus.document import Drop, rejected_row
+from filters.dedup.components import large_star, small_star, union_find_labels
+from filters.dedup.config import NearDedupConfig
+from filters.dedup.exact import text_key, url_key
+from filters.dedup.keep_rule import NO_DATE, document_keep_key
+from filters.dedup.lsh import band_keys
+from filters.dedup.minhash import Permutations, signature
+from filters.dedup.shingles import shingle_hashes
+from pipelines.stage import COUNTER_NAMESPACE, REJECTED
+
+
+class _KeepOnePerGroup(beam.DoFn):
+    """(key, documents) -> the document the keep rule picks; the others to rejected/."""
+
+    def __init__(self, stage: str, reason: str, latest: bool = False):
+        self._stage, self._reason, self._latest = stage, reason, latest
+        self._dropped = Metrics.counter(COUNTER_NAMESPACE, f"drop.{stage}.{reason}")
+
+    def process(self, keyed):
+        _, docs = keyed
+        ordered = sorted(docs, key=document_keep_key)
+        if self._latest:    # latest crawl first (a stable sort keeps the smallest id first among equals)
+            ordered.sort(key=lambda doc: document_keep_key(doc)[0] != NO_DATE and document_keep_key(doc)[0],
+                         reverse=True)
+        keeper = ordered[0]
+        for doc in ordered[1:]:
+            self._dropped.inc()
+            yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(doc, self._stage, Drop(self._reason, keeper.id)))
+        yield keeper
+
+
+class ExactDedup(beam.PTransform):
+    """Documents -> DoOutputsTuple(kept, rejected)."""
+
+    def __init__(self, by_url: bool = False):
+        super().__init__()
+        self._by_url = by_url
+
+    def expand(self, docs):
+        rejected = []
+        if self._by_url:
+            with_url = docs | "HasUrl" >> beam.Partition(lambda doc, _: 0 if doc.url else 1, 2)
+            by_url = (with_url[0] | "KeyUrl" >> beam.Map(lambda doc: (url_key(doc.url), doc))
+                      | "GroupUrl" >> beam.GroupByKey()
+                      | "LatestCrawl" >> beam.ParDo(_KeepOnePerGroup("url_dedup", "url_duplicate", latest=True))
+                      .with_outputs(REJECTED, main="kept"))
+            rejected.append(by_url[REJECTED])
+            docs = (by_url.kept, with_url[1]) | "AllUrls" >> beam.Flatten()
+        exact = (docs | "KeyText" >> beam.Map(lambda doc: (text_key(doc.text), doc))
+                 | "GroupText" >> beam.GroupByKey()
+                 | "KeepOne" >> beam.ParDo(_KeepOnePerGroup("exact_dedup", "exact_duplicate"))
+                 .with_outputs(REJECTED, main="kept"))
+        rejected.append(exact[REJECTED])
+        return exact.kept, rejected | "ExactRejected" >> beam.Flatten()
+
+
+class _Signature(beam.DoFn):
+    """Document -> (id, keep key, signature, shingles or None); documents without shingles are unique."""
+
+    def __init__(self, config: NearDedupConfig):
+        self._config = config
+        self._permutations = None
+
+    def setup(self):
+        self._permutations = Permutations.create(self._config.lsh_params().num_perm, self._config.seed)
+
+    def process(self, doc):
+        shingles = shingle_hashes(doc.text, doc.annotations.get("lang"), self._config.word_ngram,
+                                  self._config.char_ngram)
+        if len(shingles):
+            keep = self._config.verify_jaccard > 0
+            yield doc.id, document_keep_key(doc), signature(shingles, self._permutations), \
+                shingles if keep else None
+
+
+def _band_entries(params, record):
+    doc_id, _, sig, shingles = record
+    for band_key in band_keys(sig, params):
+        yield band_key, (doc_id, shingles)
+
+
+def jaccard(first: np.ndarray, second: np.ndarray) -> float:
+    union = len(np.union1d(first, second))
+    return len(np.intersect1d(first, second, assume_unique=True)) / union if union else 1.0
+
+
+class _BucketEdges(beam.DoFn):
+    """A bucket's members -> an edge from each member to the bucket's smallest id (O(n), not pairs)."""
+
+    def __init__(self, config: NearDedupConfig):
+        self._config = config
+        self._large = Metrics.counter(COUNTER_NAMESPACE, "near_dedup.large_buckets")
+        self._rejected_pairs = Metrics.counter(COUNTER_NAMESPACE, "near_dedup.pairs_below_jaccard")
+
+    def process(self, keyed):
+        _, members = keyed
+        chunk = []
+        for member in members:           # streamed: at most max_bucket_size members held at once
+            chunk.append(member)
+            if len(chunk) == self._config.max_bucket_size:
+                self._large.inc()
+                yield from self._edges(chunk)
+                chunk = [min(chunk, key=lambda m: m[0])]    # chunks stay linked through their minimum
+        yield from self._edges(chunk)
+
+    def _edges(self, members):
+        if len(members) < 2:
+            return
+        anchor_id, anchor_shingles = min(members, key=lambda m: m[0])
+        for member_id, shingles in members:
+            if member_id == anchor_id:
+                continue
+            if self._config.verify_jaccard > 0 and \
+                    jaccard(shingles, anchor_shingles) < self._config.verify_jaccard:
+                self._rejected_pairs.inc()
+                continue
+            yield (member_id, anchor_id) if member_id > anchor_id else (anchor_id, member_id)
+
+
+class StarComponents(beam.PTransform):
+    """Edges (larger, smaller) -> (node, component minimum), by alternating star rounds.
+
+    Also returns a PCollection with one dict: the number of edges that changed
+    in each round; the last two must be 0, or the clusters are not final.
+    """
+
+    def __init__(self, max_rounds: int):
+        super().__init__()
+        self._rounds = max_rounds
+
+    def expand(self, edges):
+        changes = []
+        for number in range(1, self._rounds + 1):
+            if number % 2:
+                following = (edges | f"LargeOut{number}" >> beam.FlatMap(lambda e: [e, (e[1], e[0])])
+                             | f"LargeGroup{number}" >> beam.GroupByKey()
+                             | f"LargeStar{number}" >> beam.FlatMap(lambda kv: large_star(kv[0], list(kv[1]))))
+            else:
+                following = (edges | f"SmallGroup{number}" >> beam.GroupByKey()
+                             | f"SmallStar{number}" >> beam.FlatMap(lambda kv: small_star(kv[0], list(kv[1]))))
+            following = following | f"Distinct{number}" >> beam.Distinct()
+            changes.append(_count_changes(edges, following, number))
+            edges = following
+        labels = (edges | "Members" >> beam.FlatMap(lambda e: [(e[0], e[1]), (e[1], e[1])])
+                  | "DistinctLabels" >> beam.Distinct())
+        report = (changes | "AllChanges" >> beam.Flatten() | "ChangeList" >> beam.combiners.ToList()
+                  | "Convergence" >> beam.Map(_convergence_report))
+        return labels, report
+
+
+def _count_changes(before, after, number):
+    return ({"before": before | f"KeyBefore{number}" >> beam.Map(lambda e: (e, 1)),
+             "after": after | f"KeyAfter{number}" >> beam.Map(lambda e: (e, 1))}
+            | f"Compare{number}" >> beam.CoGroupByKey()
+            | f"Changed{number}" >> beam.Map(lambda kv: int(not kv[1]["before"] or not kv[1]["after"]))
+            | f"Sum{number}" >> beam.CombineGlobally(sum)
+            | f"Round{number}" >> beam.Map(lambda count, n=number: (n, count)))
+
+
+def _convergence_report(pairs) -> dict:
+    changes = [count for _, count in sorted(pairs)]
+    return {"method": "star", "rounds": len(changes), "changes_per_round": changes,
+            "converged": len(changes) >= 2 and changes[-1] == 0 and changes[-2] == 0}
+
+
+class UnionFindComponents(beam.PTransform):
+    """Edges -> (node, component minimum) on one worker: for graphs that fit its memory."""
+
+    def expand(self, edges):
+        labels = (edges | "AllEdges" >> beam.combiners.ToList()
+                  | "UnionFind" >> beam.FlatMap(lambda es: sorted(union_find_labels(es).items())))
+        report = edges.pipeline | "NoRounds" >> beam.Create(
+            [{"rounds": 0, "changes_per_round": [], "converged": True, "method": "union_find"}])
+        return labels, report
+
+
+def _keeper_decisions(keyed):
+    """(component, [(keep key, id)]) -> (id, (keeper id, component size)) for every member."""
+    _, members = keyed
+    members = list(members)
+    keeper = min(members)[1]
+    return [(doc_id, (keeper, len(members))) for _, doc_id in members]
+
+
+class _ApplyDecision(beam.DoFn):
+    def __init__(self):
+        self._dropped = Metrics.counter(COUNTER_NAMESPACE, "drop.near_dedup.near_duplicate")
+
+    def process(self, keyed):
+        _, grouped = keyed
+        for doc in grouped["doc"]:
+            decisions = list(grouped["decision"])
+            if not decisions:
+                yield doc
+                continue
+            keeper, size = decisions[0]
+            if keeper != doc.id:
+                self._dropped.inc()
+                yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(doc, "near_dedup",
+                                                                      Drop("near_duplicate", keeper)))
+            else:
+                doc.annotations["dup_cluster"] = keeper
+                doc.annotations["dup_cluster_size"] = size
+                yield doc
+
+
+class NearDedup(beam.PTransform):
+    """Documents -> (kept, rejected, convergence report)."""
+
+    def __init__(self, config: NearDedupConfig):
+        super().__init__()
+        self._config = config
+        self._params = config.lsh_params()
+        if config.components not in ("star", "union_find"):
+            raise ValueError(f"unknown near_dedup.components {config.components!r} (star|union_find)")
+
+    def expand(self, docs):
+        records = docs | "Signature" >> beam.ParDo(_Signature(self._config))
+        edges = (records
+                 | "Bands" >> beam.FlatMap(lambda record, params=self._params: _band_entries(params, record))
+                 | "Buckets" >> beam.GroupByKey()
+                 | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config))
+                 | "DistinctEdges" >> beam.Distinct())
+        components = (StarComponents(self._config.max_rounds) if self._config.components == "star"
+                      else UnionFindComponents())
+        labels, report = edges | "Components" >> components
+        keep_keys = records | "KeepKeys" >> beam.Map(lambda record: (record[0], record[1]))
+        decisions = ({"label": labels, "key": keep_keys}
+                     | "JoinKeys" >> beam.CoGroupByKey()
+                     | "ByComponent" >> beam.FlatMap(
+                         lambda kv: [(label, (key, kv[0])) for label in kv[1]["label"] for key in kv[1]["key"]])
+                     | "GroupComponent" >> beam.GroupByKey()
+                     | "Keepers" >> beam.FlatMap(_keeper_decisions))
+        applied = ({"doc": docs | "ById" >> beam.Map(lambda doc: (doc.id, doc)), "decision": decisions}
+                   | "JoinDocs" >> beam.CoGroupByKey()
+                   | "Apply" >> beam.ParDo(_ApplyDecision()).with_outputs(REJECTED, main="kept"))
+        return applied.kept, applied[REJECTED], report
