@@ -1,0 +1,122 @@
+"""The dedup transforms on Beam's in-memory runner."""
+import io
+import random
+
+import apache_beam as beam
+import datasketch
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from corpus.document import Document
+from filters.dedup.components import union_find_labels
+from filters.dedup.config import NearDedupConfig
+from filters.dedup.lsh import PRESETS
+from filters.dedup.minhash import Permutations, signature
+from filters.dedup.shingles import shingle_hashes
+from pipelines.dedup import ExactDedup, NearDedup, StarComponents
+from pipelines.run import _check_near_dedup
+from pipelines.config import load_config
+
+RUNNER = "FnApiRunner"
+
+
+def text_of(rng, words=70):
+    return " ".join(f"w{rng.randrange(600)}" for _ in range(words))
+
+
+def edited(rng, text, changes=3):
+    words = text.split()
+    for _ in range(changes):
+        words[rng.randrange(len(words))] = f"x{rng.randrange(10**6)}"
+    return " ".join(words)
+
+
+def test_star_components_in_beam_equal_union_find():
+    rng = random.Random(5)
+    edges = {(rng.randrange(300), rng.randrange(300)) for _ in range(250)} | {(i + 1, i) for i in range(40)}
+    edges = [(max(e), min(e)) for e in edges if e[0] != e[1]]
+    expected = sorted(union_find_labels(edges).items())
+    with TestPipeline(runner=RUNNER) as pipeline:
+        labels, report = pipeline | beam.Create(edges) | StarComponents(max_rounds=20)
+        assert_that(labels, equal_to(expected), label="labels")
+        assert_that(report | beam.Map(lambda r: r["converged"]), equal_to([True]), label="converged")
+
+
+def test_too_few_rounds_are_reported_not_hidden():
+    chain = [(i + 1, i) for i in range(64)]
+    with TestPipeline(runner=RUNNER) as pipeline:
+        _, report = pipeline | beam.Create(chain) | StarComponents(max_rounds=4)
+        assert_that(report | beam.Map(lambda r: (r["converged"], r["rounds"])), equal_to([(False, 4)]))
+
+
+def test_the_run_fails_loudly_when_components_did_not_converge(tmp_path):
+    config = load_config(output=str(tmp_path))
+    (tmp_path / "stats").mkdir()
+    (tmp_path / "stats" / "near_dedup.json").write_text(
+        '{"converged": false, "rounds": 4, "changes_per_round": [9, 5, 3, 1]}')
+    out = io.StringIO()
+    assert _check_near_dedup(config, out) == 1
+    assert "did not converge in 4 rounds" in out.getvalue()
+
+
+def _dedup_run(docs, config):
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, rejected, _ = pipeline | beam.Create(docs) | NearDedup(config)
+        return kept, rejected
+
+
+@pytest.mark.parametrize("components", ["star", "union_find"])
+def test_near_dedup_keeps_the_earliest_crawl_and_annotates_the_cluster(components):
+    rng = random.Random(11)
+    base = text_of(rng, 200)
+    docs = [Document("b", edited(rng, base, 1), "s", meta={"crawl_date": "2023-01-01"}),
+            Document("a", edited(rng, base, 1), "s", meta={"crawl_date": "2024-01-01"}),
+            Document("c", base, "s", meta={"crawl_date": "2023-01-01"}),
+            Document("z", text_of(rng), "s")]
+    config = NearDedupConfig(components=components)
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, rejected, _ = pipeline | beam.Create(docs) | NearDedup(config)
+        assert_that(kept | beam.Map(lambda d: (d.id, d.annotations.get("dup_cluster_size"))),
+                    equal_to([("b", 3), ("z", None)]), label="kept")
+        assert_that(rejected | beam.Map(lambda r: (r.id, r.reason, r.detail)),
+                    equal_to([("a", "near_duplicate", "b"), ("c", "near_duplicate", "b")]), label="rejected")
+
+
+def test_beam_clusters_equal_datasketch_lsh_clusters_on_two_thousand_documents():
+    rng = random.Random(1)
+    originals = [text_of(rng, 80) for _ in range(1200)]
+    texts = originals + [edited(rng, rng.choice(originals), rng.randrange(1, 12)) for _ in range(800)]
+    docs = [Document(f"d{n:05d}", text, "s") for n, text in enumerate(texts)]
+    params = PRESETS["fineweb"]
+    permutations = Permutations.create(params.num_perm, seed=1)
+    index = datasketch.MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows))
+    sketches = {}
+    for doc in docs:
+        sketches[doc.id] = datasketch.LeanMinHash(
+            seed=1, hashvalues=signature(shingle_hashes(doc.text), permutations), scheme="affine64")
+        index.insert(doc.id, sketches[doc.id])
+    pairs = [(a, b) for a, sketch in sketches.items() for b in index.query(sketch) if a != b]
+    labels = union_find_labels(pairs)
+    expected_kept = sorted(doc.id for doc in docs if labels.get(doc.id, doc.id) == doc.id)
+    assert len(docs) - len(expected_kept) > 150          # a real share of the copies are found
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, _, report = pipeline | beam.Create(docs) | NearDedup(NearDedupConfig())
+        assert_that(kept | beam.Map(lambda d: d.id), equal_to(expected_kept), label="kept")
+        assert_that(report | beam.Map(lambda r: r["converged"]), equal_to([True]), label="converged")
+
+
+def test_exact_and_url_dedup():
+    docs = [Document("b", "same text", "s", url="https://www.site.test/p", meta={"crawl_date": "2022"}),
+            Document("a", "same text", "s", url="https://other.test/q", meta={"crawl_date": "2023"}),
+            Document("c", "newer text", "s", url="http://site.test/p", meta={"crawl_date": "2024"}),
+            Document("d", "no url", "s")]
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, rejected = pipeline | beam.Create(docs) | ExactDedup(by_url=True)
+        assert_that(kept | beam.Map(lambda d: d.id), equal_to(["a", "c", "d"]), label="kept")
+        assert_that(rejected | beam.Map(lambda r: (r.id, r.stage, r.detail)),
+                    equal_to([("b", "url_dedup", "c")]), label="rejected")
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, rejected = pipeline | "Docs2" >> beam.Create(docs) | "Exact2" >> ExactDedup()
+        assert_that(rejected | beam.Map(lambda r: (r.id, r.reason, r.detail)),
+                    equal_to([("a", "exact_duplicate", "b")]), label="exact")
