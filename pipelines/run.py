@@ -39,7 +39,7 @@ def _check_near_dedup(config: RunConfig, out) -> int:
     if report["converged"]:
         return EXIT_OK
     print(f"NEAR-DEDUP FAILED: connected components did not converge in {report['rounds']} rounds "
-          f"(edges changed per round: {report['changes_per_round']}); raise near_dedup.max_rounds "
+          f"(edges changed in the last two: {report['changes_in_last_two_rounds']}); raise near_dedup.max_rounds "
           "or use near_dedup.components=union_find", file=out)
     return EXIT_ACCOUNTING
 

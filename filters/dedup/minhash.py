@@ -40,11 +40,19 @@ class Permutations:
 
 
 def signature(shingles: np.ndarray, permutations: Permutations) -> np.ndarray:
-    """One uint64 per permutation; all EMPTY for a document without shingles."""
+    """One uint64 per permutation; all EMPTY for a document without shingles.
+
+    The block is multiplied and offset in place: the temporaries of
+    `mixed * a + b` cost as much time as the arithmetic itself."""
     result = np.full(len(permutations.a), EMPTY, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        mixed = fmix64(shingles.astype(np.uint64, copy=False))
-        for start in range(0, len(mixed), ROWS_PER_BLOCK):
-            block = mixed[start:start + ROWS_PER_BLOCK, None] * permutations.a + permutations.b
-            np.minimum(result, block.min(axis=0), out=result)
+    if len(shingles) == 0:
+        return result
+    mixed = fmix64(shingles.astype(np.uint64, copy=False))
+    block = np.empty((min(len(mixed), ROWS_PER_BLOCK), len(permutations.a)), dtype=np.uint64)
+    for start in range(0, len(mixed), ROWS_PER_BLOCK):
+        rows = mixed[start:start + ROWS_PER_BLOCK]
+        view = block[:len(rows)]
+        np.multiply(rows[:, None], permutations.a, out=view)
+        view += permutations.b
+        np.minimum(result, view.min(axis=0), out=result)
     return result

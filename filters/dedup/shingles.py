@@ -25,11 +25,15 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\
                               r"\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff]")
 
 
-def normalize_for_shingles(text: str) -> str:
+def shingle_words(text: str) -> list:
+    """NFKC, lower case, whitespace tokens with punctuation stripped from their ends."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    words = (word.strip(_EDGE_PUNCTUATION) for word in text.lower().split())
-    return " ".join(word for word in words if word)
+    return [stripped for word in text.lower().split() if (stripped := word.strip(_EDGE_PUNCTUATION))]
+
+
+def normalize_for_shingles(text: str) -> str:
+    return " ".join(shingle_words(text))
 
 
 def written_without_spaces(text: str, lang) -> bool:
@@ -42,11 +46,11 @@ def written_without_spaces(text: str, lang) -> bool:
 
 def shingle_hashes(text: str, lang=None, word_ngram: int = 5, char_ngram: int = 5) -> np.ndarray:
     """The distinct 64-bit hashes of the document's shingles (empty when it is too short)."""
-    normalized = normalize_for_shingles(text)
-    if written_without_spaces(normalized, lang):
-        units, n = list(_PUNCTUATION.sub("", normalized).replace(" ", "")), char_ngram
+    words = shingle_words(text)
+    if written_without_spaces(text, lang):
+        units, n = list(_PUNCTUATION.sub("", "".join(words))), char_ngram
     else:
-        units, n = normalized.split(), word_ngram
+        units, n = words, word_ngram
     if not units:
         return np.zeros(0, dtype=np.uint64)
     unit_hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, units)), dtype=np.uint64,

@@ -54,7 +54,7 @@ def test_the_run_fails_loudly_when_components_did_not_converge(tmp_path):
     config = load_config(output=str(tmp_path))
     (tmp_path / "stats").mkdir()
     (tmp_path / "stats" / "near_dedup.json").write_text(
-        '{"converged": false, "rounds": 4, "changes_per_round": [9, 5, 3, 1]}')
+        '{"converged": false, "rounds": 4, "changes_in_last_two_rounds": [3, 1]}')
     out = io.StringIO()
     assert _check_near_dedup(config, out) == 1
     assert "did not converge in 4 rounds" in out.getvalue()

@@ -1,0 +1,133 @@
+"""Near-dedup speed: signatures, and the whole dedup, against datatrove's four MinHash stages.
+
+    python bench/dedup_speed.py [--mb 10] [--repeats 3]
+
+Corpus: the Common Crawl documents of ../shared/data/web/dolma, each with
+near-duplicate copies made by small random edits (bench/neardup_quality.py's
+`edit`), up to --mb MB of text, as JSONL. Reported per core, median of runs:
+
+- signatures: tokenmill's shingling + MinHash callable, and datatrove's
+  MinhashDedupSignature stage on the same JSONL;
+- whole dedup: `tokenmill run` with only near-dedup on (in-memory runner, one
+  core, star rounds) against datatrove's signature, buckets, cluster and
+  filter stages (LocalPipelineExecutor, one worker), same bands and rows,
+  each in its own process so that its peak RSS is its own.
+Writes bench/out/dedup_speed.json.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from measure import print_table, write_json  # noqa: E402
+from neardup_quality import DOLMA, edit  # noqa: E402
+
+from corpus.normalize import normalize_text  # noqa: E402
+from filters.dedup.lsh import PRESETS  # noqa: E402
+from filters.dedup.minhash import Permutations, signature  # noqa: E402
+from filters.dedup.shingles import shingle_hashes  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(__file__), "out", "dedup_speed")
+ONLY_NEAR_DEDUP = ["url_filter.enabled=false", "language.enabled=false", "quality.enabled=false",
+                   "unsafe_words.enabled=false", "exact_dedup.enabled=false", "normalize.min_chars=1"]
+
+
+def build(target_mb: float, directory: str) -> tuple:
+    with gzip.open(DOLMA, "rt", encoding="utf-8") as handle:
+        originals = [normalize_text(json.loads(line)["text"]) for line in handle]
+    originals = [text for text in originals if len(text.split()) >= 20]
+    rng, rows, size = random.Random(0), [], 0
+    while size < target_mb * 1e6:
+        for number, text in enumerate(originals):
+            copy = text if not rows or rng.random() < 0.3 else " ".join(edit(rng, text.split(), 0.03))
+            rows.append({"id": f"doc-{len(rows):07d}", "text": copy})
+            size += len(copy.encode())
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "corpus.jsonl"), "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return rows, size / 1e6
+
+
+# Runs a command and prints the largest peak RSS (KB) of its processes: each run gets a fresh parent,
+# so one run's memory never shows up in another's figure.
+_RSS_WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+
+
+def subprocess_run(command: list) -> tuple:
+    """(wall seconds, peak RSS MB of the command's largest process, its stdout)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", _RSS_WRAPPER, *command], check=True,
+                            capture_output=True, text=True)
+    rss_kb = int(result.stderr.strip().splitlines()[-1])
+    return time.perf_counter() - start, rss_kb / 1024, result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    corpus_dir = os.path.join(OUT, "corpus")
+    rows, mb = build(args.mb, corpus_dir)
+    params = PRESETS["fineweb"]
+    permutations = Permutations.create(params.num_perm)
+    sign_times = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        for row in rows:
+            signature(shingle_hashes(row["text"]), permutations)
+        sign_times.append(time.perf_counter() - start)
+    tokenmill_runs, union_find_runs, datatrove_runs = [], [], []
+    python, tokenmill = sys.executable, os.path.join(os.path.dirname(sys.executable), "tokenmill")
+    for repeat in range(args.repeats):
+        for runs, method in ((tokenmill_runs, "star"), (union_find_runs, "union_find")):
+            overrides = [arg for item in ONLY_NEAR_DEDUP + [f"near_dedup.components={method}"]
+                         for arg in ("--set", item)]
+            runs.append(subprocess_run([tokenmill, "run", "--input", os.path.join(corpus_dir, "*.jsonl"),
+                                        "--output", os.path.join(OUT, f"tokenmill-{method}"), "--workers", "1",
+                                        *overrides])[:2])
+        work = os.path.join(OUT, f"datatrove-{repeat}")
+        subprocess.run(["rm", "-rf", work], check=True)
+        seconds, rss, stdout = subprocess_run([python, os.path.join(os.path.dirname(__file__), "datatrove_minhash.py"),
+                                               corpus_dir, work, str(params.bands), str(params.rows)])
+        datatrove_runs.append((seconds, rss, json.loads(stdout.strip().splitlines()[-1])))
+    tm_wall = statistics.median(run[0] for run in tokenmill_runs)
+    uf_wall = statistics.median(run[0] for run in union_find_runs)
+    dt_wall = statistics.median(run[0] for run in datatrove_runs)
+    dt_sign = statistics.median(run[2]["seconds"]["signature"] for run in datatrove_runs)
+    with open(os.path.join(OUT, "tokenmill-star", "stats", "counts.json")) as handle:
+        tm_kept = json.load(handle)["sources"]["web"]["kept"]
+    table = [
+        {"step": "signatures", "tool": "tokenmill (callable)", "MB/s/core": mb / statistics.median(sign_times)},
+        {"step": "signatures", "tool": "datatrove MinhashDedupSignature (reader included)", "MB/s/core": mb / dt_sign},
+        {"step": "whole dedup", "tool": "tokenmill run, star rounds", "MB/s/core": mb / tm_wall,
+         "docs/s/core": len(rows) / tm_wall, "peak_rss_mb": max(run[1] for run in tokenmill_runs), "kept": tm_kept},
+        {"step": "whole dedup", "tool": "tokenmill run, union-find", "MB/s/core": mb / uf_wall,
+         "docs/s/core": len(rows) / uf_wall, "peak_rss_mb": max(run[1] for run in union_find_runs), "kept": tm_kept},
+        {"step": "whole dedup", "tool": "datatrove 4 MinHash stages", "MB/s/core": mb / dt_wall,
+         "docs/s/core": len(rows) / dt_wall, "peak_rss_mb": max(run[1] for run in datatrove_runs),
+         "kept": datatrove_runs[-1][2]["kept"]},
+    ]
+    print(f"{len(rows)} documents, {mb:.1f} MB of text; bands x rows = {params.bands} x {params.rows}")
+    print_table(table, ["step", "tool", "MB/s/core", "docs/s/core", "peak_rss_mb", "kept"])
+    print(f"ratio, whole dedup: tokenmill / datatrove = {dt_wall / tm_wall:.2f}x (star), "
+          f"{dt_wall / uf_wall:.2f}x (union-find); "
+          f"signatures: {dt_sign / statistics.median(sign_times):.2f}x")
+    write_json(os.path.join(os.path.dirname(OUT), "dedup_speed.json"),
+               {"documents": len(rows), "mb": mb, "rows": table, "repeats": args.repeats,
+                "datatrove_stage_seconds": [run[2]["seconds"] for run in datatrove_runs],
+                "date": time.strftime("%Y-%m-%d")})
+
+
+if __name__ == "__main__":
+    main()
