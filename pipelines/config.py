@@ -42,31 +42,6 @@ class ReadConfig:
     max_record_bytes: int = 64 << 20
 
 
-@dataclass(frozen=True)
-class StageSwitch:
-    enabled: bool = True
-
-
-@dataclass(frozen=True)
-class ExtractStage(StageSwitch, ExtractConfig):
-    pass
-
-
-@dataclass(frozen=True)
-class NormalizeStage(StageSwitch, NormalizeConfig):
-    pass
-
-
-@dataclass(frozen=True)
-class LanguageStage(StageSwitch, LanguageConfig):
-    pass
-
-
-@dataclass(frozen=True)
-class QualityStage(StageSwitch, QualityConfig):
-    pass
-
-
 @dataclass
 class WriteConfig:
     document_shards: int = 4             # fixed count: shard contents never depend on the runner
@@ -80,11 +55,11 @@ class RunConfig:
     output: str = ""
     source: str = "web"
     read: ReadConfig = field(default_factory=ReadConfig)
-    extract: ExtractStage = field(default_factory=ExtractStage)
-    normalize: NormalizeStage = field(default_factory=NormalizeStage)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     url_filter: UrlFilterConfig = field(default_factory=UrlFilterConfig)
-    language: LanguageStage = field(default_factory=LanguageStage)
-    quality: QualityStage = field(default_factory=QualityStage)
+    language: LanguageConfig = field(default_factory=LanguageConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
     unsafe_words: UnsafeWordsConfig = field(default_factory=UnsafeWordsConfig)
     unsafe_classifier: UnsafeClassifierConfig = field(default_factory=UnsafeClassifierConfig)
     exact_dedup: ExactDedupConfig = field(default_factory=ExactDedupConfig)

@@ -11,10 +11,10 @@ from functools import partial
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.html_extract import ExtractConfig, HtmlExtractor
-from corpus.normalize import NormalizeConfig, Normalizer
-from filters.language import LanguageConfig, LanguageFilter
-from filters.quality.quality_filter import QualityConfig, QualityFilter
+from corpus.html_extract import HtmlExtractor
+from corpus.normalize import Normalizer
+from filters.language import LanguageFilter
+from filters.quality.quality_filter import QualityFilter
 from filters.unsafe_classifier import UnsafeClassifierFilter
 from filters.unsafe_words import UnsafeWordsFilter
 from filters.url_filter import UrlFilter
@@ -33,11 +33,6 @@ OUTPUT_DIRS = ("documents", "rejected", "errors", "stats")
 NEAR_DEDUP_FILE = "near_dedup.json"
 
 
-def _plain(config, cls):
-    """The stage's own config class, without the pipeline's `enabled` switch."""
-    return cls(**{name: getattr(config, name) for name in cls.__dataclass_fields__})
-
-
 def stage_factories(config: RunConfig) -> list:
     """(name, factory) for each enabled per-document stage, in pipeline order.
 
@@ -46,12 +41,11 @@ def stage_factories(config: RunConfig) -> list:
     models and lists load once per worker, not into the pickled pipeline.
     """
     candidates = [
-        ("extract", config.extract.enabled, partial(HtmlExtractor, _plain(config.extract, ExtractConfig))),
-        ("normalize", config.normalize.enabled,
-         partial(Normalizer, _plain(config.normalize, NormalizeConfig))),
+        ("extract", config.extract.enabled, partial(HtmlExtractor, config.extract)),
+        ("normalize", config.normalize.enabled, partial(Normalizer, config.normalize)),
         ("url_filter", config.url_filter.enabled, partial(UrlFilter, config.url_filter)),
-        ("language", config.language.enabled, partial(LanguageFilter, _plain(config.language, LanguageConfig))),
-        ("quality", config.quality.enabled, partial(QualityFilter, _plain(config.quality, QualityConfig))),
+        ("language", config.language.enabled, partial(LanguageFilter, config.language)),
+        ("quality", config.quality.enabled, partial(QualityFilter, config.quality)),
         ("unsafe_words", config.unsafe_words.enabled, partial(UnsafeWordsFilter, config.unsafe_words)),
         ("unsafe_classifier", config.unsafe_classifier.enabled,
          partial(UnsafeClassifierFilter, config.unsafe_classifier)),

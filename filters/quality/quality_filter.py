@@ -14,6 +14,7 @@ from filters.quality.text_view import TextView
 
 @dataclass(frozen=True)
 class QualityConfig:
+    enabled: bool = True
     gopher_repetition: GopherRepetitionConfig = field(default_factory=GopherRepetitionConfig)
     gopher_quality: GopherQualityConfig = field(default_factory=GopherQualityConfig)
     c4: C4Config = field(default_factory=C4Config)
