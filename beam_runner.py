@@ -107,7 +107,7 @@ def main(argv=None) -> int:
         print(f"tokenmill: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # noqa: BLE001 - usage errors raised by the layers below
-        if type(error).__name__ in ("ConfigError", "InputError", "BeamOptionError"):
+        if type(error).__name__ in ("ConfigError", "InputError", "BeamOptionError", "BenchmarkError"):
             print(f"tokenmill: error: {error}", file=sys.stderr)
             return EXIT_USAGE
         raise

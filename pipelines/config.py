@@ -16,6 +16,7 @@ import yaml
 
 from corpus.html_extract import ExtractConfig
 from corpus.normalize import NormalizeConfig
+from filters.decontam import DecontamConfig
 from filters.dedup.config import ExactDedupConfig, NearDedupConfig
 from filters.language import LanguageConfig
 from filters.quality.quality_filter import QualityConfig
@@ -64,6 +65,7 @@ class RunConfig:
     unsafe_classifier: UnsafeClassifierConfig = field(default_factory=UnsafeClassifierConfig)
     exact_dedup: ExactDedupConfig = field(default_factory=ExactDedupConfig)
     near_dedup: NearDedupConfig = field(default_factory=NearDedupConfig)
+    decontaminate: DecontamConfig = field(default_factory=DecontamConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
 
     def to_dict(self) -> dict:

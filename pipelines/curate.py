@@ -23,6 +23,7 @@ from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA,
                                  sort_key_error, sort_key_rejected)
 from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
+from pipelines.decontam import Decontaminate
 from pipelines.dedup import ExactDedup, NearDedup
 from pipelines.json_output import WriteJson
 from pipelines.read import ReadInputs
@@ -60,6 +61,9 @@ def configuration_warnings(config: RunConfig) -> list:
     if url.enabled and not (url.lists or url.banned_words or url.soft_banned_words or url.banned_subwords):
         warnings.append("url_filter is on but has no lists: every URL passes "
                         "(set url_filter.lists, or run `tokenmill assets fetch`)")
+    if config.decontaminate.enabled and not config.decontaminate.benchmarks:
+        warnings.append("decontaminate is on but has no benchmark files: nothing is checked "
+                        "(set decontaminate.benchmarks to NAME=PATH entries)")
     if config.unsafe_words.enabled and not config.unsafe_words.lists:
         warnings.append("unsafe_words is on but has no word lists: every document passes "
                         "(set unsafe_words.lists, or run `tokenmill assets fetch`)")
@@ -77,6 +81,11 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> N
         rejected.append(out[REJECTED])
         errors.append(out[ERRORS])
     items = _deduplicate(config, items, rejected)
+    if config.decontaminate.enabled and config.decontaminate.benchmarks:
+        out = items | "Decontaminate" >> Decontaminate(config.decontaminate)
+        items = out.kept
+        rejected.append(out[REJECTED])
+        errors.append(out[ERRORS])
     all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
         pipeline | "NoRejected" >> beam.Create([]))
     all_errors = errors | "AllErrors" >> beam.Flatten()

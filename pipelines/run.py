@@ -12,6 +12,7 @@ from pipelines.accounting import COUNTS_FILE, accounting_problems, read_counts
 from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_DIRS, build_curation, configuration_warnings
+from pipelines.decontam import check_benchmarks
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 
@@ -50,6 +51,7 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
         raise InputError("no output: give --output DIR")
     files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers)
+    check_benchmarks(config.decontaminate)
     _quiet_local_worker_logs()
     for warning in configuration_warnings(config):
         print(f"tokenmill: warning: {warning}", file=sys.stderr)

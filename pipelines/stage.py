@@ -2,7 +2,9 @@
 
 A stage is any callable `item -> Document | Drop` built on the worker by a
 factory (so models load once per worker in setup(), not once per element and
-not in the pickled pipeline). The transform owns what is the same for every
+not in the pickled pipeline). A stage that needs data computed by the
+pipeline (an n-gram index) gets it as a side input: its factory is called
+with it on the first element. The transform owns what is the same for every
 stage: a counter per drop reason, rows for rejected/ and errors/.
 """
 from __future__ import annotations
@@ -29,18 +31,22 @@ def location_of(item: Any) -> str:
 
 
 class _StageFn(beam.DoFn):
-    def __init__(self, stage: str, factory: Callable[[], Callable]):
+    def __init__(self, stage: str, factory: Callable[..., Callable], takes_side_input: bool = False):
         self._stage = stage
         self._factory = factory
+        self._takes_side_input = takes_side_input
         self._fn = None
         self._kept = Metrics.counter(COUNTER_NAMESPACE, f"kept.{stage}")
         self._drops: dict = {}
         self._errors: dict = {}
 
     def setup(self):
-        self._fn = self._factory()
+        if not self._takes_side_input:
+            self._fn = self._factory()
 
-    def process(self, item):
+    def process(self, item, *side_inputs):
+        if self._fn is None:            # a stage built from a side input (an index) on first use
+            self._fn = self._factory(*side_inputs)
         try:
             result = self._fn(item)
         except Exception as error:  # noqa: BLE001 - one bad document must not stop a run
@@ -66,11 +72,13 @@ class _StageFn(beam.DoFn):
 class ApplyStage(beam.PTransform):
     """Returns a DoOutputsTuple: main (kept documents), `rejected`, `errors`."""
 
-    def __init__(self, stage: str, factory: Callable[[], Callable]):
+    def __init__(self, stage: str, factory: Callable[..., Callable], side_input=None):
         super().__init__(label=stage)
         self._stage = stage
         self._factory = factory
+        self._side_input = side_input
 
     def expand(self, pcoll):
-        return pcoll | beam.ParDo(_StageFn(self._stage, self._factory)).with_outputs(
+        side = [self._side_input] if self._side_input is not None else []
+        return pcoll | beam.ParDo(_StageFn(self._stage, self._factory, bool(side)), *side).with_outputs(
             REJECTED, ERRORS, main="kept")

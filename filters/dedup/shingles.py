@@ -44,6 +44,19 @@ def written_without_spaces(text: str, lang) -> bool:
     return len(_NO_SPACE_SCRIPT.findall(sample)) > len(sample) / 3
 
 
+def ngram_hashes(units: list, n: int) -> np.ndarray:
+    """One 64-bit hash per n-gram of `units`, in text order (a text shorter than n is one n-gram)."""
+    if not units:
+        return np.zeros(0, dtype=np.uint64)
+    unit_hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, units)), dtype=np.uint64,
+                              count=len(units))
+    n = min(n, len(unit_hashes))
+    combined = unit_hashes[: len(unit_hashes) - n + 1].copy()
+    for offset in range(1, n):
+        combined = combined * _COMBINE ^ unit_hashes[offset: len(unit_hashes) - n + 1 + offset]
+    return combined
+
+
 def shingle_hashes(text: str, lang=None, word_ngram: int = 5, char_ngram: int = 5) -> np.ndarray:
     """The distinct 64-bit hashes of the document's shingles (empty when it is too short)."""
     words = shingle_words(text)
@@ -51,12 +64,4 @@ def shingle_hashes(text: str, lang=None, word_ngram: int = 5, char_ngram: int = 
         units, n = list(_PUNCTUATION.sub("", "".join(words))), char_ngram
     else:
         units, n = words, word_ngram
-    if not units:
-        return np.zeros(0, dtype=np.uint64)
-    unit_hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, units)), dtype=np.uint64,
-                              count=len(units))
-    n = min(n, len(unit_hashes))            # a text shorter than n units is one shingle
-    combined = unit_hashes[: len(unit_hashes) - n + 1].copy()
-    for offset in range(1, n):
-        combined = combined * _COMBINE ^ unit_hashes[offset: len(unit_hashes) - n + 1 + offset]
-    return np.unique(combined)
+    return np.unique(ngram_hashes(units, n))
