@@ -19,6 +19,7 @@ from corpus.normalize import NormalizeConfig
 from filters.decontam import DecontamConfig
 from filters.dedup.config import ExactDedupConfig, NearDedupConfig
 from filters.language import LanguageConfig
+from filters.pii.pii_filter import PiiConfig
 from filters.quality.quality_filter import QualityConfig
 from filters.unsafe_classifier import UnsafeClassifierConfig
 from filters.unsafe_words import UnsafeWordsConfig
@@ -65,6 +66,7 @@ class RunConfig:
     unsafe_classifier: UnsafeClassifierConfig = field(default_factory=UnsafeClassifierConfig)
     exact_dedup: ExactDedupConfig = field(default_factory=ExactDedupConfig)
     near_dedup: NearDedupConfig = field(default_factory=NearDedupConfig)
+    pii: PiiConfig = field(default_factory=PiiConfig)
     decontaminate: DecontamConfig = field(default_factory=DecontamConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
 

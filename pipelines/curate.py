@@ -14,6 +14,7 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.html_extract import HtmlExtractor
 from corpus.normalize import Normalizer
 from filters.language import LanguageFilter
+from filters.pii.pii_filter import PiiFilter
 from filters.quality.quality_filter import QualityFilter
 from filters.unsafe_classifier import UnsafeClassifierFilter
 from filters.unsafe_words import UnsafeWordsFilter
@@ -81,6 +82,11 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> N
         rejected.append(out[REJECTED])
         errors.append(out[ERRORS])
     items = _deduplicate(config, items, rejected)
+    if config.pii.enabled:
+        out = items | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii))
+        items = out.kept
+        rejected.append(out[REJECTED])
+        errors.append(out[ERRORS])
     if config.decontaminate.enabled and config.decontaminate.benchmarks:
         out = items | "Decontaminate" >> Decontaminate(config.decontaminate)
         items = out.kept

@@ -1,0 +1,1 @@
+"""PII detection with Microsoft Presidio (no downloadable model), secrets recognizers, redaction."""

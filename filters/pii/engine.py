@@ -1,0 +1,36 @@
+"""A Presidio AnalyzerEngine that runs with no downloadable model.
+
+Presidio's default configuration loads spaCy's en_core_web_lg, which is not
+on PyPI. Here the NLP engine is Presidio's NoOpNlpEngine (no model at all)
+and the recognizers are Presidio's pattern recognizers plus tokenmill's
+secrets recognizers. With no tokens, context words cannot raise scores: the
+scores are the patterns' own, after their validators (Luhn, IBAN checksum,
+...). With `ner_model` naming an installed spaCy model, PERSON and LOCATION
+come from that model instead.
+"""
+from __future__ import annotations
+
+import os
+
+# tldextract (used by the URL recognizer) otherwise fetches the public-suffix list at import.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry  # noqa: E402
+from presidio_analyzer.nlp_engine import NoOpNlpEngine, SpacyNlpEngine  # noqa: E402
+
+from filters.pii.secrets import secret_recognizers  # noqa: E402
+
+LANGUAGE = "en"   # Presidio's recognizers are registered once; documents of any language use them
+
+
+def build_analyzer(ner_model: str = "") -> AnalyzerEngine:
+    if ner_model:
+        nlp = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": ner_model}])
+    else:
+        nlp = NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "none"}])
+    nlp.load()
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp)
+    for recognizer in secret_recognizers(LANGUAGE):
+        registry.add_recognizer(recognizer)
+    return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[LANGUAGE])

@@ -1,0 +1,99 @@
+"""The PII stage: detect with Presidio (on candidate windows by default), then redact or drop."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from corpus.document import Document, Drop
+from filters.pii.candidates import candidate_windows, count_candidates
+from filters.pii.spans import Span, redact, resolve_overlaps
+
+UNIVERSAL_ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO",
+                      "AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "URL_PASSWORD", "API_TOKEN"]
+ENGLISH_ENTITIES = ["US_SSN", "US_BANK_NUMBER", "US_ITIN", "US_PASSPORT", "UK_NHS"]
+CHUNK_CHARS = 100_000       # Presidio analyses long texts in pieces of this size (cut at whitespace)
+
+
+@dataclass(frozen=True)
+class PiiConfig:
+    enabled: bool = True
+    entities: list = field(default_factory=lambda: list(UNIVERSAL_ENTITIES))
+    english_entities: list = field(default_factory=lambda: list(ENGLISH_ENTITIES))   # only for lang "en"
+    redact_urls: bool = False           # URLs are mostly not personal
+    min_score: float = 0.35             # Presidio's phone recognizer scores 0.4 without context words
+    placeholder: str = "<{entity}>"
+    mode: str = "redact"                # redact | drop
+    max_density: float = 0.05           # drop mode: share of characters that are PII
+    fast_path: bool = True              # analyse candidate windows, not whole documents
+    window_margin: int = 100
+    ner_model: str = ""                 # an installed spaCy model adds PERSON and LOCATION
+    max_candidates: int = 1000          # more PII-like places than this: the page is a list, dropped
+
+
+class PiiDetector:
+    def __init__(self, config: PiiConfig, analyzer=None):
+        from filters.pii.engine import build_analyzer
+        self.config = config
+        self.analyzer = analyzer or build_analyzer(config.ner_model)
+
+    def entities_for(self, lang) -> list:
+        entities = list(self.config.entities)
+        if lang in (None, "en"):
+            entities += self.config.english_entities
+        if self.config.redact_urls:
+            entities.append("URL")
+        if self.config.ner_model:
+            entities += ["PERSON", "LOCATION"]
+        return entities
+
+    def spans(self, text: str, lang=None, fast_path=None) -> list:
+        fast = self.config.fast_path if fast_path is None else fast_path
+        regions = candidate_windows(text, self.config.window_margin) if fast else [(0, len(text))]
+        entities = self.entities_for(lang)
+        found = []
+        for start, end in regions:
+            for chunk_start, chunk_end in _chunks(text, start, end):
+                results = self.analyzer.analyze(text=text[chunk_start:chunk_end], language="en",
+                                                entities=entities, score_threshold=self.config.min_score)
+                found += [Span(chunk_start + r.start, chunk_start + r.end, r.entity_type, round(r.score, 4))
+                          for r in results]
+        return resolve_overlaps(found)
+
+
+def _chunks(text: str, start: int, end: int) -> list:
+    pieces = []
+    while end - start > CHUNK_CHARS:
+        cut = text.rfind(" ", start + CHUNK_CHARS // 2, start + CHUNK_CHARS)
+        cut = cut if cut > start else start + CHUNK_CHARS
+        pieces.append((start, cut))
+        start = cut
+    return pieces + [(start, end)]
+
+
+class PiiFilter:
+    def __init__(self, config: PiiConfig, detector: PiiDetector = None):
+        if config.mode not in ("redact", "drop"):
+            raise ValueError(f"pii.mode must be redact or drop, got {config.mode!r}")
+        self.config = config
+        self.detector = detector or PiiDetector(config)
+
+    def __call__(self, doc: Document) -> Union[Document, Drop]:
+        # A page of thousands of numbers or addresses is a dump, not text, and would cost
+        # Presidio seconds; counting candidates bounds the time per document.
+        candidates = count_candidates(doc.text, self.config.max_candidates + 1)
+        if candidates > self.config.max_candidates:
+            return Drop("pii_too_many_candidates", f"> {self.config.max_candidates}")
+        spans = self.detector.spans(doc.text, doc.annotations.get("lang"))
+        counts: dict = {}
+        for span in spans:
+            counts[span.entity] = counts.get(span.entity, 0) + 1
+        doc.annotations["pii"] = counts
+        if not spans:
+            return doc
+        if self.config.mode == "drop":
+            density = sum(span.end - span.start for span in spans) / max(len(doc.text), 1)
+            if density > self.config.max_density:
+                return Drop("pii_density", f"{density:.3f}")
+            return doc
+        doc.text = redact(doc.text, spans, self.config.placeholder)
+        return doc

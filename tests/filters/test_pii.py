@@ -1,0 +1,104 @@
+import gzip
+import json
+import time
+
+import pytest
+
+from corpus.document import Document, Drop
+from filters.pii.candidates import candidate_windows
+from filters.pii.pii_filter import PiiConfig, PiiDetector, PiiFilter
+from filters.pii.spans import Span, redact, resolve_overlaps
+from tests.conftest import shared_data
+
+KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n" \
+      "aFDrBz9vFqU4yutx5YJpkvvt+0mTo8mH2JbnlhUCgYEA7Vl8LkhHBw==\n-----END RSA PRIVATE KEY-----"
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return PiiDetector(PiiConfig())
+
+
+def test_the_engine_needs_no_spacy_model(detector):
+    assert type(detector.analyzer.nlp_engine).__name__ == "NoOpNlpEngine"
+
+
+def test_typed_placeholders_and_counts(detector):
+    text = ("Write to anna.berg@example.org or call (212) 555-0198. Card 4111 1111 1111 1111, "
+            "IBAN DE89 3704 0044 0532 0130 00, server 192.168.1.20.")
+    doc = PiiFilter(PiiConfig(), detector)(Document("d", text, "s", annotations={"lang": "en"}))
+    assert doc.text == ("Write to <EMAIL_ADDRESS> or call <PHONE_NUMBER>. Card <CREDIT_CARD>, "
+                        "IBAN <IBAN_CODE>, server <IP_ADDRESS>.")
+    assert doc.annotations["pii"] == {"EMAIL_ADDRESS": 1, "PHONE_NUMBER": 1, "CREDIT_CARD": 1, "IBAN_CODE": 1,
+                                      "IP_ADDRESS": 1}
+
+
+def test_checksums_keep_lookalikes(detector):
+    assert detector.spans("Order 4111 1111 1111 1112 shipped.") == []          # fails Luhn
+    assert detector.spans("Code DE00 3704 0044 0532 0130 00 here.") == []      # fails the IBAN checksum
+
+
+@pytest.mark.parametrize("text, entity", [
+    ("aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "AWS_ACCESS_KEY"),
+    (f"key:\n{KEY}\nend", "PRIVATE_KEY"),
+    ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcDEF123", "BEARER_TOKEN"),
+    ("clone https://deploy:s3cr3tpass@git.example.com/repo.git", "URL_PASSWORD"),
+    ("token ghp_16C7e42F292c6912E7710c838347Ae178B4a here", "API_TOKEN"),
+])
+def test_secrets(detector, text, entity):
+    assert entity in {span.entity for span in detector.spans(text)}
+
+
+def test_english_only_recognizers_follow_the_language(detector):
+    text = "His SSN is 536-22-8726 and that is private."
+    assert "US_SSN" in {s.entity for s in detector.spans(text, "en")}
+    assert "US_SSN" not in {s.entity for s in detector.spans(text, "de")}
+
+
+def test_overlaps_resolved_by_score_then_length():
+    spans = [Span(0, 10, "A", 0.5), Span(5, 20, "B", 0.9), Span(18, 30, "C", 0.9), Span(25, 27, "D", 0.4)]
+    assert resolve_overlaps(spans) == [Span(5, 20, "B", 0.9), Span(25, 27, "D", 0.4)]   # C lost to B
+    assert resolve_overlaps([Span(0, 4, "A", 0.8), Span(0, 9, "B", 0.8)]) == [Span(0, 9, "B", 0.8)]
+    assert redact("hello world", [Span(6, 11, "X", 1.0)]) == "hello <X>"
+
+
+def test_drop_mode_by_density(detector):
+    config = PiiConfig(mode="drop", max_density=0.2)
+    dense = PiiFilter(config, detector)(Document("d", "a@b.co c@d.co e@f.co", "s"))
+    assert isinstance(dense, Drop) and dense.reason == "pii_density"
+    sparse = "Some long text without much personal data in it at all, just one address x@y.co."
+    assert isinstance(PiiFilter(config, detector)(Document("d", sparse, "s")), Document)
+
+
+def test_windows_cover_candidates_and_merge():
+    text = "a " * 200 + "mail x@y.co here " + "b " * 10 + "and 555-0198 " + "c " * 200
+    windows = candidate_windows(text, margin=20)
+    assert len(windows) == 1 and windows[0][0] <= text.index("x@y") and windows[0][1] >= text.index("0198")
+    assert candidate_windows("no candidates at all in this text") == []
+
+
+@pytest.mark.parametrize("text", ["1234567890 " * 5000, "x@y.com " * 3000, "deadbeef" * 200_000,
+                                  "QUJDREVGR0g=" * 100_000, "مرحبا بالعالم mail@example.com שלום " * 100, ""])
+def test_pathological_documents_take_bounded_time(detector, text):
+    start = time.perf_counter()
+    result = PiiFilter(PiiConfig(), detector)(Document("d", text, "s"))
+    assert isinstance(result, (Document, Drop)) and time.perf_counter() - start < 5
+
+
+def _real_texts():
+    dolma = shared_data("web/dolma/CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
+    with gzip.open(dolma, "rt", encoding="utf-8") as handle:
+        texts = [json.loads(line)["text"] for line in handle][:150]
+    generated = shared_data("pii/presidio_research/generated_large.json")
+    with open(generated, encoding="utf-8") as handle:
+        texts += [item["full_text"] for item in json.load(handle)[:300]]
+    return texts
+
+
+def test_fast_path_finds_the_same_spans_as_whole_documents(detector):
+    agree = total = 0
+    for text in _real_texts():
+        whole, fast = set(detector.spans(text, "en", False)), set(detector.spans(text, "en", True))
+        agree += len(whole & fast)
+        total += len(whole | fast)
+    assert total > 100 and agree / total >= 0.995
