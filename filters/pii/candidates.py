@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 CANDIDATE = re.compile(
-    r"@|\d[\d\s().\-/]{4,30}\d|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|\b(?:AKIA|ASIA|ghp_|gho_|ghu_|ghs_|ghr_|xox|AIza|bc1)"
+    r"@|\d[\d\s().\-/]{2,30}\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|\b(?:AKIA|ASIA|ghp_|gho_|ghu_|ghs_|ghr_|xox|AIza|bc1)"
     r"|-----BEGIN|[Bb]earer\s|://|\b[A-Z]{2}\d{2}|\b[13][a-km-zA-HJ-NP-Z1-9]{25,34}\b")
 
 
