@@ -37,7 +37,7 @@ from filters.dedup.minhash import Permutations, signature  # noqa: E402
 from filters.dedup.shingles import shingle_hashes  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "out", "dedup_speed")
-ONLY_NEAR_DEDUP = ["url_filter.enabled=false", "language.enabled=false", "quality.enabled=false",
+ONLY_NEAR_DEDUP = ["url_filter.enabled=false", "language.enabled=false", "quality.enabled=false", "pii.enabled=false",
                    "unsafe_words.enabled=false", "exact_dedup.enabled=false", "normalize.min_chars=1"]
 
 

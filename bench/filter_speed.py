@@ -92,7 +92,8 @@ def callables(rows: list) -> dict:
 def pipeline_seconds(jsonl: str, enabled: list, repeats: int) -> float:
     from pipelines.config import load_config
     from pipelines.run import run_curation
-    switches = {"url_filter": "false", "language": "false", "quality": "false", "unsafe_words": "false"}
+    switches = {"url_filter": "false", "language": "false", "quality": "false", "unsafe_words": "false",
+                "exact_dedup": "false", "near_dedup": "false", "pii": "false"}
     switches.update({name: "true" for name in enabled})
     overrides = [f"{name}.enabled={value}" for name, value in switches.items()] + URL_SETTINGS
     config = load_config(inputs=[jsonl], output=os.path.join(OUT, "run"), overrides=overrides)

@@ -85,8 +85,9 @@ def pipeline_agreement(rows: list, model: FastTextLID, workdir: str) -> dict:
         for number, (gold, text) in enumerate(rows):
             handle.write(json.dumps({"id": f"{gold}-{number}", "text": text}, ensure_ascii=False) + "\n")
     config = load_config(inputs=[f"lingua={path}"], output=os.path.join(workdir, "out"),
-                         overrides=["normalize.min_chars=1", "quality.enabled=false",
-                                    "url_filter.enabled=false", "unsafe_words.enabled=false"])
+                         overrides=["normalize.min_chars=1", "quality.enabled=false", "url_filter.enabled=false",
+                                    "unsafe_words.enabled=false", "exact_dedup.enabled=false",
+                                    "near_dedup.enabled=false", "pii.enabled=false"])
     start = time.perf_counter()
     run_curation(config, [], workers=1, out=io.StringIO())
     seconds = time.perf_counter() - start
