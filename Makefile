@@ -13,6 +13,14 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/read_extract.py
+	$(BIN)/python bench/filter_speed.py
+	$(BIN)/python bench/filter_quality.py
+	$(BIN)/python bench/langid_quality.py
+	$(BIN)/python bench/neardup_quality.py
+	$(BIN)/python bench/neardup_hplt.py
+	$(BIN)/python bench/dedup_speed.py
+	$(BIN)/python bench/decontam_quality.py
+	$(BIN)/python bench/pii_quality.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -10,6 +10,7 @@ come from that model instead.
 """
 from __future__ import annotations
 
+import logging
 import os
 
 # tldextract (used by the URL recognizer) otherwise fetches the public-suffix list at import.
@@ -24,6 +25,8 @@ LANGUAGE = "en"   # Presidio's recognizers are registered once; documents of any
 
 
 def build_analyzer(ner_model: str = "") -> AnalyzerEngine:
+    # Presidio warns once per recognizer of another language that it leaves out: expected here.
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     if ner_model:
         nlp = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": ner_model}])
     else:
