@@ -86,3 +86,8 @@ def choose_encoding(body: bytes, declared: Optional[str]) -> str:
         except LookupError:
             pass
     return detect_encoding(body, from_html_meta=True)
+
+
+def refuse_raw_pages(item: Union[RawPage, Document]) -> Union[Document, Drop]:
+    """With extraction switched off, archive records have no text: they are dropped, and counted."""
+    return item if isinstance(item, Document) else Drop("extraction_disabled", item.content_type)

@@ -11,7 +11,7 @@ from functools import partial
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.html_extract import HtmlExtractor
+from corpus.html_extract import HtmlExtractor, refuse_raw_pages
 from corpus.normalize import Normalizer
 from filters.language import LanguageFilter
 from filters.pii.pii_filter import PiiFilter
@@ -74,24 +74,22 @@ def configuration_warnings(config: RunConfig) -> list:
 def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> None:
     read = pipeline | "Read" >> ReadInputs(files, config.read)
     items, rejected, errors = read.items, [], [read[ERRORS]]
-    if not config.extract.enabled:
-        items = items | "SkipRawPages" >> beam.Filter(lambda item: hasattr(item, "text"))
-    for name, factory in stage_factories(config):
-        out = items | name >> ApplyStage(name, factory)
-        items = out.kept
+
+    def route(out):
+        """Keep the stage's documents flowing; collect what it rejected and failed on."""
         rejected.append(out[REJECTED])
         errors.append(out[ERRORS])
+        return out.kept
+
+    if not config.extract.enabled:
+        items = route(items | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
+    for name, factory in stage_factories(config):
+        items = route(items | name >> ApplyStage(name, factory))
     items = _deduplicate(config, items, rejected)
     if config.pii.enabled:
-        out = items | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii))
-        items = out.kept
-        rejected.append(out[REJECTED])
-        errors.append(out[ERRORS])
+        items = route(items | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii)))
     if config.decontaminate.enabled and config.decontaminate.benchmarks:
-        out = items | "Decontaminate" >> Decontaminate(config.decontaminate)
-        items = out.kept
-        rejected.append(out[REJECTED])
-        errors.append(out[ERRORS])
+        items = route(items | "Decontaminate" >> Decontaminate(config.decontaminate))
     all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
         pipeline | "NoRejected" >> beam.Create([]))
     all_errors = errors | "AllErrors" >> beam.Flatten()
