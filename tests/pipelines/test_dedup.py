@@ -120,3 +120,23 @@ def test_exact_and_url_dedup():
         kept, rejected = pipeline | "Docs2" >> beam.Create(docs) | "Exact2" >> ExactDedup()
         assert_that(rejected | beam.Map(lambda r: (r.id, r.reason, r.detail)),
                     equal_to([("a", "exact_duplicate", "b")]), label="exact")
+
+
+def test_jaccard_verification_keeps_only_pairs_above_the_threshold():
+    rng = random.Random(4)
+    base = text_of(rng, 200)
+    close = edited(rng, base, 1)            # true Jaccard about 0.95
+    loose = edited(rng, base, 4)            # true Jaccard 0.82: shares 3 of 14 bands, so an LSH candidate
+    docs = [Document("a", base, "s"), Document("b", close, "s"), Document("c", loose, "s")]
+    from pipelines.dedup import jaccard
+    assert jaccard(shingle_hashes(base), shingle_hashes(loose)) < 0.9 < jaccard(shingle_hashes(base),
+                                                                                shingle_hashes(close))
+    unverified = NearDedupConfig(preset="j0.7")
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, _, _ = pipeline | beam.Create(docs) | NearDedup(unverified)
+        assert_that(kept | beam.Map(lambda d: d.id), equal_to(["a"]), label="without verification")
+    config = NearDedupConfig(preset="j0.7", verify_jaccard=0.9)
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, rejected, _ = pipeline | beam.Create(docs) | NearDedup(config)
+        assert_that(kept | beam.Map(lambda d: d.id), equal_to(["a", "c"]), label="kept")
+        assert_that(rejected | beam.Map(lambda r: (r.id, r.detail)), equal_to([("b", "a")]), label="rejected")
