@@ -3,7 +3,7 @@
 Presidio's default configuration loads spaCy's en_core_web_lg, which is not
 on PyPI. Here the NLP engine is Presidio's NoOpNlpEngine (no model at all)
 and the recognizers are Presidio's pattern recognizers plus tokenmill's
-secrets recognizers. With no tokens, context words cannot raise scores: the
+secrets and checksum (card, IBAN) recognizers. With no tokens, context words cannot raise scores: the
 scores are the patterns' own, after their validators (Luhn, IBAN checksum,
 ...). With `ner_model` naming an installed spaCy model, PERSON and LOCATION
 come from that model instead.
@@ -18,9 +18,12 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry  # noqa: E402
 from presidio_analyzer.nlp_engine import NoOpNlpEngine, SpacyNlpEngine  # noqa: E402
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer  # noqa: E402
 
+from filters.pii.checksum_recognizers import checksum_recognizers  # noqa: E402
 from filters.pii.secrets import secret_recognizers  # noqa: E402
 
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "IL", "IN", "CA", "BR", "ES", "IT", "NL", "PL", "SE", "PT", "AU", "MX")
 LANGUAGE = "en"   # Presidio's recognizers are registered once; documents of any language use them
 
 
@@ -34,6 +37,9 @@ def build_analyzer(ner_model: str = "") -> AnalyzerEngine:
     nlp.load()
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp)
-    for recognizer in secret_recognizers(LANGUAGE):
+    # Presidio's phone recognizer tries 8 regions; web text has numbers from many more.
+    registry.remove_recognizer("PhoneRecognizer")
+    registry.add_recognizer(PhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS))
+    for recognizer in secret_recognizers(LANGUAGE) + checksum_recognizers(LANGUAGE):
         registry.add_recognizer(recognizer)
     return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[LANGUAGE])

@@ -102,3 +102,19 @@ def test_fast_path_finds_the_same_spans_as_whole_documents(detector):
         agree += len(whole & fast)
         total += len(whole | fast)
     assert total > 100 and agree / total >= 0.995
+
+
+@pytest.mark.parametrize("text, entity", [
+    ("Paid with 2713 0364 2621 2997 today.", "CREDIT_CARD"),            # Mastercard 2-series
+    ("Maestro 584137319565 on file.", "CREDIT_CARD"),                   # 12 digits
+    ("Please transfer the fee to ES8560129040154796669725 this week.", "IBAN_CODE"),
+    ("IBAN: NL91 ABNA 0417 1643 00 for donations.", "IBAN_CODE"),
+])
+def test_checksum_recognizers_catch_what_presidio_misses(detector, text, entity):
+    assert entity in {span.entity for span in detector.spans(text)}
+
+
+def test_checksums():
+    from filters.pii.checksum_recognizers import iban_valid, luhn_valid
+    assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
+    assert iban_valid("GB82WEST12345698765432") and not iban_valid("GB82WEST12345698765433")

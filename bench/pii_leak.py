@@ -1,0 +1,98 @@
+"""Leak check: PII planted into real documents with Faker, counted after the pipeline ran.
+
+    python bench/pii_leak.py [--documents 400]
+
+Each of --documents real Common Crawl texts (dolma) gets one planted value of
+each kind (e-mail, phone number, card number, IBAN, IPv4) from a Faker
+locale chosen in turn (en_US, de_DE, fr_FR, es_ES, it_IT, nl_NL, pl_PL,
+pt_BR, en_GB, sv_SE), inside an ordinary sentence. The pipeline runs with
+only normalisation and PII on. A value leaks when it appears verbatim in an
+output document. Target: no e-mail, card or IBAN leaks. Writes
+bench/out/pii_leak.json.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import glob
+import gzip
+import io
+import json
+import os
+import sys
+
+import pyarrow.parquet as pq
+from faker import Faker
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from measure import print_table, write_json  # noqa: E402
+
+from pipelines.config import load_config  # noqa: E402
+from pipelines.run import run_curation  # noqa: E402
+
+DOLMA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "web", "dolma",
+                     "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
+OUT = os.path.join(os.path.dirname(__file__), "out", "pii_leak")
+LOCALES = ["en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "en_GB", "sv_SE"]
+ONLY_PII = ["url_filter.enabled=false", "language.enabled=false", "quality.enabled=false",
+            "unsafe_words.enabled=false", "exact_dedup.enabled=false", "near_dedup.enabled=false",
+            "normalize.min_chars=1"]
+KINDS = {
+    "email": lambda fake: fake.email(),
+    "phone": lambda fake: fake.phone_number(),
+    "card": lambda fake: fake.credit_card_number(),
+    "iban": lambda fake: fake.iban(),
+    "ip": lambda fake: fake.ipv4_public(),
+}
+SENTENCES = {"email": "Write to {} for details.", "phone": "You can call {} on weekdays.",
+             "card": "The order was paid with card {} yesterday.", "iban": "Please transfer the fee to {} this week.",
+             "ip": "The server at {} was restarted."}
+
+
+def build(documents: int) -> tuple:
+    with gzip.open(DOLMA, "rt", encoding="utf-8") as handle:
+        texts = [json.loads(line)["text"] for line in handle][:documents]
+    fakers = [Faker(locale) for locale in LOCALES]
+    for number, fake in enumerate(fakers):
+        fake.seed_instance(number)
+    rows, planted = [], []
+    for number, text in enumerate(texts):
+        fake = fakers[number % len(fakers)]
+        paragraphs = text.split("\n\n")
+        for kind, make in KINDS.items():
+            value = make(fake)
+            planted.append((kind, value, LOCALES[number % len(fakers)]))
+            paragraphs.insert(len(paragraphs) // 2, SENTENCES[kind].format(value))
+        rows.append({"id": f"leak-{number}", "text": "\n\n".join(paragraphs)})
+    return rows, planted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=400)
+    args = parser.parse_args()
+    rows, planted = build(args.documents)
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, "planted.jsonl")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    config = load_config(inputs=[path], output=os.path.join(OUT, "out"), overrides=ONLY_PII)
+    run_curation(config, [], workers=1, out=io.StringIO())
+    output = "\n".join(row["text"] for shard in glob.glob(os.path.join(OUT, "out", "documents", "*.parquet"))
+                       for row in pq.read_table(shard, columns=["text"]).to_pylist())
+    leaks = collections.Counter()
+    examples = collections.defaultdict(list)
+    for kind, value, locale in planted:
+        if value in output:
+            leaks[kind] += 1
+            examples[kind].append(f"{locale}: {value}")
+    rows_out = [{"kind": kind, "planted": sum(1 for k, _, _ in planted if k == kind), "leaked": leaks[kind],
+                 "examples": "; ".join(examples[kind][:3])} for kind in KINDS]
+    print_table(rows_out, ["kind", "planted", "leaked", "examples"])
+    write_json(os.path.join(os.path.dirname(OUT), "pii_leak.json"),
+               {"documents": len(rows), "rows": rows_out, "leaked_examples": dict(examples)})
+
+
+if __name__ == "__main__":
+    main()
