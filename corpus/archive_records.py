@@ -21,10 +21,6 @@ _ARC_HEADER = re.compile(rb"^(\S+) (\S+) (\d{14}) (\S*) (\d+)\s*$")
 _MAX_HEADER_LINES = 512
 
 
-class TruncatedArchive(Exception):
-    """The archive ends inside a record."""
-
-
 @dataclass
 class ArchiveRecord:
     kind: str                 # response | resource | conversion

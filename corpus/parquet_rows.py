@@ -36,11 +36,6 @@ def document_row(doc: Document) -> dict:
             "meta": _json(doc.meta), "annotations": _json(doc.annotations)}
 
 
-def row_to_document(row: dict) -> Document:
-    return Document(id=row["id"], text=row["text"], source=row["source"], url=row["url"],
-                    meta=json.loads(row["meta"]), annotations=json.loads(row["annotations"]))
-
-
 def rejected_row_dict(rejected: Rejected) -> dict:
     return asdict(rejected)
 

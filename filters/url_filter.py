@@ -96,10 +96,6 @@ class UrlFilter:
         subwords = read_entries(config.banned_subwords) if config.banned_subwords else []
         self._subwords = _alternation([_NON_ALNUM.sub("", word) for word in subwords])
 
-    @property
-    def has_lists(self) -> bool:
-        return bool(len(self.blocklists) or self.banned or self.soft or self._subwords)
-
     def __call__(self, doc: Document) -> Union[Document, Drop]:
         if not doc.url:
             return doc

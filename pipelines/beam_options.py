@@ -53,11 +53,6 @@ def pipeline_options(beam_args: list, workers: int | None = None) -> PipelineOpt
     return options
 
 
-def is_local(options: PipelineOptions) -> bool:
-    runner = options.view_as(StandardOptions).runner or ""
-    return runner in ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
-
-
 def _check_runner(name: str) -> None:
     try:
         create_runner(name)
