@@ -33,8 +33,8 @@ class _KeepOnePerGroup(beam.DoFn):
     def process(self, keyed):
         _, docs = keyed
         ordered = sorted(docs, key=document_keep_key)
-        if self._latest:    # latest crawl first (a stable sort keeps the smallest id first among equals)
-            ordered.sort(key=lambda doc: document_keep_key(doc)[0] != NO_DATE and document_keep_key(doc)[0],
+        if self._latest:    # dated before undated, latest date first; the stable sort keeps smallest ids first
+            ordered.sort(key=lambda doc: (document_keep_key(doc)[0] != NO_DATE, document_keep_key(doc)[0]),
                          reverse=True)
         keeper = ordered[0]
         for doc in ordered[1:]:

@@ -140,3 +140,14 @@ def test_jaccard_verification_keeps_only_pairs_above_the_threshold():
         kept, rejected, _ = pipeline | beam.Create(docs) | NearDedup(config)
         assert_that(kept | beam.Map(lambda d: d.id), equal_to(["a", "c"]), label="kept")
         assert_that(rejected | beam.Map(lambda r: (r.id, r.detail)), equal_to([("b", "a")]), label="rejected")
+
+
+def test_url_dedup_with_dated_and_undated_crawls_of_one_url():
+    docs = [Document("x", "first text", "s", url="https://site.test/p"),
+            Document("y", "second text", "s", url="https://site.test/p", meta={"crawl_date": "2021"}),
+            Document("z", "third text", "s", url="https://site.test/p", meta={"crawl_date": "2024"})]
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, rejected = pipeline | beam.Create(docs) | ExactDedup(by_url=True)
+        assert_that(kept | beam.Map(lambda d: d.id), equal_to(["z"]), label="kept")
+        assert_that(rejected | beam.Map(lambda r: (r.id, r.detail)), equal_to([("x", "z"), ("y", "z")]),
+                    label="rejected")
