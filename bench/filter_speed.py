@@ -29,8 +29,8 @@ from corpus.document import Document  # noqa: E402
 from corpus.normalize import normalize_text  # noqa: E402
 from filters.language import FastTextLID, LanguageConfig, LanguageFilter  # noqa: E402
 from filters.quality.quality_filter import QualityConfig, QualityFilter  # noqa: E402
-from filters.unsafe_words import UnsafeWordsConfig, UnsafeWordsFilter  # noqa: E402
-from filters.url_filter import UrlFilter, UrlFilterConfig  # noqa: E402
+from filters.unsafe_words import UnsafeWordsFilter  # noqa: E402
+from filters.url_filter import UrlFilter  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 DOLMA = os.path.join(SHARED, "web", "dolma", "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")

@@ -16,7 +16,7 @@ from typing import Optional, Union
 
 from corpus.document import Document, Drop
 from filters.quality.text_view import NO_SPACE_LANGUAGES
-from filters.word_lists import list_files, read_entries
+from filters.word_lists import alternation_pattern, list_files, read_entries
 
 # Punctuation stripped from the ends of whitespace tokens ("heck," -> "heck");
 # inner punctuation stays, so listed words such as "g-spot" and "s&m" still match.
@@ -40,7 +40,7 @@ class LanguageWordList:
         self.words = frozenset(e for e in entries if " " not in e)
         self.phrases = frozenset(" ".join(e.split()) for e in entries if " " in e)
         self.phrase_starts = frozenset(phrase.split()[0] for phrase in self.phrases)
-        self.pattern = None if spaced else _alternation(entries)
+        self.pattern = None if spaced else alternation_pattern(entries)
 
     def hits(self, text_lower: str, words: list) -> list:
         if not self.spaced:
@@ -96,8 +96,3 @@ class UnsafeWordsFilter:
             if word_list:
                 found += word_list.hits(lowered, words)
         return found, len(words)
-
-
-def _alternation(entries: list):
-    entries = sorted({e for e in entries if e}, key=lambda e: (-len(e), e))
-    return re.compile("|".join(map(re.escape, entries))) if entries else None

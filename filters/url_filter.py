@@ -15,7 +15,7 @@ from typing import Optional, Union
 from urllib.parse import urlsplit
 
 from corpus.document import Document, Drop
-from filters.word_lists import read_entries
+from filters.word_lists import alternation_pattern, read_entries
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 MAX_URL_CHARS = 4096
@@ -94,7 +94,7 @@ class UrlFilter:
         self.banned = frozenset(read_entries(config.banned_words)) if config.banned_words else frozenset()
         self.soft = frozenset(read_entries(config.soft_banned_words)) if config.soft_banned_words else frozenset()
         subwords = read_entries(config.banned_subwords) if config.banned_subwords else []
-        self._subwords = _alternation([_NON_ALNUM.sub("", word) for word in subwords])
+        self._subwords = alternation_pattern([_NON_ALNUM.sub("", word) for word in subwords])
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
         if not doc.url:
@@ -138,8 +138,3 @@ class UrlFilter:
             if match:
                 return Drop("url_banned_subword", match.group(0))
         return None
-
-
-def _alternation(words: list):
-    words = sorted({word for word in words if word}, key=lambda w: (-len(w), w))
-    return re.compile("|".join(map(re.escape, words))) if words else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 
 
 def read_entries(path: str) -> list:
@@ -27,6 +28,12 @@ def read_entries(path: str) -> list:
         if line and not line.startswith("# ") and line != "#":
             entries.append(line)
     return entries
+
+
+def alternation_pattern(entries: list):
+    """One compiled regex matching any entry, longest first so that a longer entry wins; None if empty."""
+    entries = sorted({entry for entry in entries if entry}, key=lambda entry: (-len(entry), entry))
+    return re.compile("|".join(map(re.escape, entries))) if entries else None
 
 
 def list_files(folder: str) -> list:
