@@ -30,8 +30,7 @@ from corpus.normalize import normalize_text  # noqa: E402
 from filters.dedup.components import union_find_labels  # noqa: E402
 from filters.dedup.lsh import PRESETS, band_keys  # noqa: E402
 from filters.dedup.minhash import Permutations, signature  # noqa: E402
-from filters.dedup.shingles import shingle_hashes  # noqa: E402
-from pipelines.dedup import jaccard  # noqa: E402
+from filters.dedup.shingles import jaccard, shingle_hashes  # noqa: E402
 
 DOLMA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "web", "dolma",
                      "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")

@@ -5,10 +5,7 @@ exactly-once on every runner while metrics may be approximate or missing.
 """
 from __future__ import annotations
 
-import json
-
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 
 from pipelines.json_output import WriteJson
 
@@ -66,12 +63,6 @@ class CountOutcomes(beam.PTransform):
                 | "Gather" >> beam.combiners.ToList()
                 | "Report" >> beam.Map(_to_report)
                 | "WriteCounts" >> WriteJson(self._path))
-
-
-def read_counts(path: str) -> dict:
-    """Any JSON file the pipeline wrote."""
-    with FileSystems.open(path) as handle:
-        return json.loads(handle.read().decode())
 
 
 def accounting_problems(report: dict) -> list:

@@ -1,7 +1,7 @@
-"""The curation pipeline: read -> extract -> normalize -> write, with rejected/ and errors/.
+"""The curation pipeline: read, per-document stages, dedup, PII, decontamination, write.
 
-Stages are listed in order in `stage_factories`; later issues add theirs to
-that list. Everything that leaves a stage is written and counted, so every
+Per-document stages are listed in order in `stage_factories`; dedup, PII and
+decontamination follow in `build_curation`. Everything that leaves a stage is written and counted, so every
 read record ends in exactly one of documents/, rejected/ or errors/.
 """
 from __future__ import annotations

@@ -9,7 +9,6 @@ shuffled until the final join with the documents.
 from __future__ import annotations
 
 import apache_beam as beam
-import numpy as np
 from apache_beam.metrics import Metrics
 
 from corpus.document import Drop, rejected_row
@@ -19,7 +18,7 @@ from filters.dedup.exact import text_key, url_key
 from filters.dedup.keep_rule import NO_DATE, document_keep_key
 from filters.dedup.lsh import band_keys
 from filters.dedup.minhash import Permutations, signature
-from filters.dedup.shingles import shingle_hashes
+from filters.dedup.shingles import jaccard, shingle_hashes
 from pipelines.stage import COUNTER_NAMESPACE, REJECTED
 
 
@@ -91,11 +90,6 @@ def _band_entries(params, record):
     doc_id, _, sig, shingles = record
     for band_key in band_keys(sig, params):
         yield band_key, (doc_id, shingles)
-
-
-def jaccard(first: np.ndarray, second: np.ndarray) -> float:
-    union = len(np.union1d(first, second))
-    return len(np.intersect1d(first, second, assume_unique=True)) / union if union else 1.0
 
 
 class _BucketEdges(beam.DoFn):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 
 from pipelines.atomic_files import write_atomically
 
@@ -11,6 +12,11 @@ from pipelines.atomic_files import write_atomically
 def write_json_atomically(path: str, value) -> None:
     data = json.dumps(value, indent=1, sort_keys=True).encode()
     write_atomically(path, lambda handle: handle.write(data))
+
+
+def read_json(path: str):
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read().decode())
 
 
 class _WriteFn(beam.DoFn):

@@ -8,13 +8,14 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import TestOptions
 
-from pipelines.accounting import COUNTS_FILE, accounting_problems, read_counts
+from pipelines.accounting import COUNTS_FILE, accounting_problems
 from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_DIRS, build_curation, configuration_warnings
 from pipelines.decontam import check_benchmarks
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
+from pipelines.json_output import read_json
 
 EXIT_OK, EXIT_ACCOUNTING = 0, 1
 
@@ -36,7 +37,7 @@ def _check_near_dedup(config: RunConfig, out) -> int:
     path = FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)
     if not config.near_dedup.enabled or not FileSystems.exists(path):
         return EXIT_OK
-    report = read_counts(path)
+    report = read_json(path)
     if report["converged"]:
         return EXIT_OK
     print(f"NEAR-DEDUP FAILED: connected components did not converge in {report['rounds']} rounds "
@@ -62,7 +63,7 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
 
 
 def _check_and_print(counts_path: str, out) -> int:
-    report = read_counts(counts_path)
+    report = read_json(counts_path)
     print(format_funnel(report), file=out)
     problems = accounting_problems(report)
     for problem in problems:

@@ -65,3 +65,9 @@ def shingle_hashes(text: str, lang=None, word_ngram: int = 5, char_ngram: int = 
     else:
         units, n = words, word_ngram
     return np.unique(ngram_hashes(units, n))
+
+
+def jaccard(first: np.ndarray, second: np.ndarray) -> float:
+    """True Jaccard similarity of two sets of distinct shingle hashes."""
+    union = len(np.union1d(first, second))
+    return len(np.intersect1d(first, second, assume_unique=True)) / union if union else 1.0

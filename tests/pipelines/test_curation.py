@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from corpus.warc_writer import gzip_member, warc_record
+from corpus.warc_writer import gzip_member
 from pipelines.config import load_config
 from pipelines.run import run_curation
 from tests.fixtures import ARTICLE, html_page, page_record, write_jsonl, write_parquet, write_warc

@@ -128,7 +128,7 @@ def test_jaccard_verification_keeps_only_pairs_above_the_threshold():
     close = edited(rng, base, 1)            # true Jaccard about 0.95
     loose = edited(rng, base, 4)            # true Jaccard 0.82: shares 3 of 14 bands, so an LSH candidate
     docs = [Document("a", base, "s"), Document("b", close, "s"), Document("c", loose, "s")]
-    from pipelines.dedup import jaccard
+    from filters.dedup.shingles import jaccard
     assert jaccard(shingle_hashes(base), shingle_hashes(loose)) < 0.9 < jaccard(shingle_hashes(base),
                                                                                 shingle_hashes(close))
     unverified = NearDedupConfig(preset="j0.7")
