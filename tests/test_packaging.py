@@ -1,0 +1,21 @@
+"""The installed package must hold every source package, not only the ones an
+editable install happens to expose (Dataflow workers install from an sdist)."""
+import tomllib
+from pathlib import Path
+
+import setuptools
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_package_directory_is_installed():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    installed = set(setuptools.find_packages(where=ROOT, include=include))
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("corpus", "filters", "tokenization", "pipelines")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert on_disk <= installed, f"not installed: {sorted(on_disk - installed)}"
+    assert {"filters.pii", "filters.quality", "filters.dedup"} <= installed
