@@ -3,6 +3,7 @@
     python beam_runner.py --input 'PATTERN' --output DIR [options] [Beam options]
     tokenmill run ...            the same
     tokenmill demo [--output DIR]
+    tokenmill inspect summary|validate|show|stats|plan ...
 
 Options tokenmill does not own go to Beam's PipelineOptions, so every runner's
 flags work as Beam users expect. Usage mistakes end with one line on stderr
@@ -36,11 +37,19 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="override one config option, e.g. normalize.min_chars=200")
     parser.add_argument("--workers", type=int, default=None,
                         help="local runner worker processes (default: all cores)")
+    parser.add_argument("--tokenizer", default=None, metavar="PATH.model",
+                        help="a SentencePiece model (default: train one on the curated text)")
+    parser.add_argument("--seq-len", type=int, default=None, help="tokens per training sequence (default 8192)")
+    parser.add_argument("--shard-tokens", type=int, default=None,
+                        help="about this many tokens per shard (default 67,108,864)")
+    parser.add_argument("--budgets", default=None, metavar="2T,8T,13T",
+                        help="training budgets to plan for; NAME=SIZE for custom ones")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tokenmill", description="Web crawl to curated documents and token shards.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    commands.add_parser("inspect", help="read token shards, manifest and plans (see `tokenmill inspect -h`)")
     run = commands.add_parser("run", help="run the pipeline")
     _add_run_options(run)
     run.add_argument("--output", default=None, help="output directory (local, gs://, s3://)")
@@ -56,8 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _config_from(args):
     from pipelines.config import load_config
+    flags = {"read.format": args.format, "tokenize.tokenizer": args.tokenizer,
+             "tokenize.seq_len": args.seq_len, "tokenize.shard_tokens": args.shard_tokens,
+             "plans.budgets": args.budgets.split(",") if args.budgets else None}
     return load_config(args.config, args.set, inputs=args.input, output=args.output,
-                       source=args.source, **({"read.format": args.format} if args.format else {}))
+                       source=args.source, **{key: value for key, value in flags.items() if value is not None})
 
 
 def _run(args, beam_args) -> int:
@@ -65,15 +77,20 @@ def _run(args, beam_args) -> int:
     return run_curation(_config_from(args), beam_args, args.workers)
 
 
+# The demo corpus holds a few thousand tokens: short rows, and a budget it can meet beside the big three.
+_DEMO_TOKENS = ["tokenize.seq_len=256", "plans.budgets=[2T, 8T, 13T, demo=16K]"]
+
+
 def _demo(args, beam_args) -> int:
     from corpus.demo_corpus import build_demo_blocklist, build_demo_corpus
     from pipelines.run import run_curation
     args.input = build_demo_corpus(os.path.join(args.output, "corpus"))
     lists = build_demo_blocklist(os.path.join(args.output, "lists"))
-    args.set = [f"url_filter.lists=['{lists}']", "url_filter.categories=[gambling]", *args.set]
+    args.set = [f"url_filter.lists=['{lists}']", "url_filter.categories=[gambling]", *_DEMO_TOKENS, *args.set]
     print(f"demo corpus written to {os.path.join(args.output, 'corpus')}")
     status = run_curation(_config_from(args), beam_args, args.workers)
     print(f"curated documents: {os.path.join(args.output, 'documents')}")
+    print(f"token shards: {os.path.join(args.output, 'tokens')}  (tokenmill inspect summary {args.output})")
     return status
 
 
@@ -93,8 +110,20 @@ def _assets(args, beam_args) -> int:
     return 0
 
 
+def _inspect(argv) -> int:
+    """Reading outputs needs no Beam: kept apart from `run` so it starts fast."""
+    from tokenization.inspect_cli import main as inspect_main
+    try:
+        return inspect_main(argv, _Parser)
+    except UsageError as error:
+        print(f"tokenmill inspect: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "inspect":
+        return _inspect(argv[1:])
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "run")          # `python beam_runner.py --input ...` means run
     try:
@@ -107,7 +136,8 @@ def main(argv=None) -> int:
         print(f"tokenmill: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # noqa: BLE001 - usage errors raised by the layers below
-        if type(error).__name__ in ("ConfigError", "InputError", "BeamOptionError", "BenchmarkError"):
+        if type(error).__name__ in ("ConfigError", "InputError", "BeamOptionError", "BenchmarkError",
+                                    "TokenizerError", "BudgetError"):
             print(f"tokenmill: error: {error}", file=sys.stderr)
             return EXIT_USAGE
         raise

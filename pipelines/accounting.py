@@ -43,7 +43,10 @@ def _to_report(pairs) -> dict:
 
 
 class CountOutcomes(beam.PTransform):
-    """Takes a dict of PCollections: read (items and read errors), kept, rejected, errors."""
+    """Takes a dict of PCollections: read (items and read errors), kept, rejected, errors.
+
+    Writes the per-source report and returns it (one element) for the manifest.
+    """
 
     def __init__(self, path: str):
         super().__init__()
@@ -56,13 +59,14 @@ class CountOutcomes(beam.PTransform):
             pcolls["rejected"] | "KeyRejected" >> beam.FlatMap(_keys_rejected),
             pcolls["errors"] | "KeyErrors" >> beam.FlatMap(_keys_error),
         ]
-        return (keyed
-                | "AllOutcomes" >> beam.Flatten()
-                | "One" >> beam.Map(lambda key: (key, 1))
-                | "Sum" >> beam.CombinePerKey(sum)
-                | "Gather" >> beam.combiners.ToList()
-                | "Report" >> beam.Map(_to_report)
-                | "WriteCounts" >> WriteJson(self._path))
+        report = (keyed
+                  | "AllOutcomes" >> beam.Flatten()
+                  | "One" >> beam.Map(lambda key: (key, 1))
+                  | "Sum" >> beam.CombinePerKey(sum)
+                  | "Gather" >> beam.combiners.ToList()
+                  | "Report" >> beam.Map(_to_report))
+        report | "WriteCounts" >> WriteJson(self._path)
+        return report
 
 
 def accounting_problems(report: dict) -> list:

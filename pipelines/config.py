@@ -24,6 +24,7 @@ from filters.quality.quality_filter import QualityConfig
 from filters.unsafe_classifier import UnsafeClassifierConfig
 from filters.unsafe_words import UnsafeWordsConfig
 from filters.url_filter import UrlFilterConfig
+from tokenization.settings import PlansConfig, TokenizeConfig
 
 
 class ConfigError(ValueError):
@@ -68,14 +69,18 @@ class RunConfig:
     near_dedup: NearDedupConfig = field(default_factory=NearDedupConfig)
     pii: PiiConfig = field(default_factory=PiiConfig)
     decontaminate: DecontamConfig = field(default_factory=DecontamConfig)
+    tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
+    plans: PlansConfig = field(default_factory=PlansConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
 
     def to_dict(self) -> dict:
         return _as_dict(self)
 
-    def digest(self) -> str:
-        text = json.dumps(self.to_dict(), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+    def recorded(self) -> dict:
+        """What the manifest records: everything but where the output went, which changes nothing in it."""
+        data = {key: value for key, value in self.to_dict().items() if key != "output"}
+        text = json.dumps(data, sort_keys=True)
+        return {"config": data, "config_hash": hashlib.sha256(text.encode()).hexdigest()[:16]}
 
 
 def load_config(path: str | None = None, overrides: list | None = None, **flags: Any) -> RunConfig:

@@ -27,11 +27,14 @@ from pipelines.config import RunConfig
 from pipelines.decontam import Decontaminate
 from pipelines.dedup import ExactDedup, NearDedup
 from pipelines.json_output import WriteJson
+from pipelines.manifest import PLANS_DIR, WritePlansAndManifest
 from pipelines.read import ReadInputs
 from pipelines.stage import ERRORS, REJECTED, ApplyStage
+from pipelines.tokenize import TOKENS_DIR, TokenizeDocuments
 from pipelines.write import WriteShardedParquet
 
-OUTPUT_DIRS = ("documents", "rejected", "errors", "stats")
+# Cleared before a run. The manifest goes first: without it the directory reads as incomplete.
+OUTPUT_PATHS = ("manifest.json", "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, "tokenizer")
 NEAR_DEDUP_FILE = "near_dedup.json"
 
 
@@ -71,7 +74,9 @@ def configuration_warnings(config: RunConfig) -> list:
     return warnings
 
 
-def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> None:
+def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
+                   tokenizer_model: bytes | None = None) -> None:
+    """`tokenizer_model`: the bytes of a given SentencePiece model; None trains one."""
     read = pipeline | "Read" >> ReadInputs(files, config.read)
     items, rejected, errors = read.items, [], [read[ERRORS]]
 
@@ -94,9 +99,13 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list) -> N
         pipeline | "NoRejected" >> beam.Create([]))
     all_errors = errors | "AllErrors" >> beam.Flatten()
     _write_outputs(config, items, all_rejected, all_errors)
-    {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
-     "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
+    funnel = {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
+              "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
         FileSystems.join(config.output, "stats", COUNTS_FILE))
+    if config.tokenize.enabled:
+        tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize, tokenizer_model)
+        {**tokenized, "funnel": funnel} | "PlansAndManifest" >> WritePlansAndManifest(
+            config.output, config.plans, config.recorded(), config.tokenize.seq_len)
 
 
 def _deduplicate(config: RunConfig, items, rejected: list):

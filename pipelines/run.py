@@ -11,11 +11,12 @@ from apache_beam.options.pipeline_options import TestOptions
 from pipelines.accounting import COUNTS_FILE, accounting_problems
 from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
-from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_DIRS, build_curation, configuration_warnings
+from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
 from pipelines.decontam import check_benchmarks
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
+from pipelines.tokenize import prepare_tokenizer
 
 EXIT_OK, EXIT_ACCOUNTING = 0, 1
 
@@ -53,12 +54,13 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
     files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers)
     check_benchmarks(config.decontaminate)
+    tokenizer_model = prepare_tokenizer(config)
     _quiet_local_worker_logs()
     for warning in configuration_warnings(config):
         print(f"tokenmill: warning: {warning}", file=sys.stderr)
     _clear_previous_outputs(config.output)
     pipeline = beam.Pipeline(options=options)
-    build_curation(pipeline, config, files)
+    build_curation(pipeline, config, files, tokenizer_model)
     return pipeline, pipeline.run(), options
 
 
@@ -73,10 +75,10 @@ def _check_and_print(counts_path: str, out) -> int:
 
 def _clear_previous_outputs(output: str) -> None:
     """Files of an earlier run into the same directory must not mix with this run's."""
-    for name in OUTPUT_DIRS:
-        directory = FileSystems.join(output, name)
-        if FileSystems.exists(directory):
-            FileSystems.delete([directory])
+    for name in OUTPUT_PATHS:
+        path = FileSystems.join(output, name)
+        if FileSystems.exists(path):
+            FileSystems.delete([path])
 
 
 def _quiet_local_worker_logs() -> None:

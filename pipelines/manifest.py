@@ -1,0 +1,46 @@
+"""The last step of a run: budget plans, then manifest.json, each written atomically.
+
+The manifest comes last, so that its presence means every shard and plan
+before it was written; `tokenmill inspect validate` says "incomplete" without it.
+"""
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from pipelines.json_output import write_json_atomically
+from tokenization.budgets import parse_budgets
+from tokenization.manifest import MANIFEST_FILE, build_manifest
+from tokenization.plans import build_plan
+from tokenization.settings import PlansConfig
+
+PLANS_DIR = "plans"
+
+
+def _finish(_, output: str, plans: PlansConfig, recorded: dict, shards: list, tokenizer, layouts: list,
+            languages: list, funnel: dict, seq_len: int):
+    layout = layouts[0] if layouts else {"seq_len": seq_len}
+    manifest = build_manifest(shards, tokenizer, layout, languages, recorded["config"],
+                              recorded["config_hash"], funnel)
+    for budget in parse_budgets(plans.budgets):
+        plan = build_plan(manifest, budget, plans.settings())
+        write_json_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"), plan)
+    write_json_atomically(FileSystems.join(output, MANIFEST_FILE), manifest)
+    yield manifest["totals"]
+
+
+class WritePlansAndManifest(beam.PTransform):
+    """Takes the dict TokenizeDocuments returns plus the accounting report ("funnel")."""
+
+    def __init__(self, output: str, plans: PlansConfig, recorded: dict, seq_len: int):
+        super().__init__()
+        self._output, self._plans, self._recorded, self._seq_len = output, plans, recorded, seq_len
+
+    def expand(self, parts):
+        side = beam.pvalue
+        return (parts["funnel"].pipeline | "Once" >> beam.Create([None])
+                | "Finish" >> beam.FlatMap(
+                    _finish, self._output, self._plans, self._recorded,
+                    side.AsList(parts["shards"]), side.AsSingleton(parts["tokenizer"], default_value=None),
+                    side.AsList(parts["layout"]), side.AsList(parts["languages"]),
+                    side.AsSingleton(parts["funnel"]), self._seq_len))

@@ -1,0 +1,99 @@
+"""The data behind each `tokenmill inspect` command, as plain dicts (the --json output)."""
+from __future__ import annotations
+
+import json
+import os
+
+from tokenization.encoding import Framing, decode_ids
+from tokenization.manifest import MANIFEST_FILE
+from tokenization.sentencepiece_model import TokenizerError, processor_from_bytes
+from tokenization.shard_format import ShardError, open_shard
+from tokenization.token_stats import corpus_stats, plot_stats
+from tokenization.validate import TOKENIZER_PATH, validate_output
+
+
+class InspectInputError(ValueError):
+    """A directory, shard or plan that is not there or cannot be read."""
+
+
+def read_manifest(root: str) -> dict:
+    path = os.path.join(root, MANIFEST_FILE)
+    if not os.path.isdir(root):
+        raise InspectInputError(f"{root} is not a directory")
+    if not os.path.exists(path):
+        raise InspectInputError(f"no {MANIFEST_FILE} in {root}: not a finished tokenmill output "
+                                "(`tokenmill inspect validate` says more)")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def summary(root: str) -> dict:
+    manifest = read_manifest(root)
+    return {"root": root, **{key: manifest.get(key) for key in ("seq_len", "token_dtype", "tail", "pad_id",
+                                                                 "tokenizer", "sources", "totals")}}
+
+
+def validation(root: str) -> dict:
+    if not os.path.isdir(root):
+        raise InspectInputError(f"{root} is not a directory")
+    problems = validate_output(root)
+    shards = 0
+    if os.path.exists(os.path.join(root, MANIFEST_FILE)):
+        shards = len(read_manifest(root)["shards"])
+    return {"root": root, "valid": not problems, "problems": problems, "shards_checked": shards}
+
+
+def _processor_for(root: str, tokenizer: str | None):
+    path = tokenizer or os.path.join(root, TOKENIZER_PATH)
+    try:
+        with open(path, "rb") as handle:
+            return processor_from_bytes(handle.read(), path)
+    except (OSError, TokenizerError) as error:
+        raise InspectInputError(f"cannot decode: {error}") from None
+
+
+def show_row(path: str, row: int, decode: bool, tokenizer: str | None) -> dict:
+    try:
+        shard = open_shard(path)
+    except ShardError as error:
+        raise InspectInputError(str(error)) from None
+    if not 0 <= row < len(shard.tokens):
+        raise InspectInputError(f"row {row} is outside the shard's {len(shard.tokens)} rows")
+    tokens, starts = shard.tokens[row], [int(s) for s in shard.doc_starts(row)]
+    data = {"shard": path, "row": row, "rows": len(shard.tokens), "tokens": tokens.tolist(),
+            "doc_starts": starts}
+    if decode:
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+        processor = _processor_for(root, tokenizer)
+        framing = Framing(shard.metadata["bos_id"], shard.metadata["eos_id"])
+        bounds = ([0] if not starts or starts[0] else []) + starts + [len(tokens)]
+        data["decoded"] = [{"offset": low, "text": decode_ids(processor, tokens[low:high], framing)}
+                           for low, high in zip(bounds[:-1], bounds[1:]) if high > low]
+    return data
+
+
+def stats(root: str, top_k: int, plot: str | None) -> dict:
+    manifest = read_manifest(root)
+    data = corpus_stats(root, manifest, top_k)
+    pieces = []
+    if manifest.get("tokenizer") and os.path.exists(os.path.join(root, TOKENIZER_PATH)):
+        processor = _processor_for(root, None)
+        pieces = [processor.id_to_piece(i) for i in range(processor.vocab_size())]
+        for entry in data["top_tokens"]:
+            entry["piece"] = pieces[entry["id"]]
+    if plot:
+        plot_stats(data, pieces, plot)
+        data["plot"] = plot
+    return data
+
+
+def plan_view(root: str, budget: str) -> dict:
+    read_manifest(root)
+    path = os.path.join(root, "plans", f"{budget}.json")
+    if not os.path.exists(path):
+        names = sorted(name[:-5] for name in os.listdir(os.path.join(root, "plans")) if name.endswith(".json")) \
+            if os.path.isdir(os.path.join(root, "plans")) else []
+        raise InspectInputError(f"no plan {budget!r} in {root}/plans (there are: {', '.join(names) or 'none'})")
+    with open(path, encoding="utf-8") as handle:
+        plan = json.load(handle)
+    return {key: value for key, value in plan.items() if key != "order"}

@@ -1,0 +1,44 @@
+"""manifest.json: every shard, the tokenizer, totals per source and language, config, funnel.
+
+Written last, so its presence means the run finished; `inspect validate`
+checks that the shards agree with it.
+"""
+from __future__ import annotations
+
+MANIFEST_VERSION = "1"
+MANIFEST_FILE = "manifest.json"
+_SHARD_COUNTS = ("rows", "tokens", "documents", "pad_tokens", "tail_tokens", "tail_documents")
+
+
+def build_manifest(shards: list, tokenizer: dict | None, layout: dict, languages: list,
+                   config: dict, config_hash: str, funnel: dict) -> dict:
+    """`layout`: seq_len, token_dtype, tail, framing ids. `languages`: (source, lang, docs, bytes, tokens)."""
+    shards = sorted(shards, key=lambda shard: shard["path"])
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        **layout,
+        "tokenizer": tokenizer,
+        "shards": shards,
+        "sources": _totals_by_source(shards, languages),
+        "totals": {key: sum(shard[key] for shard in shards) for key in _SHARD_COUNTS}
+        | {"shards": len(shards)},
+        "config": config,
+        "config_hash": config_hash,
+        "funnel": funnel,
+    }
+
+
+def _totals_by_source(shards: list, languages: list) -> dict:
+    sources: dict = {}
+    for shard in shards:
+        entry = sources.setdefault(shard["source"], {key: 0 for key in _SHARD_COUNTS} | {"shards": 0})
+        entry["shards"] += 1
+        for key in _SHARD_COUNTS:
+            entry[key] += shard[key]
+    for source, lang, docs, text_bytes, tokens in sorted(languages):
+        entry = sources.setdefault(source, {key: 0 for key in _SHARD_COUNTS} | {"shards": 0})
+        entry.setdefault("languages", {})[lang] = {"documents": docs, "text_bytes": text_bytes,
+                                                   "tokens_encoded": tokens}
+        entry["text_bytes"] = entry.get("text_bytes", 0) + text_bytes
+        entry["tokens_encoded"] = entry.get("tokens_encoded", 0) + tokens
+    return sources

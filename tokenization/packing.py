@@ -1,0 +1,59 @@
+"""Concatenate documents' tokens and cut them into rows of exactly `seq_len`.
+
+Documents continue across rows. `doc_starts` keeps, per row, the offsets where
+a document begins, for document-level attention masks. The tail shorter than
+a row is dropped or padded, and counted either way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TAIL_MODES = ("drop", "pad")
+
+
+@dataclass
+class PackedRows:
+    tokens: np.ndarray          # (rows, seq_len)
+    doc_starts: list            # one uint32 array per row
+    documents: int              # documents that begin in a kept row
+    tail_tokens: int            # tokens dropped with the tail (mode drop)
+    tail_documents: int         # documents that began in the dropped tail
+    pad_tokens: int             # padding added to the last row (mode pad)
+
+    @property
+    def rows(self) -> int:
+        return len(self.tokens)
+
+
+def pack(documents: list, seq_len: int, tail: str = "drop", pad_id: int = 0,
+         dtype=np.uint32) -> PackedRows:
+    """`documents` are token arrays in their final order."""
+    if tail not in TAIL_MODES:
+        raise ValueError(f"tail must be one of {TAIL_MODES}, got {tail!r}")
+    lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=len(documents))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(documents) else lengths
+    starts = starts[lengths > 0]
+    stream = np.concatenate(documents).astype(dtype, copy=False) if documents else np.zeros(0, dtype)
+    total = len(stream)
+    rows = total // seq_len if tail == "drop" else -(-total // seq_len)
+    pad = rows * seq_len - total if tail == "pad" else 0
+    if pad:
+        stream = np.concatenate((stream, np.full(pad, pad_id, dtype=dtype)))
+    kept = rows * seq_len
+    in_rows = starts[starts < kept]
+    return PackedRows(
+        tokens=stream[:kept].reshape(rows, seq_len),
+        doc_starts=_starts_per_row(in_rows, rows, seq_len),
+        documents=len(in_rows),
+        tail_tokens=max(total - kept, 0),
+        tail_documents=len(starts) - len(in_rows),
+        pad_tokens=pad)
+
+
+def _starts_per_row(starts: np.ndarray, rows: int, seq_len: int) -> list:
+    row_of = starts // seq_len
+    bounds = np.searchsorted(row_of, np.arange(rows + 1))
+    offsets = (starts - row_of * seq_len).astype(np.uint32)
+    return [offsets[bounds[row]:bounds[row + 1]] for row in range(rows)]
