@@ -38,7 +38,8 @@ from filters.dedup.shingles import shingle_hashes  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "out", "dedup_speed")
 ONLY_NEAR_DEDUP = ["url_filter.enabled=false", "language.enabled=false", "quality.enabled=false", "pii.enabled=false",
-                   "unsafe_words.enabled=false", "exact_dedup.enabled=false", "normalize.min_chars=1"]
+                   "unsafe_words.enabled=false", "exact_dedup.enabled=false", "normalize.min_chars=1",
+                   "tokenize.enabled=false"]
 
 
 def build(target_mb: float, directory: str) -> tuple:

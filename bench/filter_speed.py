@@ -13,7 +13,6 @@ Writes bench/out/filter_speed.json.
 from __future__ import annotations
 
 import argparse
-import gzip
 import io
 import json
 import os
@@ -24,16 +23,15 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 
 from measure import print_table, write_json  # noqa: E402
+from real_corpus import real_text_rows  # noqa: E402
 
 from corpus.document import Document  # noqa: E402
-from corpus.normalize import normalize_text  # noqa: E402
 from filters.language import FastTextLID, LanguageConfig, LanguageFilter  # noqa: E402
 from filters.quality.quality_filter import QualityConfig, QualityFilter  # noqa: E402
 from filters.unsafe_words import UnsafeWordsFilter  # noqa: E402
 from filters.url_filter import UrlFilter  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
-DOLMA = os.path.join(SHARED, "web", "dolma", "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
 UNSAFE = os.path.join(SHARED, "unsafe")
 OUT = os.path.join(os.path.dirname(__file__), "out", "filter_speed")
 URL_SETTINGS = [f"url_filter.lists=['{UNSAFE}/ut1_blacklists/blacklists', "
@@ -43,21 +41,6 @@ URL_SETTINGS = [f"url_filter.lists=['{UNSAFE}/ut1_blacklists/blacklists', "
                 f"url_filter.soft_banned_words={UNSAFE}/datatrove_assets/soft_banned_words.txt",
                 f"url_filter.banned_subwords={UNSAFE}/datatrove_assets/banned_subwords.txt",
                 f"unsafe_words.lists={UNSAFE}/ldnoobw"]
-
-
-def corpus(target_mb: float) -> list:
-    with gzip.open(DOLMA, "rt", encoding="utf-8") as handle:
-        base = [json.loads(line) for line in handle]
-    rows, size, copy = [], 0, 0
-    while size < target_mb * 1e6:
-        for record in base:
-            text = normalize_text(record["text"])
-            if text:
-                rows.append({"id": f"{record['id']}-{copy}", "text": text,
-                             "url": record.get("metadata", {}).get("url") or f"https://dolma.test/{record['id']}"})
-                size += len(text.encode())
-        copy += 1
-    return rows
 
 
 def _median_seconds(function, repeats: int) -> float:
@@ -93,7 +76,7 @@ def pipeline_seconds(jsonl: str, enabled: list, repeats: int) -> float:
     from pipelines.config import load_config
     from pipelines.run import run_curation
     switches = {"url_filter": "false", "language": "false", "quality": "false", "unsafe_words": "false",
-                "exact_dedup": "false", "near_dedup": "false", "pii": "false"}
+                "exact_dedup": "false", "near_dedup": "false", "pii": "false", "tokenize": "false"}
     switches.update({name: "true" for name in enabled})
     overrides = [f"{name}.enabled={value}" for name, value in switches.items()] + URL_SETTINGS
     config = load_config(inputs=[jsonl], output=os.path.join(OUT, "run"), overrides=overrides)
@@ -105,7 +88,7 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=20)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    rows = corpus(args.mb)
+    rows = real_text_rows(args.mb)
     mb = sum(len(r["text"].encode()) for r in rows) / 1e6
     os.makedirs(OUT, exist_ok=True)
     jsonl = os.path.join(OUT, "text.jsonl")

@@ -87,7 +87,7 @@ def pipeline_agreement(rows: list, model: FastTextLID, workdir: str) -> dict:
     config = load_config(inputs=[f"lingua={path}"], output=os.path.join(workdir, "out"),
                          overrides=["normalize.min_chars=1", "quality.enabled=false", "url_filter.enabled=false",
                                     "unsafe_words.enabled=false", "exact_dedup.enabled=false",
-                                    "near_dedup.enabled=false", "pii.enabled=false"])
+                                    "near_dedup.enabled=false", "pii.enabled=false", "tokenize.enabled=false"])
     start = time.perf_counter()
     run_curation(config, [], workers=1, out=io.StringIO())
     seconds = time.perf_counter() - start

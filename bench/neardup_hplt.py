@@ -28,7 +28,7 @@ DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "ne
 OUT = os.path.join(os.path.dirname(__file__), "out", "neardup_hplt")
 ONLY_NEAR_DEDUP = ["extract.enabled=false", "normalize.min_chars=1", "url_filter.enabled=false", "pii.enabled=false",
                    "language.enabled=false", "quality.enabled=false", "unsafe_words.enabled=false",
-                   "exact_dedup.enabled=false", "near_dedup.preset=hplt", "read.id_field=[]"]
+                   "exact_dedup.enabled=false", "near_dedup.preset=hplt", "read.id_field=[]", "tokenize.enabled=false"]
 
 
 def main() -> None:

@@ -27,7 +27,8 @@ from corpus.warc_reader import read_archive  # noqa: E402
 OUT = os.path.join(os.path.dirname(__file__), "out", "read_extract")
 # Only read, extract and normalise: every later stage is switched off.
 LATER_STAGES_OFF = [f"{stage}.enabled=false" for stage in (
-    "url_filter", "language", "quality", "unsafe_words", "exact_dedup", "near_dedup", "pii", "decontaminate")]
+    "url_filter", "language", "quality", "unsafe_words", "exact_dedup", "near_dedup", "pii", "decontaminate",
+    "tokenize")]
 
 
 def plain_functions(files: list) -> int:

@@ -10,10 +10,13 @@ extraction speed.
 from __future__ import annotations
 
 import glob
+import gzip
+import json
 import os
 import uuid
 
 from corpus.document import RawPage
+from corpus.normalize import normalize_text
 from corpus.warc_reader import read_archive
 from corpus.warc_writer import gzip_member, http_response, warc_record, warcinfo_record
 
@@ -21,6 +24,25 @@ SHARED_WEB = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data
 HTML_WARCS = ("dolma/warc__sample-000*.warc.gz", "resiliparse_warc/*.warc.gz",
               "copycat_cc_arc/snapshot-wayback-topic-02.warc.gz", "copycat_cc_arc/clueweb09-*.warc.gz",
               "copycat_cc_arc/*.arc", "cc_format_samples/whirlwind__whirlwind.warc.gz")
+
+
+DOLMA = os.path.join(SHARED_WEB, "dolma", "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
+
+
+def real_text_rows(target_mb: float) -> list:
+    """Normalised text of the 697 Common Crawl documents of dolma/, repeated under new ids to `target_mb`."""
+    with gzip.open(DOLMA, "rt", encoding="utf-8") as handle:
+        base = [json.loads(line) for line in handle]
+    rows, size, copy = [], 0, 0
+    while size < target_mb * 1e6:
+        for record in base:
+            text = normalize_text(record["text"])
+            if text:
+                rows.append({"id": f"{record['id']}-{copy}", "text": text,
+                             "url": record.get("metadata", {}).get("url") or f"https://dolma.test/{record['id']}"})
+                size += len(text.encode())
+        copy += 1
+    return rows
 
 
 def real_html_pages(web_dir: str = SHARED_WEB) -> list:

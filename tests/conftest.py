@@ -28,3 +28,18 @@ def _no_cloud_probes(monkeypatch):
 
 def pytest_configure(config):
     os.environ.setdefault("NO_GCE_CHECK", "True")
+
+
+@pytest.fixture(scope="session")
+def tokenized_output(tmp_path_factory):
+    """A small corpus run through the real pipeline with tokenization on; shared, never modified."""
+    from tests.tokenized_output import run_tokenized, write_corpus
+    root = tmp_path_factory.mktemp("tokenized")
+    return run_tokenized(write_corpus(root), root / "out", extra=["tokenize.tail=pad"])
+
+
+@pytest.fixture
+def output_copy(tokenized_output, tmp_path):
+    """A private copy of `tokenized_output` for tests that damage it."""
+    import shutil
+    return shutil.copytree(tokenized_output, tmp_path / "copy")

@@ -82,8 +82,9 @@ class PlanLoader:
 
     def __iter__(self):
         while self.step < self.steps:
-            yield self._batch(self.step)
-            self.step += 1
+            batch = self._batch(self.step)
+            self.step += 1              # before yielding: the state after a batch resumes after it
+            yield batch
 
     def _batch(self, step: int) -> Batch:
         first = (step * self.hosts + self.host) * self.batch_size

@@ -45,7 +45,7 @@ def build_plan(manifest: dict, budget: Budget, settings: PlanSettings) -> dict:
         "tokens_planned": planned_total * seq_len, "satisfiable": planned_total >= needed,
         "shortfall_tokens": max(0, needed - planned_total) * seq_len,
         "epoch_cap": settings.epoch_cap, "seed": settings.seed,
-        "tokenizer_sha256": manifest.get("tokenizer", {}).get("sha256"),
+        "tokenizer_sha256": (manifest.get("tokenizer") or {}).get("sha256"),
         "statement": _statement(budget, needed, planned_total, sources, settings.epoch_cap, seq_len),
         "sources": sources, "order": order,
         "split": {"hosts": hosts, "sequences_per_host": planned_total // hosts,

@@ -15,8 +15,13 @@ def demo_inputs(tmp_path_factory):
     return build_demo_corpus(str(tmp_path_factory.mktemp("demo") / "corpus"))
 
 
+# Short rows and small shards, so that the demo corpus fills several shards and a plan.
+TOKENS = ["tokenize.seq_len=64", "tokenize.shard_tokens=1024", "plans.budgets=[2T, tiny=4K]",
+          "plans.hosts=2"]
+
+
 def _run(inputs, output, beam_args, workers=None):
-    config = load_config(inputs=inputs, output=str(output))
+    config = load_config(inputs=inputs, output=str(output), overrides=TOKENS)
     assert run_curation(config, beam_args, workers=workers, out=io.StringIO()) == 0
     return file_bytes(output)
 
@@ -27,6 +32,9 @@ def test_in_memory_multi_process_and_portable_runners_write_identical_bytes(demo
     with portable_services() as portable_args:
         portable = _run(demo_inputs, tmp_path / "portable", portable_args)
     assert any(name.startswith("documents/") for name in in_memory)
+    for expected in ("manifest.json", "plans/tiny.json", "tokenizer/tokenizer.model"):
+        assert expected in in_memory
+    assert sum(name.startswith("tokens/web/") for name in in_memory) > 1
     assert sorted(in_memory) == sorted(multi_process) == sorted(portable)
     for name in in_memory:
         assert in_memory[name] == multi_process[name] == portable[name], name
@@ -41,5 +49,6 @@ def test_dataflow_translation_holds_every_stage(demo_inputs, tmp_path):
     proto = result.job.proto_pipeline
     names = {transform.unique_name for transform in proto.components.transforms.values()}
     for stage in ("Read/ReadFiles", "extract", "normalize", "WriteDocuments/WriteShard",
-                  "WriteRejected/WriteShard", "WriteErrors/WriteShard", "Accounting/WriteCounts"):
+                  "WriteRejected/WriteShard", "WriteErrors/WriteShard", "Accounting/WriteCounts",
+                  "Tokenize/Model/Train", "Tokenize/Encode", "Tokenize/WriteShard", "PlansAndManifest/Finish"):
         assert any(name == stage or name.startswith(stage + "/") for name in names), stage

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from tokenization.packing import pack
+
+
+def _docs(*lengths):
+    return [np.arange(1, n + 1, dtype=np.uint32) + 100 * i for i, n in enumerate(lengths)]
+
+
+def test_rows_are_exactly_seq_len_and_documents_continue_across_rows():
+    packed = pack(_docs(5, 9, 3, 20), seq_len=8, tail="drop")
+    assert packed.tokens.shape == (4, 8)
+    assert np.array_equal(packed.tokens.reshape(-1), np.concatenate(_docs(5, 9, 3, 20))[:32])
+    assert [row.tolist() for row in packed.doc_starts] == [[0, 5], [6], [1], []]
+    assert (packed.documents, packed.tail_tokens, packed.tail_documents, packed.pad_tokens) == (4, 5, 0, 0)
+
+
+def test_pad_mode_keeps_the_tail_and_counts_the_padding():
+    packed = pack(_docs(5, 9, 3, 20), seq_len=8, tail="pad", pad_id=0)
+    assert packed.tokens.shape == (5, 8)
+    assert packed.pad_tokens == 3 and packed.tail_tokens == 0
+    assert packed.tokens[-1].tolist()[-3:] == [0, 0, 0]
+
+
+def test_a_document_that_begins_in_the_dropped_tail_is_counted():
+    packed = pack(_docs(8, 3), seq_len=8, tail="drop")
+    assert (packed.rows, packed.documents, packed.tail_documents, packed.tail_tokens) == (1, 1, 1, 3)
+
+
+def test_a_document_longer_than_ten_rows_spans_them_all():
+    packed = pack(_docs(1, 100, 1), seq_len=8, tail="pad")
+    assert packed.rows == 13
+    assert [row.tolist() for row in packed.doc_starts][:2] == [[0, 1], []]
+    assert packed.doc_starts[12].tolist() == [5]
+
+
+def test_no_documents_give_no_rows():
+    packed = pack([], seq_len=8)
+    assert packed.tokens.shape == (0, 8) and packed.documents == 0
+
+
+def test_unknown_tail_mode_is_refused():
+    with pytest.raises(ValueError, match="tail"):
+        pack(_docs(3), seq_len=8, tail="keep")
