@@ -34,7 +34,7 @@ def real_text_rows(target_mb: float) -> list:
     with gzip.open(DOLMA, "rt", encoding="utf-8") as handle:
         base = [json.loads(line) for line in handle]
     rows, size, copy = [], 0, 0
-    while size < target_mb * 1e6:
+    while size < target_mb * 1e6 or not copy:
         for record in base:
             text = normalize_text(record["text"])
             if text:
@@ -43,6 +43,34 @@ def real_text_rows(target_mb: float) -> list:
                 size += len(text.encode())
         copy += 1
     return rows
+
+
+LINGUA = os.path.join(SHARED_WEB, "..", "langid", "lingua_testdata")
+HTML_PAGES = os.path.join(SHARED_WEB, "..", "html")
+
+
+def unique_real_text(target_mb: float) -> list:
+    """Distinct real texts up to `target_mb`: dolma's pages, extracted HTML test pages, lingua's sentences.
+
+    For tokenizer training, where repeated text would be counted once and
+    flatter the time. Stops short when the shared data runs out.
+    """
+    from resiliparse.extract.html2text import extract_plain_text
+    texts = [row["text"] for row in real_text_rows(0)]
+    for path in sorted(glob.glob(os.path.join(HTML_PAGES, "**", "*.htm*"), recursive=True)):
+        with open(path, "rb") as handle:
+            texts.append(normalize_text(extract_plain_text(handle.read().decode("utf-8", "replace"),
+                                                           main_content=True)))
+    for path in sorted(glob.glob(os.path.join(LINGUA, "*", "sentences.txt"))):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            texts.append(handle.read())
+    chosen, size = [], 0
+    for text in dict.fromkeys(text for text in texts if text):
+        if size >= target_mb * 1e6:
+            break
+        chosen.append(text)
+        size += len(text.encode())
+    return chosen
 
 
 def real_html_pages(web_dir: str = SHARED_WEB) -> list:

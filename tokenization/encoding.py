@@ -15,11 +15,19 @@ class Framing:
 
 
 def encode_texts(processor: spm.SentencePieceProcessor, texts: list, framing: Framing) -> list:
-    """One uint32 array per text. A list call: SentencePiece encodes it without per-call overhead."""
-    prefix = [framing.bos_id] if framing.bos_id >= 0 else []
-    suffix = [framing.eos_id] if framing.eos_id >= 0 else []
-    return [np.array(prefix + ids + suffix, dtype=np.uint32)
-            for ids in processor.encode(list(texts), num_threads=1)]
+    """One uint32 array per text, framed. Numpy output skips building a Python list per document."""
+    head = 1 if framing.bos_id >= 0 else 0
+    tail = 1 if framing.eos_id >= 0 else 0
+    framed = []
+    for ids in processor.encode_as_numpy(list(texts)):
+        out = np.empty(len(ids) + head + tail, dtype=np.uint32)
+        out[head:len(out) - tail] = ids
+        if head:
+            out[0] = framing.bos_id
+        if tail:
+            out[-1] = framing.eos_id
+        framed.append(out)
+    return framed
 
 
 def decode_ids(processor: spm.SentencePieceProcessor, ids, framing: Framing) -> str:

@@ -81,23 +81,29 @@ class PlanLoader:
                 "hosts": self.hosts, "batch_size": self.batch_size}
 
     def __iter__(self):
+        """Batches from the current step on. One walk through the blend: other hosts' positions are skipped."""
+        batch, skip = self.batch_size, self.batch_size * (self.hosts - 1)
+        picks = self._blend.sources_from((self.step * self.hosts + self.host) * batch)
         while self.step < self.steps:
-            batch = self._batch(self.step)
+            rows = [next(picks) for _ in range(batch)]
+            result = self._read(self.step, rows)
+            for _ in range(skip if self.step + 1 < self.steps else 0):
+                next(picks)
             self.step += 1              # before yielding: the state after a batch resumes after it
-            yield batch
+            yield result
 
-    def _batch(self, step: int) -> Batch:
-        first = (step * self.hosts + self.host) * self.batch_size
-        origins, rows, starts = [], [], []
-        picks = self._blend.sources_from(first)
-        for _ in range(self.batch_size):
-            source, j = next(picks)
+    def _read(self, step: int, picks: list) -> Batch:
+        tokens = None
+        origins, starts = [], []
+        for index, (source, j) in enumerate(picks):
             path, epoch, row = self._streams[source].locate(j)
             shard = self._shard(path)
-            rows.append(shard.tokens[row])
+            if tokens is None:
+                tokens = np.empty((len(picks), shard.tokens.shape[1]), dtype=shard.tokens.dtype)
+            tokens[index] = shard.tokens[row]
             starts.append(shard.doc_starts(row))
             origins.append((path, epoch, row))
-        return Batch(step, np.stack(rows), starts, origins)
+        return Batch(step, tokens, starts, origins)
 
     def _shard(self, path: str):
         if path not in self._shards:

@@ -51,13 +51,16 @@ def describe(model: bytes, where: str = "tokenizer") -> TokenizerInfo:
         lossless=processor.decode(processor.encode(_ROUND_TRIP_PROBE)) == _ROUND_TRIP_PROBE)
 
 
-_LOADED: dict = {}
+_LOADED: list = []     # [(model bytes, processor)]: the one model this process uses
 
 
 def cached_processor(model: bytes) -> spm.SentencePieceProcessor:
-    """One processor per model per process: workers load the model once, not per bundle."""
-    key = hashlib.sha256(model).digest()
-    if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = processor_from_bytes(model)
-    return _LOADED[key]
+    """One processor per model per process: workers load the model once, not per element.
+
+    Checked by identity first (a side input hands the same object to every
+    call), so the common case costs no hashing or comparison of the model.
+    """
+    if _LOADED and (_LOADED[0][0] is model or _LOADED[0][0] == model):
+        return _LOADED[0][1]
+    _LOADED[:] = [(model, processor_from_bytes(model))]
+    return _LOADED[0][1]
