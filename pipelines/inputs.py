@@ -33,6 +33,11 @@ def resolve_inputs(specs: list, default_source: str, fmt: str) -> list:
     for spec in specs:
         source, pattern = split_source(spec, default_source)
         for metadata in _match(pattern):
+            earlier = files.get(metadata.path)
+            if earlier is not None and earlier.source != source:
+                # Reading it twice would double its documents; keeping one source silently loses the other.
+                raise InputError(f"{metadata.path} matches the inputs of two sources, "
+                                 f"{earlier.source} and {source}")
             file_format = _format_of(metadata.path) if fmt == "auto" else fmt
             files[metadata.path] = InputFile(source, metadata.path, file_format, metadata.size_in_bytes)
     return sorted(files.values())

@@ -19,7 +19,7 @@ def encode_texts(processor: spm.SentencePieceProcessor, texts: list, framing: Fr
     head = 1 if framing.bos_id >= 0 else 0
     tail = 1 if framing.eos_id >= 0 else 0
     framed = []
-    for ids in processor.encode_as_numpy(list(texts)):
+    for ids in processor.encode_as_numpy(list(texts), num_threads=1):   # Beam spreads work over cores
         out = np.empty(len(ids) + head + tail, dtype=np.uint32)
         out[head:len(out) - tail] = ids
         if head:

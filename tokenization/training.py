@@ -8,8 +8,11 @@ threads give different models), so the thread count is part of the config.
 """
 from __future__ import annotations
 
+import bisect
 import io
+from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterable
 
 import sentencepiece as spm
@@ -61,6 +64,36 @@ def _training_lines(texts: Iterable[str]):
                 line = line[_MAX_LINE_BYTES // 4:]
 
 
+# Pieces every model holds besides characters and merges: 256 bytes, 4 specials, "\n".
+_META_PIECES = 256 + 4 + 1
+_MIN_COVERAGE = 0.98
+
+
+def character_coverage_for(lines: list, settings: TrainingSettings) -> float:
+    """The configured coverage, lowered when its characters alone would not fit the vocabulary.
+
+    Multilingual text needs thousands of characters for 0.9999 coverage;
+    SentencePiece then refuses a small vocabulary. Byte fallback encodes the
+    rarest characters anyway, so keep at most half the free vocabulary for
+    characters and leave the rest to merges.
+    """
+    counts = Counter()
+    for line in lines:
+        counts.update(line)
+    frequencies = sorted(counts.values(), reverse=True)
+    allowed = max(1, (settings.vocab_size - _META_PIECES) // 2)
+    total = sum(frequencies)
+    needed = bisect.bisect_left(list(accumulate(frequencies)), settings.character_coverage * total) + 1
+    if needed <= allowed or not total:
+        return settings.character_coverage
+    coverage = sum(frequencies[:allowed - 1]) / total
+    if coverage < _MIN_COVERAGE:     # SentencePiece's floor
+        fits = bisect.bisect_left(list(accumulate(frequencies)), _MIN_COVERAGE * total) + 1
+        raise TokenizerError(f"tokenize.vocab_size {settings.vocab_size:,} is too small for this text: "
+                             f"{fits:,} characters cover 98% of it; use at least {2 * fits + _META_PIECES:,}")
+    return coverage
+
+
 def train_model(texts: Iterable[str], settings: TrainingSettings) -> bytes:
     """The serialized model. A sample too small for the vocabulary gives a smaller one."""
     if not 300 <= settings.vocab_size <= MAX_VOCAB:
@@ -75,7 +108,7 @@ def train_model(texts: Iterable[str], settings: TrainingSettings) -> bytes:
         vocab_size=settings.vocab_size, hard_vocab_limit=False,
         byte_fallback=True, split_digits=True, allow_whitespace_only_pieces=True,
         remove_extra_whitespaces=False, add_dummy_prefix=False, normalization_rule_name="identity",
-        user_defined_symbols=["\n"], character_coverage=settings.character_coverage,
+        user_defined_symbols=["\n"], character_coverage=character_coverage_for(lines, settings),
         pad_id=PAD_ID, eos_id=EOS_ID, bos_id=BOS_ID, unk_id=UNK_ID,
         max_sentence_length=_MAX_LINE_BYTES, num_threads=settings.threads, minloglevel=2)
     return model.getvalue()

@@ -51,3 +51,24 @@ def test_impossible_vocabulary_sizes_and_empty_text_are_refused():
         train_model(["text"], TrainingSettings(vocab_size=300_000))
     with pytest.raises(TokenizerError, match="no text"):
         train_model([], SETTINGS)
+
+
+def test_many_scripts_in_a_small_vocabulary_lower_the_coverage_and_fall_back_to_bytes():
+    rng = random.Random(1)
+    # 100 common CJK characters and 3,000 rare ones: 0.9999 coverage would need far more
+    # characters than a 700-piece vocabulary holds; 99% coverage needs only the common ones.
+
+    def char():
+        return chr(0x4E00 + (rng.randrange(100) if rng.random() < 0.99 else 100 + rng.randrange(3000)))
+    texts = ["".join(char() for _ in range(200)) + " plain words" for _ in range(300)]
+    model = train_model(texts, TrainingSettings(vocab_size=700, threads=2))
+    processor = processor_from_bytes(model)
+    [ids] = encode_texts(processor, [texts[0]], Framing())
+    assert decode_ids(processor, ids, Framing()) == texts[0]
+
+
+def test_a_vocabulary_too_small_even_at_98_percent_coverage_says_what_would_fit():
+    rng = random.Random(2)
+    texts = ["".join(chr(0x4E00 + rng.randrange(5000)) for _ in range(400)) for _ in range(200)]
+    with pytest.raises(TokenizerError, match="is too small for this text.*use at least"):
+        train_model(texts, TrainingSettings(vocab_size=400, threads=2))
