@@ -4,6 +4,7 @@
     tokenmill run ...            the same
     tokenmill demo [--output DIR]
     tokenmill inspect summary|validate|show|stats|plan ...
+    tokenmill report DIR         rebuild DIR/report/index.html from its report.json
 
 Options tokenmill does not own go to Beam's PipelineOptions, so every runner's
 flags work as Beam users expect. Usage mistakes end with one line on stderr
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tokenmill", description="Web crawl to curated documents and token shards.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     commands.add_parser("inspect", help="read token shards, manifest and plans (see `tokenmill inspect -h`)")
+    report = commands.add_parser("report", help="rebuild report/index.html from report/report.json")
+    report.add_argument("path", metavar="DIR", help="a run's output directory")
     run = commands.add_parser("run", help="run the pipeline")
     _add_run_options(run)
     run.add_argument("--output", default=None, help="output directory (local, gs://, s3://)")
@@ -78,7 +81,7 @@ def _run(args, beam_args) -> int:
 
 
 # The demo corpus holds a few thousand tokens: short rows, and a budget it can meet beside the big three.
-_DEMO_TOKENS = ["tokenize.seq_len=256", "plans.budgets=[2T, 8T, 13T, demo=16K]"]
+_DEMO_TOKENS = ["tokenize.seq_len=128", "plans.budgets=[2T, 8T, 13T, demo=8K]"]
 
 
 def _demo(args, beam_args) -> int:
@@ -92,6 +95,17 @@ def _demo(args, beam_args) -> int:
     print(f"curated documents: {os.path.join(args.output, 'documents')}")
     print(f"token shards: {os.path.join(args.output, 'tokens')}  (tokenmill inspect summary {args.output})")
     return status
+
+
+def _report(args, beam_args) -> int:
+    from apache_beam.io.filesystems import FileSystems
+    from pipelines.report import REPORT_DIR, REPORT_JSON, write_report_page
+    if beam_args:
+        raise UsageError(f"unrecognized arguments: {' '.join(beam_args)}")
+    if not FileSystems.exists(FileSystems.join(args.path, REPORT_DIR, REPORT_JSON)):
+        raise UsageError(f"no {REPORT_DIR}/{REPORT_JSON} in {args.path}: not the output of a finished run")
+    print(f"report: {write_report_page(args.path)}")
+    return 0
 
 
 def _assets(args, beam_args) -> int:
@@ -131,7 +145,7 @@ def main(argv=None) -> int:
         if args.command is None:
             build_parser().print_help()
             return EXIT_USAGE
-        return {"run": _run, "demo": _demo, "assets": _assets}[args.command](args, beam_args)
+        return {"run": _run, "demo": _demo, "assets": _assets, "report": _report}[args.command](args, beam_args)
     except UsageError as error:
         print(f"tokenmill: error: {error}", file=sys.stderr)
         return EXIT_USAGE

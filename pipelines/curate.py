@@ -28,14 +28,18 @@ from pipelines.decontam import Decontaminate
 from pipelines.dedup import ExactDedup, NearDedup
 from pipelines.json_output import WriteJson
 from pipelines.manifest import PLANS_DIR, WritePlansAndManifest
+from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.read import ReadInputs
 from pipelines.stage import ERRORS, REJECTED, ApplyStage
 from pipelines.tokenize import TOKENS_DIR, TokenizeDocuments
 from pipelines.write import WriteShardedParquet
 
 # Cleared before a run. The manifest goes first: without it the directory reads as incomplete.
-OUTPUT_PATHS = ("manifest.json", "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, "tokenizer")
+OUTPUT_PATHS = ("manifest.json", "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, "tokenizer",
+                "report")
 NEAR_DEDUP_FILE = "near_dedup.json"
+# Where the report looks at the documents: text as it enters the filters, languages as identified.
+PROFILE_POINTS = {"normalize": "normalized", "language": "identified"}
 
 
 def stage_factories(config: RunConfig) -> list:
@@ -88,13 +92,18 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
 
     if not config.extract.enabled:
         items = route(items | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
+    profiles = {}
     for name, factory in stage_factories(config):
         items = route(items | name >> ApplyStage(name, factory))
+        if name in PROFILE_POINTS:
+            profiles[PROFILE_POINTS[name]] = items | f"Profile_{name}" >> ProfileDocuments()
     items = _deduplicate(config, items, rejected)
     if config.pii.enabled:
         items = route(items | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii)))
     if config.decontaminate.enabled and config.decontaminate.benchmarks:
         items = route(items | "Decontaminate" >> Decontaminate(config.decontaminate))
+    profiles["kept"] = items | "Profile_kept" >> ProfileDocuments()
+    profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats", PROFILE_FILE))
     all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
         pipeline | "NoRejected" >> beam.Create([]))
     all_errors = errors | "AllErrors" >> beam.Flatten()

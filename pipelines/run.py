@@ -16,6 +16,7 @@ from pipelines.decontam import check_benchmarks
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
+from pipelines.report import tokenmill_counters, write_run_report
 from pipelines.tokenize import prepare_tokenizer
 
 EXIT_OK, EXIT_ACCOUNTING = 0, 1
@@ -30,6 +31,9 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
         print("dry run: the pipeline was translated and not executed", file=out)
         return EXIT_OK
     status = _check_and_print(FileSystems.join(config.output, "stats", COUNTS_FILE), out)
+    files = resolve_inputs(config.inputs, config.source, config.read.format)   # a glob again: cheap
+    page = write_run_report(config.output, tokenmill_counters(result), files)
+    print(f"report: {page}", file=out)
     return max(status, _check_near_dedup(config, out))
 
 

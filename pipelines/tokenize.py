@@ -12,11 +12,15 @@ be written in parallel.
 """
 from __future__ import annotations
 
+import time
+
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
 
 from pipelines.atomic_files import write_atomically
 from pipelines.config import ConfigError, RunConfig
+from pipelines.stage import COUNTER_NAMESPACE
 from tokenization.encoding import Framing, encode_texts
 from tokenization.packing import pack
 from tokenization.sentencepiece_model import TokenizerError, cached_processor, describe
@@ -26,6 +30,7 @@ from tokenization.shard_format import (FORMAT_VERSION, shard_name, token_checksu
 from tokenization.training import sample_key, take_sample, train_model
 
 TOKENS_DIR = "tokens"
+_ENCODE_MICROS = Metrics.counter(COUNTER_NAMESPACE, "time_us.tokenize")
 TOKENIZER_PATH = "tokenizer/tokenizer.model"
 _SAMPLE_COMPACT_EVERY = 4096
 
@@ -113,7 +118,9 @@ class _EncodeFn(beam.DoFn):
         self._config = config
 
     def process(self, doc, model, info):
+        start = time.perf_counter()
         ids = encode_texts(cached_processor(model), [doc.text], _framing(info, self._config))[0]
+        _ENCODE_MICROS.inc(int((time.perf_counter() - start) * 1e6))
         yield (doc.source, sample_key(doc.id), doc.id, doc.annotations.get("lang", "und"),
                len(doc.text.encode("utf-8", "surrogatepass")), ids)
 

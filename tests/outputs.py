@@ -19,7 +19,11 @@ def counts(output: Path) -> dict:
 
 
 def file_bytes(output: Path) -> dict:
-    """Relative path -> bytes for every output file (the input corpus excluded)."""
+    """Relative path -> bytes for every output file.
+
+    Excluded: the input corpus, and report/, which records times and the
+    creation date, so it differs from run to run by design.
+    """
     return {str(path.relative_to(output)): path.read_bytes()
             for path in sorted(output.rglob("*")) if path.is_file()
-            and path.relative_to(output).parts[0] != "corpus"}
+            and path.relative_to(output).parts[0] not in ("corpus", "report")}

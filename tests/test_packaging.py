@@ -14,7 +14,7 @@ def test_every_package_directory_is_installed():
     installed = set(setuptools.find_packages(where=ROOT, include=include))
     on_disk = {
         ".".join(init.parent.relative_to(ROOT).parts)
-        for top in ("corpus", "filters", "tokenization", "pipelines")
+        for top in ("corpus", "filters", "tokenization", "reporting", "pipelines")
         for init in (ROOT / top).rglob("__init__.py")
     }
     assert on_disk <= installed, f"not installed: {sorted(on_disk - installed)}"

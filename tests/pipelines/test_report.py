@@ -1,0 +1,50 @@
+"""Every run writes report/report.json and a self-contained report/index.html holding every chart."""
+import json
+import re
+
+from beam_runner import main
+from reporting.html_page import charts
+
+CHART_IDS = ["funnel", "languages", "lengths", "dup_clusters", "quality_rules", "pii", "tokens", "plans"]
+
+
+def test_the_report_holds_the_runs_numbers(tokenized_output):
+    report = json.loads((tokenized_output / "report" / "report.json").read_text())
+    counts = json.loads((tokenized_output / "stats" / "counts.json").read_text())
+    manifest = json.loads((tokenized_output / "manifest.json").read_text())
+    assert report["sources"] == counts["sources"]
+    assert report["funnel"][0]["documents"] == 120 and report["funnel"][-1]["documents"] == 120
+    assert report["totals"]["tokens"] == manifest["totals"]["tokens"]
+    assert report["totals"]["input_bytes"] == sum(p.stat().st_size for p in tokenized_output.parent.glob("*.jsonl"))
+    assert {s: e["tokens"] for s, e in report["tokens"].items()} == {
+        s: e["tokens"] for s, e in manifest["sources"].items()}
+    assert report["stage_seconds"]["tokenize"] > 0
+    assert set(report["plans"]) == {"tiny", "2T", "8T", "13T"}
+    assert report["plans"]["13T"]["satisfiable"] is False
+
+
+def test_the_page_is_self_contained_and_holds_every_chart(tokenized_output):
+    page = (tokenized_output / "report" / "index.html").read_text()
+    for chart in CHART_IDS:
+        section = re.search(rf'<section id="{chart}">.*?</section>', page, re.S)
+        assert section and 'src="data:image/png;base64,' in section.group(0), chart
+    assert "http://" not in page and "https://" not in page            # nothing fetched when opened
+    assert "13T: SHORT by" in page
+    assert page.index("tiny: satisfiable") < page.index("2T: SHORT") < page.index("13T: SHORT")   # by size
+
+
+def test_charts_are_drawn_even_when_a_run_has_nothing_for_them():
+    empty = {"funnel": [{"stage": "input", "documents": 0, "text_bytes": None}],
+             "languages": {"identified": {}, "kept": {}}, "lengths": {"normalized": {}, "kept": {}},
+             "dup_cluster_sizes": {}, "quality_rules": {}, "pii": {}, "tokens": {}, "plans": {}}
+    assert [key for key, _, uri in charts(empty) if uri.startswith("data:image/png")] == CHART_IDS
+
+
+def test_tokenmill_report_rebuilds_the_page_from_the_json(output_copy, capsys):
+    page = output_copy / "report" / "index.html"
+    before = page.read_text()
+    page.unlink()
+    assert main(["report", str(output_copy)]) == 0
+    assert page.read_text() == before
+    assert main(["report", str(output_copy / "tokens")]) == 2
+    assert "not the output of a finished run" in capsys.readouterr().err
