@@ -38,6 +38,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="override one config option, e.g. normalize.min_chars=200")
     parser.add_argument("--workers", type=int, default=None,
                         help="local runner worker processes (default: all cores)")
+    parser.add_argument("--quiet", action="store_true", help="no progress line while running")
     parser.add_argument("--tokenizer", default=None, metavar="PATH.model",
                         help="a SentencePiece model (default: train one on the curated text)")
     parser.add_argument("--seq-len", type=int, default=None, help="tokens per training sequence (default 8192)")
@@ -77,7 +78,7 @@ def _config_from(args):
 
 def _run(args, beam_args) -> int:
     from pipelines.run import run_curation
-    return run_curation(_config_from(args), beam_args, args.workers)
+    return run_curation(_config_from(args), beam_args, args.workers, progress=False if args.quiet else None)
 
 
 # The demo corpus holds a few thousand tokens: short rows, and a budget it can meet beside the big three.
@@ -91,7 +92,7 @@ def _demo(args, beam_args) -> int:
     lists = build_demo_blocklist(os.path.join(args.output, "lists"))
     args.set = [f"url_filter.lists=['{lists}']", "url_filter.categories=[gambling]", *_DEMO_TOKENS, *args.set]
     print(f"demo corpus written to {os.path.join(args.output, 'corpus')}")
-    status = run_curation(_config_from(args), beam_args, args.workers)
+    status = run_curation(_config_from(args), beam_args, args.workers, progress=False if args.quiet else None)
     print(f"curated documents: {os.path.join(args.output, 'documents')}")
     print(f"token shards: {os.path.join(args.output, 'tokens')}  (tokenmill inspect summary {args.output})")
     return status

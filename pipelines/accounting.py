@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import apache_beam as beam
 
-from pipelines.json_output import WriteJson
-
 COUNTS_FILE = "counts.json"
 
 
@@ -45,12 +43,8 @@ def _to_report(pairs) -> dict:
 class CountOutcomes(beam.PTransform):
     """Takes a dict of PCollections: read (items and read errors), kept, rejected, errors.
 
-    Writes the per-source report and returns it (one element) for the manifest.
+    Returns the per-source report (one element).
     """
-
-    def __init__(self, path: str):
-        super().__init__()
-        self._path = path
 
     def expand(self, pcolls):
         keyed = [
@@ -65,7 +59,6 @@ class CountOutcomes(beam.PTransform):
                   | "Sum" >> beam.CombinePerKey(sum)
                   | "Gather" >> beam.combiners.ToList()
                   | "Report" >> beam.Map(_to_report))
-        report | "WriteCounts" >> WriteJson(self._path)
         return report
 
 

@@ -83,6 +83,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
     """`tokenizer_model`: the bytes of a given SentencePiece model; None trains one."""
     read = pipeline | "Read" >> ReadInputs(files, config.read)
     items, rejected, errors = read.items, [], [read[ERRORS]]
+    written = []        # paths of every file written: the manifest waits for all of them
 
     def route(out):
         """Keep the stage's documents flowing; collect what it rejected and failed on."""
@@ -97,27 +98,38 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
         items = route(items | name >> ApplyStage(name, factory))
         if name in PROFILE_POINTS:
             profiles[PROFILE_POINTS[name]] = items | f"Profile_{name}" >> ProfileDocuments()
-    items = _deduplicate(config, items, rejected)
+    items = _deduplicate(config, items, rejected, written)
     if config.pii.enabled:
         items = route(items | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii)))
     if config.decontaminate.enabled and config.decontaminate.benchmarks:
         items = route(items | "Decontaminate" >> Decontaminate(config.decontaminate))
-    profiles["kept"] = items | "Profile_kept" >> ProfileDocuments()
-    profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats", PROFILE_FILE))
+    profiles["kept"] = items | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
+    written.append(profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats",
+                                                                                 PROFILE_FILE)))
     all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
         pipeline | "NoRejected" >> beam.Create([]))
     all_errors = errors | "AllErrors" >> beam.Flatten()
-    _write_outputs(config, items, all_rejected, all_errors)
+    written += _write_outputs(config, items, all_rejected, all_errors)
     funnel = {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
-              "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
-        FileSystems.join(config.output, "stats", COUNTS_FILE))
+              "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes()
+    written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
+    _tokenize_and_finish(pipeline, config, items, funnel, written, tokenizer_model)
+
+
+def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, tokenizer_model) -> None:
+    """Token shards and plans when tokenization is on; the manifest always, after every other file."""
     if config.tokenize.enabled:
         tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize, tokenizer_model)
-        {**tokenized, "funnel": funnel} | "PlansAndManifest" >> WritePlansAndManifest(
-            config.output, config.plans, config.recorded(), config.tokenize.seq_len)
+        written.append(tokenized.pop("tokenizer_file"))
+    else:
+        tokenized = {name: pipeline | f"No_{name}" >> beam.Create([])
+                     for name in ("shards", "tokenizer", "languages", "layout")}
+    {**tokenized, "funnel": funnel, "written": written | "AllWritten" >> beam.Flatten()} | (
+        "PlansAndManifest" >> WritePlansAndManifest(config.output, config.plans, config.recorded(),
+                                                    config.tokenize.seq_len, plan=config.tokenize.enabled))
 
 
-def _deduplicate(config: RunConfig, items, rejected: list):
+def _deduplicate(config: RunConfig, items, rejected: list, written: list):
     """After the filters, so that less is shuffled; before PII, so placeholders merge nothing."""
     if config.exact_dedup.enabled:
         items, dropped = items | "exact_dedup" >> ExactDedup(config.exact_dedup.by_url)
@@ -125,18 +137,23 @@ def _deduplicate(config: RunConfig, items, rejected: list):
     if config.near_dedup.enabled:
         items, dropped, report = items | "near_dedup" >> NearDedup(config.near_dedup)
         rejected.append(dropped)
-        report | "WriteNearDedupReport" >> WriteJson(FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE))
+        written.append(report | "WriteNearDedupReport" >> WriteJson(
+            FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
     return items
 
 
-def _write_outputs(config: RunConfig, documents, rejected, errors) -> None:
+def _write_outputs(config: RunConfig, documents, rejected, errors) -> list:
+    """The paths written, as three PCollections."""
     out, shards = config.output, config.write
-    documents | "WriteDocuments" >> WriteShardedParquet(
+    write_documents = WriteShardedParquet(
         FileSystems.join(out, "documents"), "documents", shards.document_shards, DOCUMENT_SCHEMA,
         document_row, sort_key_document, shard_key=lambda doc: doc.id)
-    rejected | "WriteRejected" >> WriteShardedParquet(
+    write_rejected = WriteShardedParquet(
         FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, REJECTED_SCHEMA,
         rejected_row_dict, sort_key_rejected, shard_key=lambda row: row.id)
-    errors | "WriteErrors" >> WriteShardedParquet(
+    write_errors = WriteShardedParquet(
         FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
         error_row_dict, sort_key_error, shard_key=lambda row: row.location)
+    return [documents | "WriteDocuments" >> write_documents,
+            rejected | "WriteRejected" >> write_rejected,
+            errors | "WriteErrors" >> write_errors]

@@ -4,17 +4,30 @@ from __future__ import annotations
 import apache_beam as beam
 
 from pipelines.json_output import WriteJson
+from pipelines.progress import ProgressNote
 from reporting.profile import add_document, empty_profile, merge_profiles, sorted_profile
 
 PROFILE_FILE = "profile.json"
 
 
 class _ProfileFn(beam.CombineFn):
+    def __init__(self, progress_kind: str | None = None):
+        self._progress_kind = progress_kind
+        self._progress = None
+
     def create_accumulator(self):
         return empty_profile()
 
     def add_input(self, profile, doc):
+        if self._progress_kind:         # the final profile sees every kept document: count them for progress
+            self._progress = self._progress or ProgressNote(self._progress_kind)
+            self._progress.add(1)
         return add_document(profile, doc)
+
+    def compact(self, profile):
+        if self._progress is not None:  # a partial result leaves the worker: bring its count up to date
+            self._progress.add(final=True)
+        return profile
 
     def merge_accumulators(self, profiles):
         return merge_profiles(profiles)
@@ -26,8 +39,12 @@ class _ProfileFn(beam.CombineFn):
 class ProfileDocuments(beam.PTransform):
     """documents -> one profile (an empty one when there are no documents)."""
 
+    def __init__(self, progress_kind: str | None = None):
+        super().__init__()
+        self._progress_kind = progress_kind
+
     def expand(self, documents):
-        return documents | beam.CombineGlobally(_ProfileFn())
+        return documents | beam.CombineGlobally(_ProfileFn(self._progress_kind))
 
 
 class WriteProfiles(beam.PTransform):

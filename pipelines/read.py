@@ -16,6 +16,7 @@ from corpus.read_errors import read_error
 from corpus.record_fields import FieldMap
 from corpus.warc_reader import read_archive
 from pipelines.config import ReadConfig
+from pipelines.progress import ProgressNote
 from pipelines.stage import COUNTER_NAMESPACE, ERRORS
 
 
@@ -33,6 +34,10 @@ class _ReadFileFn(beam.DoFn):
         self._fields = FieldMap(text=tuple(config.text_field), id=tuple(config.id_field),
                                 url=tuple(config.url_field), date=tuple(config.date_field))
         self._bytes = Metrics.counter(COUNTER_NAMESPACE, "read.bytes")
+        self._progress = None
+
+    def setup(self):
+        self._progress = ProgressNote("read")
 
     def process(self, spec: InputFile):
         try:
@@ -41,12 +46,17 @@ class _ReadFileFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(ERRORS, read_error(
                 spec.source, spec.path, "unopenable_file", f"{type(error).__name__}: {error}"))
             return
+        position = 0
         with handle:
             for item in self._items(handle, spec):
+                offset = _tell(handle, position)   # input bytes consumed: what the progress estimate needs
+                self._progress.add(1, offset - position)
+                position = offset
                 if isinstance(item, ErrorRecord):
                     yield beam.pvalue.TaggedOutput(ERRORS, item)
                 else:
                     yield item
+        self._progress.add(0, spec.size_bytes - position, final=True)
         self._bytes.inc(spec.size_bytes)
 
     def _items(self, handle, spec: InputFile):
@@ -57,6 +67,13 @@ class _ReadFileFn(beam.DoFn):
             return read_jsonl(handle, spec.path, spec.source, self._fields,
                               self._config.max_record_bytes)
         return read_parquet(handle, spec.path, spec.source, self._fields)
+
+
+def _tell(handle, default: int) -> int:
+    try:
+        return handle.tell()
+    except (OSError, ValueError):       # a reader closed or detached it
+        return default
 
 
 class ReadInputs(beam.PTransform):

@@ -16,22 +16,29 @@ from pipelines.decontam import check_benchmarks
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
+from pipelines.progress import ProgressDisplay
 from pipelines.report import tokenmill_counters, write_run_report
 from pipelines.tokenize import prepare_tokenizer
 
 EXIT_OK, EXIT_ACCOUNTING = 0, 1
 
 
-def run_curation(config: RunConfig, beam_args: list, workers: int | None = None, out=None) -> int:
-    """Run to the end; print the funnel; non-zero exit when the accounting fails."""
-    out = out or sys.stdout
-    _, result, options = start_curation(config, beam_args, workers)
-    result.wait_until_finish()
+def run_curation(config: RunConfig, beam_args: list, workers: int | None = None, out=None,
+                 progress: bool | None = None, progress_stream=None) -> int:
+    """Run to the end; print the funnel; non-zero exit when the accounting fails.
+
+    `progress`: show it while running (default: when stderr is a terminal).
+    """
+    out, progress_stream = out or sys.stdout, progress_stream or sys.stderr
+    files = resolve_inputs(config.inputs, config.source, config.read.format)
+    show = progress_stream.isatty() if progress is None else progress
+    with ProgressDisplay(progress_stream, sum(item.size_bytes for item in files), show):
+        _, result, options = start_curation(config, beam_args, workers)
+        result.wait_until_finish()
     if options.view_as(TestOptions).dry_run:
         print("dry run: the pipeline was translated and not executed", file=out)
         return EXIT_OK
     status = _check_and_print(FileSystems.join(config.output, "stats", COUNTS_FILE), out)
-    files = resolve_inputs(config.inputs, config.source, config.read.format)   # a glob again: cheap
     page = write_run_report(config.output, tokenmill_counters(result), files)
     print(f"report: {page}", file=out)
     return max(status, _check_near_dedup(config, out))

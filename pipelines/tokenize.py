@@ -186,7 +186,8 @@ def _sum_triples(triples):
 
 
 class TokenizeDocuments(beam.PTransform):
-    """documents -> dict of PCollections: shards (one info per file), tokenizer, languages, layout."""
+    """documents -> dict of PCollections: shards (one info per file), tokenizer, languages, layout,
+    and tokenizer_file (the model's path once written)."""
 
     def __init__(self, output: str, config: TokenizeConfig, given_model: bytes | None):
         super().__init__()
@@ -195,7 +196,7 @@ class TokenizeDocuments(beam.PTransform):
     def expand(self, documents):
         config = self._config
         model = documents | "Model" >> TokenizerModel(config, self._given)
-        model | "WriteModel" >> beam.FlatMap(_write_model, self._output)
+        model_file = model | "WriteModel" >> beam.FlatMap(_write_model, self._output)
         info = model | "Describe" >> beam.Map(lambda data: describe(data).to_dict())
         model_side, info_side = beam.pvalue.AsSingleton(model), beam.pvalue.AsSingleton(info)
         encoded = documents | "Encode" >> beam.ParDo(_EncodeFn(config), model_side, info_side)
@@ -211,4 +212,5 @@ class TokenizeDocuments(beam.PTransform):
                      | "SumLanguage" >> beam.CombinePerKey(_sum_triples)
                      | "FlattenLanguage" >> beam.Map(lambda kv: (*kv[0], *kv[1])))
         layout = info | "Layout" >> beam.Map(_layout, config)
-        return {"shards": shards, "tokenizer": info, "languages": languages, "layout": layout}
+        return {"shards": shards, "tokenizer": info, "languages": languages, "layout": layout,
+                "tokenizer_file": model_file}

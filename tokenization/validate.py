@@ -32,6 +32,8 @@ def validate_output(root: str) -> list:
     for entry in manifest["shards"]:
         problems += check_shard(os.path.join(root, TOKENS_DIR, entry["path"]), entry, manifest)
     problems += [f"{path}: shard on disk but not in the manifest" for path in _shards_on_disk(root) - listed]
+    problems += [f"{path}: listed in the manifest but missing" for path in manifest.get("files", [])
+                 if not os.path.exists(os.path.join(root, path))]
     problems += _check_totals(manifest)
     problems += _check_tokenizer(root, manifest)
     return problems
