@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from measure import print_table, write_json  # noqa: E402
+from measure import print_table, subprocess_run, write_json  # noqa: E402
 from neardup_quality import DOLMA, edit  # noqa: E402
 
 from corpus.normalize import normalize_text  # noqa: E402
@@ -56,21 +56,6 @@ def build(target_mb: float, directory: str) -> tuple:
     with open(os.path.join(directory, "corpus.jsonl"), "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     return rows, size / 1e6
-
-
-# Runs a command and prints the largest peak RSS (KB) of its processes: each run gets a fresh parent,
-# so one run's memory never shows up in another's figure.
-_RSS_WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
-                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
-
-
-def subprocess_run(command: list) -> tuple:
-    """(wall seconds, peak RSS MB of the command's largest process, its stdout)."""
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", _RSS_WRAPPER, *command], check=True,
-                            capture_output=True, text=True)
-    rss_kb = int(result.stderr.strip().splitlines()[-1])
-    return time.perf_counter() - start, rss_kb / 1024, result.stdout
 
 
 def main() -> None:

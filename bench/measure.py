@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import resource
 import statistics
+import subprocess
+import sys
 import time
 
 
@@ -37,3 +39,18 @@ def _fmt(value) -> str:
 def write_json(path: str, data: dict) -> None:
     with open(path, "w") as handle:
         json.dump(data, handle, indent=1, sort_keys=True)
+
+
+# Runs a command and prints the largest peak RSS (KB) of its processes: each run gets a fresh parent,
+# so one run's memory never shows up in another's figure.
+_RSS_WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+
+
+def subprocess_run(command: list) -> tuple:
+    """(wall seconds, peak RSS MB of the command's largest process, its stdout)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", _RSS_WRAPPER, *command], check=True,
+                            capture_output=True, text=True)
+    rss_kb = int(result.stderr.strip().splitlines()[-1])
+    return time.perf_counter() - start, rss_kb / 1024, result.stdout

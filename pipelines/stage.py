@@ -9,13 +9,14 @@ stage: a counter per drop reason, rows for rejected/ and errors/.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any, Callable
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from corpus.document import Drop, ErrorRecord, rejected_row
+from corpus.document import Document, Drop, ErrorRecord, rejected_row
 
 REJECTED = "rejected"
 ERRORS = "errors"
@@ -67,10 +68,15 @@ class _StageFn(beam.DoFn):
             yield result
 
     def _timed_call(self, item) -> tuple:
-        """(result, None), or (None, error): one bad document must not stop a run."""
+        """(result, None), or (None, error): one bad document must not stop a run.
+
+        The stage gets its own copy: stages edit text and annotations in place, and
+        Beam hands the same object to every consumer of a PCollection (a profile
+        taken here must not see what the next stage does to it).
+        """
         start = time.perf_counter()
         try:
-            return self._fn(item), None
+            return self._fn(_own_copy(item)), None
         except Exception as error:  # noqa: BLE001
             return None, error
         finally:
@@ -81,6 +87,12 @@ class _StageFn(beam.DoFn):
         if name not in cache:
             cache[name] = Metrics.counter(COUNTER_NAMESPACE, name)
         cache[name].inc()
+
+
+def _own_copy(item):
+    if isinstance(item, Document):
+        return dataclasses.replace(item, meta=dict(item.meta), annotations=dict(item.annotations))
+    return item
 
 
 class ApplyStage(beam.PTransform):
