@@ -21,6 +21,9 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/dedup_speed.py
 	$(BIN)/python bench/decontam_quality.py
 	$(BIN)/python bench/pii_quality.py
+	$(BIN)/python bench/tokenize_speed.py
+	$(BIN)/python bench/end_to_end.py
+	$(BIN)/python bench/scale_on_paper.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
