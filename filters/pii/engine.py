@@ -18,9 +18,9 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry  # noqa: E402
 from presidio_analyzer.nlp_engine import NoOpNlpEngine, SpacyNlpEngine  # noqa: E402
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer  # noqa: E402
 
 from filters.pii.checksum_recognizers import checksum_recognizers  # noqa: E402
+from filters.pii.phone import DigitBoundedPhoneRecognizer  # noqa: E402
 from filters.pii.secrets import secret_recognizers  # noqa: E402
 
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IL", "IN", "CA", "BR", "ES", "IT", "NL", "PL", "SE", "PT", "AU", "MX")
@@ -39,7 +39,8 @@ def build_analyzer(ner_model: str = "") -> AnalyzerEngine:
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp)
     # Presidio's phone recognizer tries 8 regions; web text has numbers from many more.
     registry.remove_recognizer("PhoneRecognizer")
-    registry.add_recognizer(PhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS))
+    registry.add_recognizer(DigitBoundedPhoneRecognizer(supported_language=LANGUAGE,
+                                                        supported_regions=PHONE_REGIONS))
     for recognizer in secret_recognizers(LANGUAGE) + checksum_recognizers(LANGUAGE):
         registry.add_recognizer(recognizer)
     return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[LANGUAGE])
