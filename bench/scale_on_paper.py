@@ -15,7 +15,7 @@ RATES = {                               # stage: (MB/s per core, what it reads, 
     "language ID": (2.45, "text", "filter_speed.py, added to the pipeline"),
     "quality rules": (2.22, "english", "filter_speed.py, added to the pipeline"),
     "exact + near dedup": (1.1, "filtered", "dedup_speed.py, whole dedup incl. start-up"),
-    "PII (Presidio fast path)": (0.11, "deduped", "pii_quality.py"),
+    "PII (Presidio fast path)": (0.18, "deduped", "pii_quality.py"),
     "decontamination": (6.0, "deduped", "decontam_quality.py"),
     "tokenize + pack + write": (1.5, "deduped", "tokenize_speed.py, stage inside the run"),
 }

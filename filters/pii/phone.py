@@ -10,7 +10,6 @@ and is skipped. The spans are the same as Presidio's: the test compares them.
 """
 from __future__ import annotations
 
-import phonenumbers
 from phonenumbers import PhoneMetadata, phonenumbermatcher
 from phonenumbers.phonenumberutil import SUPPORTED_REGIONS, country_code_for_region
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
