@@ -126,7 +126,7 @@ def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: li
                      for name in ("shards", "tokenizer", "languages", "layout")}
     {**tokenized, "funnel": funnel, "written": written | "AllWritten" >> beam.Flatten()} | (
         "PlansAndManifest" >> WritePlansAndManifest(config.output, config.plans, config.recorded(),
-                                                    config.tokenize.seq_len, plan=config.tokenize.enabled))
+                                                    config.tokenize.seq_len, with_plans=config.tokenize.enabled))
 
 
 def _deduplicate(config: RunConfig, items, rejected: list, written: list):

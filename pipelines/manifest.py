@@ -17,15 +17,15 @@ from tokenization.settings import PlansConfig
 PLANS_DIR = "plans"
 
 
-def _finish(_, output: str, plans: PlansConfig, recorded: dict, plan: bool, shards: list, tokenizer,
+def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool, shards: list, tokenizer,
             layouts: list, languages: list, funnel: dict, written: list, seq_len: int):
     layout = layouts[0] if layouts else {"seq_len": seq_len}
     manifest = build_manifest(shards, tokenizer, layout, languages, recorded["config"],
                               recorded["config_hash"], funnel)
     manifest["files"] = sorted(_relative(path, output) for path in written)
-    for budget in parse_budgets(plans.budgets) if plan else []:
-        plan = build_plan(manifest, budget, plans.settings())
-        write_json_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"), plan)
+    for budget in parse_budgets(plans.budgets) if with_plans else []:
+        write_json_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"),
+                              build_plan(manifest, budget, plans.settings()))
     write_json_atomically(FileSystems.join(output, MANIFEST_FILE), manifest)
     yield manifest["totals"]
 
@@ -38,16 +38,16 @@ class WritePlansAndManifest(beam.PTransform):
     """Takes the dict TokenizeDocuments returns, the accounting report ("funnel") and the paths of
     every other file written ("written"): it runs only once they all exist."""
 
-    def __init__(self, output: str, plans: PlansConfig, recorded: dict, seq_len: int, plan: bool = True):
+    def __init__(self, output: str, plans: PlansConfig, recorded: dict, seq_len: int, with_plans: bool = True):
         super().__init__()
         self._output, self._plans, self._recorded, self._seq_len = output, plans, recorded, seq_len
-        self._plan = plan
+        self._with_plans = with_plans
 
     def expand(self, parts):
         side = beam.pvalue
         return (parts["funnel"].pipeline | "Once" >> beam.Create([None])
                 | "Finish" >> beam.FlatMap(
-                    _finish, self._output, self._plans, self._recorded, self._plan,
+                    _finish, self._output, self._plans, self._recorded, self._with_plans,
                     side.AsList(parts["shards"]), side.AsSingleton(parts["tokenizer"], default_value=None),
                     side.AsList(parts["layout"]), side.AsList(parts["languages"]),
                     side.AsSingleton(parts["funnel"]), side.AsList(parts["written"]), self._seq_len))

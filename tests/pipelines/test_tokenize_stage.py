@@ -99,3 +99,11 @@ def test_bad_tokenize_options_are_one_line_errors(tmp_path, capsys, flags, messa
     status = main(["run", "--input", inputs[0], "--output", str(tmp_path / "out"), *flags])
     err = capsys.readouterr().err
     assert status == 2 and message in err and "Traceback" not in err
+
+
+def test_without_tokenization_the_manifest_still_closes_the_run(tmp_path):
+    output = run_tokenized(write_corpus(tmp_path), tmp_path / "out", extra=["tokenize.enabled=false"])
+    manifest = json.loads((output / "manifest.json").read_text())
+    assert manifest["shards"] == [] and not (output / "plans").exists() and not (output / "tokens").exists()
+    assert "stats/counts.json" in manifest["files"]
+    assert all((output / path).exists() for path in manifest["files"])
