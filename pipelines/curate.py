@@ -27,15 +27,16 @@ from pipelines.config import RunConfig
 from pipelines.decontam import Decontaminate
 from pipelines.dedup import ExactDedup, NearDedup
 from pipelines.json_output import WriteJson
-from pipelines.manifest import PLANS_DIR, WritePlansAndManifest
+from pipelines.manifest import WritePlansAndManifest
 from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.read import ReadInputs
 from pipelines.stage import ERRORS, REJECTED, ApplyStage
-from pipelines.tokenize import TOKENS_DIR, TokenizeDocuments
+from pipelines.tokenize import TokenizeDocuments
 from pipelines.write import WriteShardedParquet
+from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_DIR, TOKENS_DIR
 
 # Cleared before a run. The manifest goes first: without it the directory reads as incomplete.
-OUTPUT_PATHS = ("manifest.json", "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, "tokenizer",
+OUTPUT_PATHS = (MANIFEST_FILE, "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, TOKENIZER_DIR,
                 "report")
 NEAR_DEDUP_FILE = "near_dedup.json"
 # Where the report looks at the documents: text as it enters the filters, languages as identified.

@@ -10,12 +10,9 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines.json_output import write_json_atomically
 from tokenization.budgets import parse_budgets
-from tokenization.manifest import MANIFEST_FILE, build_manifest
+from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, build_manifest
 from tokenization.plans import build_plan
 from tokenization.settings import PlansConfig
-
-PLANS_DIR = "plans"
-
 
 def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool, shards: list, tokenizer,
             layouts: list, languages: list, funnel: dict, written: list, seq_len: int):

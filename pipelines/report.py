@@ -9,12 +9,11 @@ from apache_beam.metrics.metric import MetricsFilter
 from pipelines.accounting import COUNTS_FILE
 from pipelines.atomic_files import write_atomically
 from pipelines.json_output import read_json, write_json_atomically
-from pipelines.manifest import PLANS_DIR
 from pipelines.profile import PROFILE_FILE
 from pipelines.stage import COUNTER_NAMESPACE
 from reporting.html_page import render
 from reporting.report_data import build_report
-from tokenization.manifest import MANIFEST_FILE
+from tokenization.manifest import MANIFEST_FILE, PLANS_DIR
 
 REPORT_DIR, REPORT_JSON, REPORT_HTML = "report", "report.json", "index.html"
 

@@ -22,6 +22,7 @@ from pipelines.atomic_files import write_atomically
 from pipelines.config import ConfigError, RunConfig
 from pipelines.stage import COUNTER_NAMESPACE
 from tokenization.encoding import Framing, encode_texts
+from tokenization.manifest import TOKENIZER_PATH, TOKENS_DIR
 from tokenization.packing import pack
 from tokenization.sentencepiece_model import TokenizerError, cached_processor, describe
 from tokenization.settings import TokenizeConfig, plans_problems, tokenize_problems
@@ -29,9 +30,7 @@ from tokenization.shard_format import (FORMAT_VERSION, shard_name, token_checksu
                                        write_shard)
 from tokenization.training import sample_key, take_sample, train_model
 
-TOKENS_DIR = "tokens"
 _ENCODE_MICROS = Metrics.counter(COUNTER_NAMESPACE, "time_us.tokenize")
-TOKENIZER_PATH = "tokenizer/tokenizer.model"
 _SAMPLE_COMPACT_EVERY = 4096
 
 

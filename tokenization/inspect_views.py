@@ -1,15 +1,16 @@
 """The data behind each `tokenmill inspect` command, as plain dicts (the --json output)."""
 from __future__ import annotations
 
-import json
 import os
 
 from tokenization.encoding import Framing, decode_ids
-from tokenization.manifest import MANIFEST_FILE
+from tokenization.loader import read_plan
+from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_PATH
+from tokenization.manifest import read_manifest as read_manifest_file
 from tokenization.sentencepiece_model import TokenizerError, processor_from_bytes
 from tokenization.shard_format import ShardError, open_shard
 from tokenization.token_stats import corpus_stats, plot_stats
-from tokenization.validate import TOKENIZER_PATH, validate_output
+from tokenization.validate import validate_output
 
 
 class InspectInputError(ValueError):
@@ -23,8 +24,7 @@ def read_manifest(root: str) -> dict:
     if not os.path.exists(path):
         raise InspectInputError(f"no {MANIFEST_FILE} in {root}: not a finished tokenmill output "
                                 "(`tokenmill inspect validate` says more)")
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_manifest_file(root)
 
 
 def summary(root: str) -> dict:
@@ -89,11 +89,10 @@ def stats(root: str, top_k: int, plot: str | None) -> dict:
 
 def plan_view(root: str, budget: str) -> dict:
     read_manifest(root)
-    path = os.path.join(root, "plans", f"{budget}.json")
+    plans = os.path.join(root, PLANS_DIR)
+    path = os.path.join(plans, f"{budget}.json")
     if not os.path.exists(path):
-        names = sorted(name[:-5] for name in os.listdir(os.path.join(root, "plans")) if name.endswith(".json")) \
-            if os.path.isdir(os.path.join(root, "plans")) else []
+        names = sorted(name[:-5] for name in os.listdir(plans) if name.endswith(".json")) \
+            if os.path.isdir(plans) else []
         raise InspectInputError(f"no plan {budget!r} in {root}/plans (there are: {', '.join(names) or 'none'})")
-    with open(path, encoding="utf-8") as handle:
-        plan = json.load(handle)
-    return {key: value for key, value in plan.items() if key != "order"}
+    return {key: value for key, value in read_plan(root, budget).items() if key != "order"}

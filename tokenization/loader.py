@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tokenization.blend import Blend
+from tokenization.manifest import PLANS_DIR, TOKENS_DIR, read_manifest
 from tokenization.ordering import RowPermutation
 from tokenization.shard_format import open_shard
 
@@ -31,7 +32,7 @@ class Batch:
 
 
 def read_plan(output_dir: str, budget: str) -> dict:
-    with open(os.path.join(output_dir, "plans", f"{budget}.json"), encoding="utf-8") as handle:
+    with open(os.path.join(output_dir, PLANS_DIR, f"{budget}.json"), encoding="utf-8") as handle:
         return json.load(handle)
 
 
@@ -109,11 +110,9 @@ class PlanLoader:
         if path not in self._shards:
             if len(self._shards) >= _OPEN_SHARDS:
                 self._shards.popitem(last=False)
-            self._shards[path] = open_shard(os.path.join(self.output_dir, "tokens", path))
+            self._shards[path] = open_shard(os.path.join(self.output_dir, TOKENS_DIR, path))
         self._shards.move_to_end(path)
         return self._shards[path]
 
     def _rows_per_shard(self) -> dict:
-        with open(os.path.join(self.output_dir, "manifest.json"), encoding="utf-8") as handle:
-            manifest = json.load(handle)
-        return {shard["path"]: shard["rows"] for shard in manifest["shards"]}
+        return {shard["path"]: shard["rows"] for shard in read_manifest(self.output_dir)["shards"]}

@@ -5,9 +5,22 @@ checks that the shards agree with it.
 """
 from __future__ import annotations
 
+import json
+import os
+
 MANIFEST_VERSION = "1"
+# Where a run puts what this package reads back, relative to the output directory.
 MANIFEST_FILE = "manifest.json"
-_SHARD_COUNTS = ("rows", "tokens", "documents", "pad_tokens", "tail_tokens", "tail_documents")
+TOKENS_DIR = "tokens"
+PLANS_DIR = "plans"
+TOKENIZER_DIR = "tokenizer"
+TOKENIZER_PATH = f"{TOKENIZER_DIR}/tokenizer.model"
+SHARD_COUNTS = ("rows", "tokens", "documents", "pad_tokens", "tail_tokens", "tail_documents")
+
+
+def read_manifest(root: str) -> dict:
+    with open(os.path.join(root, MANIFEST_FILE), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def build_manifest(shards: list, tokenizer: dict | None, layout: dict, languages: list,
@@ -20,7 +33,7 @@ def build_manifest(shards: list, tokenizer: dict | None, layout: dict, languages
         "tokenizer": tokenizer,
         "shards": shards,
         "sources": _totals_by_source(shards, languages),
-        "totals": {key: sum(shard[key] for shard in shards) for key in _SHARD_COUNTS}
+        "totals": {key: sum(shard[key] for shard in shards) for key in SHARD_COUNTS}
         | {"shards": len(shards)},
         "config": config,
         "config_hash": config_hash,
@@ -31,12 +44,12 @@ def build_manifest(shards: list, tokenizer: dict | None, layout: dict, languages
 def _totals_by_source(shards: list, languages: list) -> dict:
     sources: dict = {}
     for shard in shards:
-        entry = sources.setdefault(shard["source"], {key: 0 for key in _SHARD_COUNTS} | {"shards": 0})
+        entry = sources.setdefault(shard["source"], {key: 0 for key in SHARD_COUNTS} | {"shards": 0})
         entry["shards"] += 1
-        for key in _SHARD_COUNTS:
+        for key in SHARD_COUNTS:
             entry[key] += shard[key]
     for source, lang, docs, text_bytes, tokens in sorted(languages):
-        entry = sources.setdefault(source, {key: 0 for key in _SHARD_COUNTS} | {"shards": 0})
+        entry = sources.setdefault(source, {key: 0 for key in SHARD_COUNTS} | {"shards": 0})
         entry.setdefault("languages", {})[lang] = {"documents": docs, "text_bytes": text_bytes,
                                                    "tokens_encoded": tokens}
         entry["text_bytes"] = entry.get("text_bytes", 0) + text_bytes

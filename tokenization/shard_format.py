@@ -75,6 +75,11 @@ class Shard:
     def doc_starts(self, row: int) -> np.ndarray:
         return self.doc_start_values[self.doc_start_offsets[row]:self.doc_start_offsets[row + 1]]
 
+    def doc_start_rows(self) -> np.ndarray:
+        """The row of every document start, in the order of `doc_start_values`."""
+        positions = np.arange(len(self.doc_start_values))
+        return np.searchsorted(self.doc_start_offsets, positions, side="right") - 1
+
 
 class ShardError(ValueError):
     """The file is not a readable tokenmill shard."""

@@ -5,16 +5,14 @@ import os
 
 import numpy as np
 
+from tokenization.manifest import TOKENS_DIR
 from tokenization.shard_format import open_shard
-
-TOKENS_DIR = "tokens"
 
 
 def document_lengths(shard) -> np.ndarray:
     """Tokens of each document that begins in the shard (up to the next start or the shard's end)."""
     seq_len = shard.tokens.shape[1]
-    rows = np.searchsorted(shard.doc_start_offsets, np.arange(len(shard.doc_start_values)), side="right") - 1
-    starts = rows.astype(np.int64) * seq_len + shard.doc_start_values
+    starts = shard.doc_start_rows().astype(np.int64) * seq_len + shard.doc_start_values
     ends = np.append(starts[1:], shard.tokens.size)
     return ends - starts
 

@@ -6,16 +6,13 @@ A run that was stopped leaves no manifest (it is written last) or leftover
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
 import numpy as np
 
-from tokenization.manifest import MANIFEST_FILE
+from tokenization.manifest import MANIFEST_FILE, SHARD_COUNTS, TOKENIZER_PATH, TOKENS_DIR, read_manifest
 from tokenization.shard_format import SHARD_SUFFIX, ShardError, open_shard, token_checksum
 
-TOKENS_DIR, TOKENIZER_PATH = "tokens", os.path.join("tokenizer", "tokenizer.model")
-_COUNTS = ("rows", "tokens", "documents", "pad_tokens", "tail_tokens", "tail_documents")
 
 
 def validate_output(root: str) -> list:
@@ -24,8 +21,7 @@ def validate_output(root: str) -> list:
     if not os.path.exists(manifest_path):
         return problems + [f"incomplete: no {MANIFEST_FILE} in {root} (the run did not finish)"]
     try:
-        with open(manifest_path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
+        manifest = read_manifest(root)
     except (OSError, ValueError) as error:
         return problems + [f"{MANIFEST_FILE}: unreadable ({error})"]
     listed = {shard["path"] for shard in manifest["shards"]}
@@ -53,7 +49,7 @@ def check_shard(path: str, entry: dict, manifest: dict) -> list:
             problems.append(f"{name}: {key} {meta.get(key)!r} differs from the manifest's")
     if shard.tokens.shape[1:] != (manifest["seq_len"],):
         problems.append(f"{name}: rows are {shard.tokens.shape[1:]} tokens, not seq_len {manifest['seq_len']}")
-    for key in _COUNTS:
+    for key in SHARD_COUNTS:
         if not meta.get(key) == entry.get(key):
             problems.append(f"{name}: {key} is {meta.get(key)} in the shard and {entry.get(key)} in the manifest")
     if len(shard.tokens) != entry["rows"]:
@@ -74,7 +70,7 @@ def _check_doc_starts(name: str, shard, entry: dict) -> list:
     if len(values) and int(values.max()) >= shard.tokens.shape[1]:
         problems.append(f"{name}: a doc_starts offset is outside its row")
     rises = np.diff(values.astype(np.int64))
-    same_row = np.diff(np.searchsorted(offsets, np.arange(len(values)), side="right")) == 0
+    same_row = np.diff(shard.doc_start_rows()) == 0
     if np.any(rises[same_row] <= 0):
         problems.append(f"{name}: doc_starts are not strictly increasing within a row")
     if len(values) != entry["documents"]:
@@ -84,13 +80,13 @@ def _check_doc_starts(name: str, shard, entry: dict) -> list:
 
 def _check_totals(manifest: dict) -> list:
     problems = []
-    for key in _COUNTS:
+    for key in SHARD_COUNTS:
         total = sum(shard[key] for shard in manifest["shards"])
         if manifest["totals"].get(key) != total:
             problems.append(f"{MANIFEST_FILE}: total {key} is {manifest['totals'].get(key)}, "
                             f"the shards add up to {total}")
     for source, entry in manifest["sources"].items():
-        for key in _COUNTS:
+        for key in SHARD_COUNTS:
             total = sum(shard[key] for shard in manifest["shards"] if shard["source"] == source)
             if entry.get(key) != total:
                 problems.append(f"{MANIFEST_FILE}: source {source} {key} is {entry.get(key)}, "
