@@ -43,36 +43,29 @@ def funnel(rows: list) -> str:
 
 
 def paired_bars(title: str, before: dict, after: dict, labels=("before", "after"), top: int = 15) -> str:
-    figure, axes = plt.subplots(figsize=(9, 3.8))
+    """The `top` keys by total count, each with a before and an after bar."""
     keys = sorted(set(before) | set(after), key=lambda key: -(before.get(key, 0) + after.get(key, 0)))[:top]
+    return _pairs(title, keys, before, after, labels, keys)
+
+
+def lengths(before: dict, after: dict) -> str:
+    bins = sorted(set(before) | set(after), key=int)
+    return _pairs("document lengths", bins, before, after, ("entering the filters", "kept"),
+                  [_bin_label(b) for b in bins], xlabel="characters per document (from)")
+
+
+def _pairs(title: str, keys: list, before: dict, after: dict, labels, ticks: list, xlabel: str = "") -> str:
+    figure, axes = plt.subplots(figsize=(9, 3.8))
     if not keys:
         _empty(axes)
     else:
         positions = range(len(keys))
         axes.bar([p - 0.2 for p in positions], [before.get(k, 0) for k in keys], 0.4, label=labels[0], color=_BLUE)
         axes.bar([p + 0.2 for p in positions], [after.get(k, 0) for k in keys], 0.4, label=labels[1], color=_GREEN)
-        axes.set_xticks(list(positions), keys, rotation=35)
+        axes.set_xticks(list(positions), ticks, rotation=35)
+        axes.set_xlabel(xlabel)
         axes.legend()
     axes.set_title(title)
-    return _png(figure)
-
-
-def lengths(before: dict, after: dict) -> str:
-    bins = sorted(set(before) | set(after), key=int)
-    labelled_before = {_bin_label(b): before.get(b, 0) for b in bins}
-    labelled_after = {_bin_label(b): after.get(b, 0) for b in bins}
-    figure, axes = plt.subplots(figsize=(9, 3.8))
-    if not bins:
-        _empty(axes)
-    else:
-        positions = range(len(bins))
-        axes.bar([p - 0.2 for p in positions], list(labelled_before.values()), 0.4, label="entering the filters",
-                 color=_BLUE)
-        axes.bar([p + 0.2 for p in positions], list(labelled_after.values()), 0.4, label="kept", color=_GREEN)
-        axes.set_xticks(list(positions), list(labelled_before), rotation=35)
-        axes.set_xlabel("characters per document (from)")
-        axes.legend()
-    axes.set_title("document lengths")
     return _png(figure)
 
 
