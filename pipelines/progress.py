@@ -30,6 +30,11 @@ class ProgressNote:
         self.counts = {"documents": 0, "bytes": 0}
         self._written = 0.0
 
+    @property
+    def active(self) -> bool:
+        """False when no local run asked for progress: callers can skip measuring."""
+        return self._path is not None
+
     def add(self, documents: int = 0, byte_count: int = 0, final: bool = False) -> None:
         if self._path is None:
             return

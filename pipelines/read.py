@@ -49,9 +49,10 @@ class _ReadFileFn(beam.DoFn):
         position = 0
         with handle:
             for item in self._items(handle, spec):
-                offset = _tell(handle, position)   # input bytes consumed: what the progress estimate needs
-                self._progress.add(1, offset - position)
-                position = offset
+                if self._progress.active:      # a tell() per record: only when progress is shown
+                    offset = _tell(handle, position)   # input bytes consumed, the unit of the estimate
+                    self._progress.add(1, offset - position)
+                    position = offset
                 if isinstance(item, ErrorRecord):
                     yield beam.pvalue.TaggedOutput(ERRORS, item)
                 else:

@@ -33,7 +33,7 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
     files = resolve_inputs(config.inputs, config.source, config.read.format)
     show = progress_stream.isatty() if progress is None else progress
     with ProgressDisplay(progress_stream, sum(item.size_bytes for item in files), show):
-        _, result, options = start_curation(config, beam_args, workers)
+        _, result, options = start_curation(config, beam_args, workers, files)
         result.wait_until_finish()
     if options.view_as(TestOptions).dry_run:
         print("dry run: the pipeline was translated and not executed", file=out)
@@ -58,11 +58,16 @@ def _check_near_dedup(config: RunConfig, out) -> int:
     return EXIT_ACCOUNTING
 
 
-def start_curation(config: RunConfig, beam_args: list, workers: int | None = None) -> tuple:
-    """Check inputs and options, build the pipeline and start it: (pipeline, result, options)."""
+def start_curation(config: RunConfig, beam_args: list, workers: int | None = None,
+                   files: list | None = None) -> tuple:
+    """Check inputs and options, build the pipeline and start it: (pipeline, result, options).
+
+    `files`: the inputs, when the caller has resolved them already.
+    """
     if not config.output:
         raise InputError("no output: give --output DIR")
-    files = resolve_inputs(config.inputs, config.source, config.read.format)
+    if files is None:
+        files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers)
     check_benchmarks(config.decontaminate)
     tokenizer_model = prepare_tokenizer(config)
