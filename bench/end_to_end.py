@@ -33,12 +33,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 from filter_speed import URL_SETTINGS  # noqa: E402
-from hf_from_sentencepiece import hf_tokenizer  # noqa: E402
+from hf_from_sentencepiece import LLAMA2, hf_tokenizer  # noqa: E402
 from measure import print_table, subprocess_run, write_json  # noqa: E402
 from real_corpus import real_text_rows  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
-LLAMA2 = os.path.abspath(os.path.join(SHARED, "tokenizers", "llama2_c", "tokenizer.model"))
 OUT = os.path.join(os.path.dirname(__file__), "out", "end_to_end")
 DECONTAM = [f"decontaminate.benchmarks=['gsm8k={SHARED}/decontam/gsm8k/test.jsonl', "
             f"'humaneval={SHARED}/decontam/humaneval/HumanEval.jsonl.gz']"]

@@ -16,13 +16,12 @@ import argparse
 import io
 import json
 import os
-import statistics
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from measure import print_table, write_json  # noqa: E402
+from measure import median_seconds, print_table, write_json  # noqa: E402
 from real_corpus import real_text_rows  # noqa: E402
 
 from corpus.document import Document  # noqa: E402
@@ -41,15 +40,6 @@ URL_SETTINGS = [f"url_filter.lists=['{UNSAFE}/ut1_blacklists/blacklists', "
                 f"url_filter.soft_banned_words={UNSAFE}/datatrove_assets/soft_banned_words.txt",
                 f"url_filter.banned_subwords={UNSAFE}/datatrove_assets/banned_subwords.txt",
                 f"unsafe_words.lists={UNSAFE}/ldnoobw"]
-
-
-def _median_seconds(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def callables(rows: list) -> dict:
@@ -80,7 +70,7 @@ def pipeline_seconds(jsonl: str, enabled: list, repeats: int) -> float:
     switches.update({name: "true" for name in enabled})
     overrides = [f"{name}.enabled={value}" for name, value in switches.items()] + URL_SETTINGS
     config = load_config(inputs=[jsonl], output=os.path.join(OUT, "run"), overrides=overrides)
-    return _median_seconds(lambda: run_curation(config, [], workers=1, out=io.StringIO()), repeats)
+    return median_seconds(lambda: run_curation(config, [], workers=1, out=io.StringIO()), repeats)
 
 
 def main() -> None:
@@ -95,7 +85,7 @@ def main() -> None:
     with open(jsonl, "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     print(f"{len(rows)} documents, {mb:.1f} MB of normalised text")
-    results = [{"stage": name, "where": "callable alone", "MB/s/core": mb / _median_seconds(run, args.repeats)}
+    results = [{"stage": name, "where": "callable alone", "MB/s/core": mb / median_seconds(run, args.repeats)}
                for name, run in callables(rows).items()]
     base = pipeline_seconds(jsonl, [], args.repeats)
     for label, enabled, needs in (("language", ["language"], []),

@@ -8,10 +8,15 @@ On Llama 2's model it gives the same ids as SentencePiece on the texts checked
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import sentencepiece as spm
 from tokenizers import Tokenizer, decoders, models, normalizers
+
+# The 32k SentencePiece BPE model the tokenization benchmarks use on both sides.
+LLAMA2 = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "tokenizers",
+                                      "llama2_c", "tokenizer.model"))
 
 
 def hf_tokenizer(model_path: str) -> Tokenizer:

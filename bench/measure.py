@@ -25,6 +25,10 @@ def timed(function, repeats: int = 3) -> dict:
     return {"median_s": statistics.median(times), "runs_s": [round(t, 3) for t in times]}
 
 
+def median_seconds(function, repeats: int = 3) -> float:
+    return timed(function, repeats)["median_s"]
+
+
 def print_table(rows: list, columns: list) -> None:
     widths = [max(len(str(column)), *(len(_fmt(row.get(column))) for row in rows)) for column in columns]
     print("  ".join(str(column).ljust(width) for column, width in zip(columns, widths)))

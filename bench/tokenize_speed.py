@@ -38,8 +38,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 # Per core: HF tokenizers' batch encoding would otherwise use every core.
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
-from hf_from_sentencepiece import hf_tokenizer  # noqa: E402
-from measure import print_table, write_json  # noqa: E402
+from hf_from_sentencepiece import LLAMA2, hf_tokenizer  # noqa: E402
+from measure import median_seconds, print_table, write_json  # noqa: E402
 from real_corpus import real_text_rows, unique_real_text  # noqa: E402
 
 from tokenization.encoding import Framing, encode_texts  # noqa: E402
@@ -48,8 +48,6 @@ from tokenization.sentencepiece_model import processor_from_bytes  # noqa: E402
 from tokenization.shard_format import token_checksum, write_shard  # noqa: E402
 from tokenization.training import sample_key  # noqa: E402
 
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
-LLAMA2 = os.path.abspath(os.path.join(SHARED, "tokenizers", "llama2_c", "tokenizer.model"))
 OUT = os.path.join(os.path.dirname(__file__), "out", "tokenize_speed")
 FILTERS_OFF = [f"{stage}.enabled=false" for stage in (
     "normalize", "url_filter", "language", "quality", "unsafe_words", "exact_dedup", "near_dedup", "pii",
@@ -63,15 +61,6 @@ model = train_model(texts, TrainingSettings(vocab_size=32000, threads=int(sys.ar
 print(json.dumps({"seconds": time.perf_counter() - start, "model_bytes": len(model),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-
-
-def median_seconds(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def tokenmill_functions(rows: list, processor, directory: str):
