@@ -9,6 +9,7 @@ shuffled until the final join with the documents.
 from __future__ import annotations
 
 import apache_beam as beam
+import numpy as np
 from apache_beam.metrics import Metrics
 
 from corpus.document import Drop, rejected_row
@@ -18,7 +19,7 @@ from filters.dedup.exact import text_key, url_key
 from filters.dedup.keep_rule import NO_DATE, document_keep_key
 from filters.dedup.lsh import band_keys
 from filters.dedup.minhash import Permutations, signature
-from filters.dedup.shingles import jaccard, shingle_hashes
+from filters.dedup.shingles import jaccard, shingles
 from pipelines.stage import COUNTER_NAMESPACE, REJECTED
 
 
@@ -78,12 +79,11 @@ class _Signature(beam.DoFn):
         self._permutations = Permutations.create(self._config.lsh_params().num_perm, self._config.seed)
 
     def process(self, doc):
-        shingles = shingle_hashes(doc.text, doc.annotations.get("lang"), self._config.word_ngram,
-                                  self._config.char_ngram)
-        if len(shingles):
-            keep = self._config.verify_jaccard > 0
-            yield doc.id, document_keep_key(doc), signature(shingles, self._permutations), \
-                shingles if keep else None
+        hashes = shingles(doc.text, doc.annotations.get("lang"), self._config.word_ngram, self._config.char_ngram)
+        if len(hashes):
+            # Verification needs the distinct set; the signature does not.
+            kept = np.unique(hashes) if self._config.verify_jaccard > 0 else None
+            yield doc.id, document_keep_key(doc), signature(hashes, self._permutations), kept
 
 
 def _band_entries(params, record):

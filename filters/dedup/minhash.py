@@ -1,4 +1,4 @@
-"""MinHash signatures, identical to datasketch's "affine64" scheme, vectorised with numpy.
+"""MinHash signatures, identical to datasketch's "affine64" scheme; the inner loop is compiled (kernels.py).
 
 For shingle hashes h, datasketch (>= 2.0, scheme="affine64") computes
 min over shingles of (fmix64(h) * a + b) mod 2^64, with (a, b) drawn from
@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from filters.dedup.kernels import min_affine
+
 _FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 EMPTY = np.iinfo(np.uint64).max
-ROWS_PER_BLOCK = 4096        # bounds the (shingles x permutations) matrix to a few MB
 
 
 def fmix64(values: np.ndarray) -> np.ndarray:
@@ -42,17 +43,7 @@ class Permutations:
 def signature(shingles: np.ndarray, permutations: Permutations) -> np.ndarray:
     """One uint64 per permutation; all EMPTY for a document without shingles.
 
-    The block is multiplied and offset in place: the temporaries of
-    `mixed * a + b` cost as much time as the arithmetic itself."""
+    Repeated shingles may be passed: they cannot change a minimum."""
     result = np.full(len(permutations.a), EMPTY, dtype=np.uint64)
-    if len(shingles) == 0:
-        return result
-    mixed = fmix64(shingles.astype(np.uint64, copy=False))
-    block = np.empty((min(len(mixed), ROWS_PER_BLOCK), len(permutations.a)), dtype=np.uint64)
-    for start in range(0, len(mixed), ROWS_PER_BLOCK):
-        rows = mixed[start:start + ROWS_PER_BLOCK]
-        view = block[:len(rows)]
-        np.multiply(rows[:, None], permutations.a, out=view)
-        view += permutations.b
-        np.minimum(result, view.min(axis=0), out=result)
+    min_affine(shingles.astype(np.uint64, copy=False), permutations.a, permutations.b, result)
     return result
