@@ -115,11 +115,11 @@ class _BucketEdges(beam.DoFn):
         if len(members) < 2:
             return
         anchor_id, anchor_shingles = min(members, key=lambda m: m[0])
-        for member_id, shingles in members:
+        for member_id, member_shingles in members:
             if member_id == anchor_id:
                 continue
             if self._config.verify_jaccard > 0 and \
-                    jaccard(shingles, anchor_shingles) < self._config.verify_jaccard:
+                    jaccard(member_shingles, anchor_shingles) < self._config.verify_jaccard:
                 self._rejected_pairs.inc()
                 continue
             yield (member_id, anchor_id) if member_id > anchor_id else (anchor_id, member_id)
