@@ -58,3 +58,28 @@ def subprocess_run(command: list) -> tuple:
                             capture_output=True, text=True)
     rss_kb = int(result.stderr.strip().splitlines()[-1])
     return time.perf_counter() - start, rss_kb / 1024, result.stdout
+
+
+def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
+    """Run `command`, sampling the resident memory of it and of every process it starts.
+
+    Returns wall seconds, the peak RSS (MB) of the command's own process and the peak of
+    each child process (for Beam's multi-process runner: the runner, then its workers)."""
+    import psutil
+
+    start = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    parent_peak, child_peaks = 0, {}
+    while process.poll() is None:
+        try:
+            parent_peak = max(parent_peak, process.memory_info().rss)
+            for child in process.children(recursive=True):
+                child_peaks[child.pid] = max(child_peaks.get(child.pid, 0), child.memory_info().rss)
+        except psutil.Error:         # a process ended between listing and sampling
+            pass
+        time.sleep(interval)
+    stderr = process.stderr.read().decode(errors="replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed ({process.returncode}): {stderr[-2000:]}")
+    return {"seconds": time.perf_counter() - start, "parent_mb": parent_peak / 2**20,
+            "children_mb": sorted((peak / 2**20 for peak in child_peaks.values()), reverse=True)}

@@ -1,0 +1,86 @@
+"""Near-dedup at 1x and 10x the benchmark corpus: throughput against datatrove, and memory per worker.
+
+    python bench/dedup_scale.py [--mb 10] [--scales 1,10]
+
+For each scale the corpus of bench/dedup_speed.py (real Common Crawl text
+with edited near-duplicate copies) is built at scale x --mb MB, and three
+runs are made, one after another:
+
+- `tokenmill run` with only near-dedup on, in-memory runner, one core;
+- datatrove's four MinHash stages, one worker, same bands and rows;
+- `tokenmill run --workers 2` (the multi-process runner), with the resident
+  memory of the runner process and of each worker process sampled.
+
+On one machine the runner process holds every shuffle in memory, so its peak
+grows with the corpus; on Dataflow or Flink the shuffle lives outside the
+workers. The figure that must stay flat is the worker's.
+Writes bench/out/dedup_scale.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from dedup_speed import ONLY_NEAR_DEDUP, build  # noqa: E402
+from measure import print_table, process_tree_peaks, subprocess_run, write_json  # noqa: E402
+
+from filters.dedup.lsh import PRESETS  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(__file__), "out", "dedup_scale")
+
+
+def tokenmill_command(corpus_dir: str, output: str, workers: int) -> list:
+    tokenmill = os.path.join(os.path.dirname(sys.executable), "tokenmill")
+    overrides = [arg for item in ONLY_NEAR_DEDUP for arg in ("--set", item)]
+    return [tokenmill, "run", "--input", os.path.join(corpus_dir, "*.jsonl"), "--output", output,
+            "--workers", str(workers), "--quiet", *overrides]
+
+
+def kept(output: str) -> int:
+    with open(os.path.join(output, "stats", "counts.json")) as handle:
+        return json.load(handle)["sources"]["web"]["kept"]
+
+
+def measure_scale(scale: int, base_mb: float) -> dict:
+    corpus_dir = os.path.join(OUT, f"corpus-{scale}x")
+    rows, mb = build(scale * base_mb, corpus_dir)
+    params = PRESETS["fineweb"]
+    single = os.path.join(OUT, f"tokenmill-{scale}x-1")
+    seconds, rss, _ = subprocess_run(tokenmill_command(corpus_dir, single, 1))
+    work = os.path.join(OUT, f"datatrove-{scale}x")
+    subprocess.run(["rm", "-rf", work], check=True)
+    dt_seconds, dt_rss, stdout = subprocess_run([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                 "datatrove_minhash.py"), corpus_dir, work,
+                                                 str(params.bands), str(params.rows)])
+    multi = os.path.join(OUT, f"tokenmill-{scale}x-2")
+    tree = process_tree_peaks(tokenmill_command(corpus_dir, multi, 2))
+    if kept(multi) != kept(single):
+        raise RuntimeError(f"1 and 2 workers kept different counts: {kept(single)} vs {kept(multi)}")
+    return {"scale": f"{scale}x", "documents": len(rows), "MB": mb,
+            "tokenmill MB/s/core": mb / seconds, "datatrove MB/s/core": mb / dt_seconds,
+            "ratio": dt_seconds / seconds, "tokenmill peak MB (1 process)": rss, "datatrove peak MB": dt_rss,
+            "runner peak MB (2 workers)": tree["parent_mb"],
+            "worker peak MB (2 workers)": max(tree["children_mb"], default=0.0),
+            "kept": kept(single), "datatrove kept": json.loads(stdout.strip().splitlines()[-1])["kept"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=10)
+    parser.add_argument("--scales", default="1,10")
+    args = parser.parse_args()
+    table = [measure_scale(int(scale), args.mb) for scale in args.scales.split(",")]
+    columns = list(table[0])
+    print_table(table, columns)
+    write_json(os.path.join(os.path.dirname(OUT), "dedup_scale.json"),
+               {"rows": table, "date": time.strftime("%Y-%m-%d")})
+
+
+if __name__ == "__main__":
+    main()
