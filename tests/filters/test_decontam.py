@@ -95,3 +95,16 @@ def test_real_gsm8k_and_humaneval_items_are_caught_inside_real_text():
     with gzip.open(humaneval, "rt", encoding="utf-8") as handle:
         prompt = json.loads(handle.readline())["prompt"]
     assert decontaminate(Document("d", "Here is some code:\n" + prompt, "s")).reason == "contaminated:humaneval"
+
+
+def test_bitmap_lookup_equals_a_plain_search():
+    rng = np.random.default_rng(3)
+    indexed = rng.integers(0, 2**64, 5000, dtype=np.uint64)
+    index = NgramIndex.build([(0, 0, indexed)], ["bench"])
+    probes = np.concatenate([indexed[:300], rng.integers(0, 2**64, 3000, dtype=np.uint64)])
+    plain = np.searchsorted(index.hashes, probes)
+    plain[plain == len(index.hashes)] = 0
+    expected = np.where(index.hashes[plain] == probes, plain, -1)
+    assert np.array_equal(index.lookup(probes), expected)
+    assert (index.lookup(probes)[:300] >= 0).all()
+    assert index.bitmap.may_contain(probes[300:]).mean() < 0.1        # most absent n-grams stop at the bitmap
