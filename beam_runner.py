@@ -46,6 +46,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="about this many tokens per shard (default 67,108,864)")
     parser.add_argument("--budgets", default=None, metavar="2T,8T,13T",
                         help="training budgets to plan for; NAME=SIZE for custom ones")
+    parser.add_argument("--pii-ner-model", default=None, metavar="NAME",
+                        help="an installed spaCy model (package or directory) to add PERSON and LOCATION to PII")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +73,8 @@ def _config_from(args):
     from pipelines.config import load_config
     flags = {"read.format": args.format, "tokenize.tokenizer": args.tokenizer,
              "tokenize.seq_len": args.seq_len, "tokenize.shard_tokens": args.shard_tokens,
-             "plans.budgets": args.budgets.split(",") if args.budgets else None}
+             "plans.budgets": args.budgets.split(",") if args.budgets else None,
+             "pii.ner_model": args.pii_ner_model}
     return load_config(args.config, args.set, inputs=args.input, output=args.output,
                        source=args.source, **{key: value for key, value in flags.items() if value is not None})
 
@@ -152,7 +155,7 @@ def main(argv=None) -> int:
         return EXIT_USAGE
     except Exception as error:  # noqa: BLE001 - usage errors raised by the layers below
         if type(error).__name__ in ("ConfigError", "InputError", "BeamOptionError", "BenchmarkError",
-                                    "TokenizerError", "BudgetError"):
+                                    "TokenizerError", "BudgetError", "NerModelError"):
             print(f"tokenmill: error: {error}", file=sys.stderr)
             return EXIT_USAGE
         raise

@@ -9,6 +9,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import TestOptions
 
 from pipelines.accounting import COUNTS_FILE, accounting_problems
+from filters.pii.ner_model import check_ner_model
 from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
@@ -70,6 +71,8 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
         files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers)
     check_benchmarks(config.decontaminate)
+    if config.pii.enabled:
+        check_ner_model(config.pii.ner_model)
     tokenizer_model = prepare_tokenizer(config)
     _quiet_local_worker_logs()
     for warning in configuration_warnings(config):

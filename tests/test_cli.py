@@ -28,6 +28,7 @@ def jsonl(tmp_path):
     (["--output", "o"], "no input"),
     (["--input", "{jsonl}", "--output", "o", "--runner", "NoSuchRunner"], "NoSuchRunner"),
     (["--input", "a={jsonl}", "--input", "b={jsonl}", "--output", "o"], "matches the inputs of two sources, a and b"),
+    (["--input", "{jsonl}", "--output", "o", "--pii-ner-model", "xx_no_such_model_sm"], "pii.ner_model"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, message, jsonl, capsys):
     args = [arg.format(jsonl=jsonl) for arg in args]

@@ -5,8 +5,10 @@ on PyPI. Here the NLP engine is Presidio's NoOpNlpEngine (no model at all)
 and the recognizers are Presidio's pattern recognizers plus tokenmill's
 secrets and checksum (card, IBAN) recognizers. With no tokens, context words cannot raise scores: the
 scores are the patterns' own, after their validators (Luhn, IBAN checksum,
-...). With `ner_model` naming an installed spaCy model, PERSON and LOCATION
-come from that model instead.
+...). With `ner_model` naming an installed spaCy model (a package or a
+model directory), PERSON and LOCATION come from that model too. A model that
+is not installed is an error: Presidio would download it, and tokenmill never
+downloads anything at run time.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry  # noqa: E402
 from presidio_analyzer.nlp_engine import NoOpNlpEngine, SpacyNlpEngine  # noqa: E402
 
 from filters.pii.checksum_recognizers import checksum_recognizers  # noqa: E402
+from filters.pii.ner_model import check_ner_model  # noqa: E402
 from filters.pii.phone import DigitBoundedPhoneRecognizer  # noqa: E402
 from filters.pii.secrets import secret_recognizers  # noqa: E402
 
@@ -30,6 +33,7 @@ LANGUAGE = "en"   # Presidio's recognizers are registered once; documents of any
 def build_analyzer(ner_model: str = "") -> AnalyzerEngine:
     # Presidio warns once per recognizer of another language that it leaves out: expected here.
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    check_ner_model(ner_model)
     if ner_model:
         nlp = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": ner_model}])
     else:

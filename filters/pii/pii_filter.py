@@ -47,7 +47,8 @@ class PiiDetector:
         return entities
 
     def spans(self, text: str, lang=None, fast_path=None) -> list:
-        fast = self.config.fast_path if fast_path is None else fast_path
+        # Names have no cheap candidate to scan for: with a NER model the whole text is analysed.
+        fast = (self.config.fast_path if fast_path is None else fast_path) and not self.config.ner_model
         regions = candidate_windows(text, self.config.window_margin) if fast else [(0, len(text))]
         entities = self.entities_for(lang)
         found = []

@@ -6,7 +6,8 @@ import pytest
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from filters.pii.engine import LANGUAGE, PHONE_REGIONS
-from filters.pii.phone import DigitBoundedPhoneRecognizer, longest_candidate_digits
+from filters.pii.phone import DigitBoundedPhoneRecognizer
+from filters.pii.phone_bounds import could_hold_a_number, international_bound, national_bound
 from tests.conftest import shared_data
 
 CRAFTED = [
@@ -15,6 +16,9 @@ CRAFTED = [
     "Niue: +683 4002; Saint Helena +290 22001; years 1999-2001.",   # very short international numbers
     "Page 12 of 2019, room 4B, tel. 06 12 34 56 78 (FR), ext. 12",
     "Only years here: 1984, 2001 and 2024; prices 12.50 and 9.99.",
+    "Dial 011 44 20 7946 0958 or 00 683 4002; ＋44 20 7946 0958; ٠٢٠ ٧٩٤٦ ٠٩٥٨",   # prefixes, Arabic digits
+    "Jersey 01534 123456, Guernsey 01481 123456, Isle of Man 01624 123456.",    # regions sharing +44
+    "Toronto (416) 555-0199; 1-800-555-0199; date 2019-07-17; id 1234567890123456.",
 ]
 
 
@@ -47,7 +51,12 @@ def test_same_spans_as_presidio_on_real_common_crawl_text(recognizers):
     assert found > 5
 
 
-def test_text_without_long_digit_runs_skips_every_region():
-    assert longest_candidate_digits("in 1999 and 2004, page 12") == 4
+def test_the_digit_bounds():
+    assert not could_hold_a_number("2019", "US") and not could_hold_a_number("9.99", "DE")
+    assert could_hold_a_number("415 555 0199", "US")
+    assert international_bound() <= 6 and could_hold_a_number("+683 4002", "US")
+    short = "6" * international_bound()             # too short to be written nationally in the US
+    assert national_bound("US") > len(short) and not could_hold_a_number(short, "US")
+    assert could_hold_a_number("+" + short, "US") and could_hold_a_number("011" + short[3:], "US")
     assert DigitBoundedPhoneRecognizer(supported_language=LANGUAGE, supported_regions=["US"]).analyze(
         "in 1999 and 2004", ["PHONE_NUMBER"]) == []

@@ -1,0 +1,70 @@
+"""How many digits a phone number needs, by region: the bounds that let the matcher skip parses.
+
+- A number written nationally for region R has at least the shortest length
+  of any region sharing R's country code, in digits.
+- A number written internationally (a plus sign, or R's international
+  dialling prefix) has a country code and a national number: at least the
+  fewest digits of any region.
+
+A matched span is a candidate or a part of it, so a candidate (or part) with
+fewer digits than its bound cannot hold a valid number of R.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from phonenumbers import PhoneMetadata, phonenumbermatcher
+from phonenumbers.phonenumberutil import SUPPORTED_REGIONS, country_code_for_region
+
+_DESCRIPTIONS = ("general_desc", "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
+                 "personal_number", "voip", "pager", "uan", "voicemail", "no_international_dialling")
+_PLUS_SIGNS = ("+", "\uff0b")
+
+
+def shortest_national_length(region: str) -> int:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    lengths = [length for name in _DESCRIPTIONS
+               for length in (getattr(getattr(metadata, name, None), "possible_length", None) or ())
+               if length > 0] if metadata else []
+    return min(lengths, default=1)
+
+
+@lru_cache(maxsize=None)
+def national_bound(region: str) -> int:
+    """Fewest digits of a valid number of any region that shares `region`'s country code."""
+    code = country_code_for_region(region)
+    return min(shortest_national_length(other) for other in SUPPORTED_REGIONS
+               if country_code_for_region(other) == code)
+
+
+@lru_cache(maxsize=None)
+def international_bound() -> int:
+    """Fewest digits of any region's number with its country code."""
+    return min(len(str(country_code_for_region(region))) + shortest_national_length(region)
+               for region in SUPPORTED_REGIONS)
+
+
+@lru_cache(maxsize=None)
+def _dialling_prefix(region: str):
+    prefix = PhoneMetadata.metadata_for_region(region).international_prefix
+    return re.compile(prefix) if prefix else None
+
+
+def could_hold_a_number(candidate: str, region: str, digit_count: int = -1) -> bool:
+    """False only when no part of `candidate` can parse as a valid number with `region` as default."""
+    count = sum(map(str.isdecimal, candidate)) if digit_count < 0 else digit_count
+    if count >= national_bound(region):
+        return True
+    if count < international_bound():
+        return False
+    if any(sign in candidate for sign in _PLUS_SIGNS):
+        return True
+    prefix = _dialling_prefix(region)
+    return bool(prefix and prefix.match("".join(str(int(char)) for char in candidate if char.isdecimal())))
+
+
+def most_tries(text_length: int) -> int:
+    """More than the matcher can spend on a text this long: per candidate one try for the whole,
+    and for each way of splitting it at most two per character (candidates do not overlap)."""
+    return (text_length + 1) * (1 + 2 * len(phonenumbermatcher._INNER_MATCHES))
