@@ -47,6 +47,16 @@ def kept(output: str) -> int:
         return json.load(handle)["sources"]["web"]["kept"]
 
 
+def memory_at_scale(scale: int, base_mb: float) -> dict:
+    """Only the two-worker run: the memory of the runner and of its workers."""
+    corpus_dir = os.path.join(OUT, f"corpus-{scale}x")
+    rows, mb = build(scale * base_mb, corpus_dir)
+    tree = process_tree_peaks(tokenmill_command(corpus_dir, os.path.join(OUT, f"tokenmill-{scale}x-2"), 2))
+    return {"scale": f"{scale}x", "documents": len(rows), "MB": mb, "seconds (2 workers)": tree["seconds"],
+            "runner peak MB (2 workers)": tree["parent_mb"],
+            "worker peak MB (2 workers)": max(tree["children_mb"], default=0.0)}
+
+
 def measure_scale(scale: int, base_mb: float) -> dict:
     corpus_dir = os.path.join(OUT, f"corpus-{scale}x")
     rows, mb = build(scale * base_mb, corpus_dir)
@@ -74,12 +84,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10)
     parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--memory-scales", default="", help="further scales with only the two-worker run")
     args = parser.parse_args()
-    table = [measure_scale(int(scale), args.mb) for scale in args.scales.split(",")]
-    columns = list(table[0])
-    print_table(table, columns)
+    table = [measure_scale(int(scale), args.mb) for scale in args.scales.split(",") if scale]
+    memory = [memory_at_scale(int(scale), args.mb) for scale in args.memory_scales.split(",") if scale]
+    for rows in (table, memory):
+        if rows:
+            print_table(rows, list(rows[0]))
     write_json(os.path.join(os.path.dirname(OUT), "dedup_scale.json"),
-               {"rows": table, "date": time.strftime("%Y-%m-%d")})
+               {"rows": table, "memory_only": memory, "date": time.strftime("%Y-%m-%d")})
 
 
 if __name__ == "__main__":
