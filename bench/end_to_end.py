@@ -18,7 +18,10 @@ filter, Gopher repetition and quality, its four MinHash stages, PIIFormatter,
 DocumentTokenizer with the same Llama 2 vocabulary in HF tokenizers form.
 Both are timed as whole processes with their peak RSS. tokenmill's time share
 per stage comes from its report. A second tokenmill run on --small-mb MB (a
-tenth) shows how peak RSS grows with the corpus.
+tenth) shows how peak RSS grows with the corpus. Then both corpora run again
+on two workers (the multi-process runner), sampling the memory of the runner
+process and of each worker: on Dataflow or Flink the worker's is the figure
+that matters, as the runner's in-memory shuffle lives outside the workers.
 Writes bench/out/end_to_end.json.
 """
 from __future__ import annotations
@@ -28,13 +31,14 @@ import json
 import os
 import random
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 from filter_speed import URL_SETTINGS  # noqa: E402
 from hf_from_sentencepiece import LLAMA2, hf_tokenizer  # noqa: E402
-from measure import print_table, subprocess_run, write_json  # noqa: E402
+from measure import print_table, process_tree_peaks, subprocess_run, write_json  # noqa: E402
 from real_corpus import real_text_rows  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
@@ -64,12 +68,22 @@ def _run(rng: random.Random, paragraphs: list) -> list:
     return paragraphs[start:start + length]
 
 
-def tokenmill(corpus: str, output: str) -> dict:
+def tokenmill_command(corpus: str, output: str, workers: int) -> list:
     sets = URL_SETTINGS + DECONTAM + ["plans.budgets=[2T, 8T, 13T]"]
-    command = [os.path.join(os.path.dirname(sys.executable), "tokenmill"), "run", "--input", corpus,
-               "--output", output, "--workers", "1", "--quiet", "--tokenizer", LLAMA2,
-               *[arg for item in sets for arg in ("--set", item)]]
-    wall, rss, _ = subprocess_run(command)
+    return [os.path.join(os.path.dirname(sys.executable), "tokenmill"), "run", "--input", corpus,
+            "--output", output, "--workers", str(workers), "--quiet", "--tokenizer", LLAMA2,
+            *[arg for item in sets for arg in ("--set", item)]]
+
+
+def worker_memory(corpus: str, output: str) -> dict:
+    """Two workers (the multi-process runner): peak RSS of the runner process and of each worker."""
+    tree = process_tree_peaks(tokenmill_command(corpus, output, 2))
+    return {"wall_s": tree["seconds"], "runner_peak_mb": tree["parent_mb"],
+            "worker_peak_mb": max(tree["children_mb"], default=0.0)}
+
+
+def tokenmill(corpus: str, output: str) -> dict:
+    wall, rss, _ = subprocess_run(tokenmill_command(corpus, output, 1))
     with open(os.path.join(output, "report", "report.json")) as handle:
         report = json.load(handle)
     return {"wall_s": wall, "peak_rss_mb": rss, "stage_seconds": report["stage_seconds"],
@@ -97,6 +111,8 @@ def main() -> None:
     ours = tokenmill(corpus, os.path.join(OUT, "tokenmill"))
     ours_small = tokenmill(small, os.path.join(OUT, "tokenmill-small"))
     theirs = datatrove(corpus, os.path.join(OUT, "datatrove"))
+    memory = {"small": worker_memory(small, os.path.join(OUT, "tokenmill-small-2")),
+              "full": worker_memory(corpus, os.path.join(OUT, "tokenmill-2"))}
     rows = [{"tool": "tokenmill, every stage", "MB": built["mb"], "wall s": ours["wall_s"],
              "MB/s/core": built["mb"] / ours["wall_s"], "docs/s/core": built["documents"] / ours["wall_s"],
              "peak RSS MB": ours["peak_rss_mb"]},
@@ -116,9 +132,14 @@ def main() -> None:
           f"; untimed (reading, dedup shuffles, writing, start-up) {1 - timed / ours['wall_s']:.0%}")
     print("datatrove seconds per step:", {k: round(v, 1) for k, v in theirs["seconds"].items()})
     print(f"ratio tokenmill/datatrove, end to end: {theirs['wall_s'] / ours['wall_s']:.2f}x")
+    for name, corpus_mb in (("small", built_small["mb"]), ("full", built["mb"])):
+        run = memory[name]
+        print(f"two workers, {corpus_mb:.0f} MB: {run['wall_s']:.0f} s; peak RSS runner {run['runner_peak_mb']:.0f} MB, "
+              f"largest worker {run['worker_peak_mb']:.0f} MB")
     write_json(os.path.join(os.path.dirname(OUT), "end_to_end.json"), {
         "corpus": built, "small_corpus": built_small, "tokenmill": ours, "tokenmill_small": ours_small,
-        "datatrove": theirs, "rows": rows, "shares": shares, "ratio": theirs["wall_s"] / ours["wall_s"]})
+        "datatrove": theirs, "rows": rows, "shares": shares, "ratio": theirs["wall_s"] / ours["wall_s"],
+        "two_workers": memory, "date": time.strftime("%Y-%m-%d")})
 
 
 if __name__ == "__main__":
