@@ -30,7 +30,7 @@ from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
 from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.read import ReadInputs
-from pipelines.stage import ERRORS, REJECTED, ApplyStage
+from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 from pipelines.tokenize import TokenizeDocuments
 from pipelines.write import WriteShardedParquet
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_DIR, TOKENS_DIR
@@ -83,7 +83,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
                    tokenizer_model: bytes | None = None) -> None:
     """`tokenizer_model`: the bytes of a given SentencePiece model; None trains one."""
     read = pipeline | "Read" >> ReadInputs(files, config.read)
-    items, rejected, errors = read.items, [], [read[ERRORS]]
+    batches, rejected, errors = read.items | "Batch" >> BatchDocuments(), [], [read[ERRORS]]
     written = []        # paths of every file written: the manifest waits for all of them
 
     def route(out):
@@ -93,17 +93,20 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
         return out.kept
 
     if not config.extract.enabled:
-        items = route(items | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
+        batches = route(batches | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
     profiles = {}
     for name, factory in stage_factories(config):
-        items = route(items | name >> ApplyStage(name, factory))
+        batches = route(batches | name >> ApplyStage(name, factory))
         if name in PROFILE_POINTS:
-            profiles[PROFILE_POINTS[name]] = items | f"Profile_{name}" >> ProfileDocuments()
-    items = _deduplicate(config, items, rejected, written)
+            profiles[PROFILE_POINTS[name]] = (batches | f"Unbatch_{name}" >> Unbatch()
+                                              | f"Profile_{name}" >> ProfileDocuments())
+    items = _deduplicate(config, batches | "Unbatch" >> Unbatch(), rejected, written)
+    batches = items | "BatchDeduplicated" >> BatchDocuments()
     if config.pii.enabled:
-        items = route(items | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii)))
+        batches = route(batches | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii)))
     if config.decontaminate.enabled and config.decontaminate.benchmarks:
-        items = route(items | "Decontaminate" >> Decontaminate(config.decontaminate))
+        batches = route(batches | "Decontaminate" >> Decontaminate(config.decontaminate))
+    items = batches | "UnbatchKept" >> Unbatch()
     profiles["kept"] = items | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
     written.append(profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats",
                                                                                  PROFILE_FILE)))

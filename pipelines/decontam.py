@@ -50,7 +50,8 @@ def _benchmark_ngrams(spec: tuple, config: DecontamConfig):
 
 
 class Decontaminate(beam.PTransform):
-    """Documents -> DoOutputsTuple(kept, rejected, errors), dropping or cutting contaminated text."""
+    """Batches of documents -> DoOutputsTuple(kept batches, rejected, errors), dropping or cutting
+    contaminated text."""
 
     def __init__(self, config: DecontamConfig):
         super().__init__()

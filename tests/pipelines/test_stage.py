@@ -4,7 +4,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from corpus.document import Document, Drop
-from pipelines.stage import ERRORS, REJECTED, ApplyStage
+from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 
 
 class _KeepLongDropShortFailEmpty:
@@ -18,8 +18,8 @@ def test_apply_stage_routes_every_element():
     docs = [Document(id=name, text=text, source="s") for name, text in
             (("a", "long text"), ("b", "ab"), ("c", ""))]
     with TestPipeline(runner="FnApiRunner") as pipeline:
-        out = pipeline | beam.Create(docs) | ApplyStage("check", _KeepLongDropShortFailEmpty)
-        assert_that(out.kept | "KeptIds" >> beam.Map(lambda d: d.id),
+        out = pipeline | beam.Create(docs) | BatchDocuments(chars=3) | ApplyStage("check", _KeepLongDropShortFailEmpty)
+        assert_that(out.kept | Unbatch() | "KeptIds" >> beam.Map(lambda d: d.id),
                     equal_to(["a"]), label="kept")
         assert_that(out[REJECTED] | "Reasons" >> beam.Map(
             lambda r: (r.id, r.stage, r.reason, r.detail)), equal_to([("b", "check", "short", "2")]),
