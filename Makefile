@@ -19,10 +19,12 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/neardup_quality.py
 	$(BIN)/python bench/neardup_hplt.py
 	$(BIN)/python bench/dedup_speed.py
+	$(BIN)/python bench/dedup_scale.py
 	$(BIN)/python bench/decontam_quality.py
 	$(BIN)/python bench/pii_quality.py
 	$(BIN)/python bench/tokenize_speed.py
 	$(BIN)/python bench/end_to_end.py
+	$(BIN)/python bench/stage_batching.py
 	$(BIN)/python bench/scale_on_paper.py
 
 $(VENV)/bin/python:
