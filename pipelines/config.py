@@ -47,9 +47,13 @@ class ReadConfig:
 
 @dataclass
 class WriteConfig:
-    document_shards: int = 4             # fixed count: shard contents never depend on the runner
-    rejected_shards: int = 1
-    error_shards: int = 1
+    # 0: one shard per shard_mb of text (rows, for rejected and errors), so that the worker
+    # writing a shard holds a bounded amount whatever the corpus size. Either way the count
+    # depends only on the data, never on the runner.
+    document_shards: int = 0
+    rejected_shards: int = 0
+    error_shards: int = 0
+    shard_mb: int = 64
 
 
 @dataclass

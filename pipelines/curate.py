@@ -146,18 +146,28 @@ def _deduplicate(config: RunConfig, items, rejected: list, written: list):
     return items
 
 
+def document_size(doc) -> int:
+    """About the bytes a document takes in a shard: its text and a fixed allowance for the rest."""
+    return len(doc.text) + 256
+
+
+def row_size(row) -> int:
+    return sum(len(value) for value in vars(row).values() if isinstance(value, str)) + 64
+
+
 def _write_outputs(config: RunConfig, documents, rejected, errors) -> list:
     """The paths written, as three PCollections."""
     out, shards = config.output, config.write
+    size = {"shard_size": shards.shard_mb << 20}
     write_documents = WriteShardedParquet(
         FileSystems.join(out, "documents"), "documents", shards.document_shards, DOCUMENT_SCHEMA,
-        document_row, sort_key_document, shard_key=lambda doc: doc.id)
+        document_row, sort_key_document, shard_key=lambda doc: doc.id, size_of=document_size, **size)
     write_rejected = WriteShardedParquet(
         FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, REJECTED_SCHEMA,
-        rejected_row_dict, sort_key_rejected, shard_key=lambda row: row.id)
+        rejected_row_dict, sort_key_rejected, shard_key=lambda row: row.id, size_of=row_size, **size)
     write_errors = WriteShardedParquet(
         FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
-        error_row_dict, sort_key_error, shard_key=lambda row: row.location)
+        error_row_dict, sort_key_error, shard_key=lambda row: row.location, size_of=row_size, **size)
     return [documents | "WriteDocuments" >> write_documents,
             rejected | "WriteRejected" >> write_rejected,
             errors | "WriteErrors" >> write_errors]

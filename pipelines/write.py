@@ -1,9 +1,15 @@
 """Deterministic Parquet shards: the same elements give the same files on any runner.
 
-Elements are assigned to a fixed number of shards by a hash of their key,
-grouped, sorted, and written under a temporary name that is renamed into
-place, so a retried bundle rewrites the same file and a reader never sees half
-of one. Every shard file exists, even when empty, so the file set is fixed too.
+Elements are assigned to shards by a hash of their key, grouped, sorted, and
+written under a temporary name that is renamed into place, so a retried
+bundle rewrites the same file and a reader never sees half of one. Every
+shard file exists, even when empty, so the file set is fixed too.
+
+The number of shards is given, or computed from the data: the total size of
+the elements divided by a target shard size. A shard is sorted and written
+by one worker, so a fixed count would let a worker's memory grow with the
+corpus; a computed count bounds it. The total is the same on every runner,
+so the count and the files are too.
 """
 from __future__ import annotations
 
@@ -34,36 +40,49 @@ def write_parquet_atomically(path: str, table: pa.Table) -> None:
                                                          write_statistics=False))
 
 
+def shard_count(total_size: int, shard_size: int) -> int:
+    return max(1, -(-total_size // shard_size))
+
+
 class _WriteShardFn(beam.DoFn):
-    def __init__(self, directory, name, count, schema, to_row, sort_key):
-        self._directory, self._name, self._count = directory, name, count
+    def __init__(self, directory, name, schema, to_row, sort_key):
+        self._directory, self._name = directory, name
         self._schema, self._to_row, self._sort_key = schema, to_row, sort_key
 
-    def process(self, keyed):
+    def process(self, keyed, count):
         index, items = keyed
         rows = [self._to_row(item) for item in sorted(
             (item for item in items if not (isinstance(item, str) and item == _EMPTY)),
             key=self._sort_key)]
         table = pa.Table.from_pylist(rows, schema=self._schema)
-        path = shard_path(self._directory, self._name, index, self._count)
+        path = shard_path(self._directory, self._name, index, count)
         write_parquet_atomically(path, table)
         yield path
 
 
 class WriteShardedParquet(beam.PTransform):
+    """`count` shards, or (count 0) one per `shard_size` of the elements' total `size_of`."""
+
     def __init__(self, directory: str, name: str, count: int, schema: pa.Schema,
-                 to_row: Callable, sort_key: Callable, shard_key: Callable):
+                 to_row: Callable, sort_key: Callable, shard_key: Callable,
+                 size_of: Callable = len, shard_size: int = 64 << 20):
         super().__init__()
-        self._args = (directory, name, count, schema, to_row, sort_key)
-        self._count = count
-        self._shard_key = shard_key
+        self._args = (directory, name, schema, to_row, sort_key)
+        self._count, self._shard_key = count, shard_key
+        self._size_of, self._shard_size = size_of, shard_size
 
     def expand(self, pcoll):
-        count, shard_key = self._count, self._shard_key
-        keyed = pcoll | "AssignShard" >> beam.Map(lambda item: (shard_of(shard_key(item), count), item))
-        every_shard = pcoll.pipeline | "AllShards" >> beam.Create(
-            [(index, _EMPTY) for index in range(count)])
+        shard_key = self._shard_key
+        if self._count:
+            counts = pcoll.pipeline | "Count" >> beam.Create([self._count])
+        else:
+            counts = (pcoll | "Size" >> beam.Map(self._size_of)
+                      | "TotalSize" >> beam.CombineGlobally(sum)
+                      | "Count" >> beam.Map(shard_count, self._shard_size))
+        count = beam.pvalue.AsSingleton(counts)
+        keyed = pcoll | "AssignShard" >> beam.Map(lambda item, n: (shard_of(shard_key(item), n), item), count)
+        every_shard = counts | "AllShards" >> beam.FlatMap(lambda n: [(index, _EMPTY) for index in range(n)])
         return ((keyed, every_shard)
                 | "WithEmpty" >> beam.Flatten()
                 | "GroupShard" >> beam.GroupByKey()
-                | "WriteShard" >> beam.ParDo(_WriteShardFn(*self._args)))
+                | "WriteShard" >> beam.ParDo(_WriteShardFn(*self._args), count))
