@@ -16,6 +16,7 @@ from numba import njit
 
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
+_UPPER_A, _UPPER_Z, _TO_LOWER = np.uint64(65), np.uint64(90), np.uint64(32)
 _S33 = np.uint64(33)
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
@@ -36,7 +37,9 @@ def word_hashes(codepoints, is_space, is_edge):
     stripped from both ends (as str.strip); words that are all edge characters are skipped.
 
     `is_space` and `is_edge` are lookup tables indexed by code point; code points past their
-    ends are neither. A word's hash is FNV-1a over its code points, finished by fmix64."""
+    ends are neither. A word's hash is FNV-1a over its code points, finished by fmix64. ASCII
+    capitals hash as their lower case, so ASCII text (any integer array: bytes will do) needs
+    no str.lower() first; other text must come lower-cased."""
     count = len(codepoints)
     out = np.empty(count // 2 + 1, dtype=np.uint64)
     found = 0
@@ -55,7 +58,10 @@ def word_hashes(codepoints, is_space, is_edge):
         if start < end:
             value = FNV_OFFSET
             for index in range(start, end):
-                value = (value ^ np.uint64(codepoints[index])) * FNV_PRIME
+                point = np.uint64(codepoints[index])
+                if _UPPER_A <= point <= _UPPER_Z:
+                    point += _TO_LOWER
+                value = (value ^ point) * FNV_PRIME
             out[found] = _fmix64(value)
             found += 1
     return out[:found]

@@ -61,3 +61,15 @@ def test_line_by_line_nfkc_equals_whole_text_nfkc():
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+
+
+def test_ascii_text_takes_the_byte_path_with_the_same_hashes():
+    from filters.dedup.kernels import word_hashes
+    from filters.dedup.shingles import _IS_EDGE, _IS_SPACE, _codepoints
+    rng = random.Random(8)
+    alphabet = list("abcXYZ AZaz09\t\n.,'\"-!?()@[]{}~`")
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50)))
+        slow = word_hashes(_codepoints(text.lower()), _IS_SPACE, _IS_EDGE)
+        assert np.array_equal(word_unit_hashes(text), slow), repr(text)
+        assert len(word_unit_hashes(text)) == len(shingle_words(text))
