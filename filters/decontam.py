@@ -7,10 +7,7 @@ which benchmark and item each came from: 14 bytes per n-gram, exact up to
 64-bit hash collisions (expected false matches per document of n words
 against m n-grams: n*m/2^64, about 10^-10 for m = 10^7).
 
-Lookup first tests each document n-gram against a bitmap of the index's hash
-prefixes, 32 bits per n-gram (4 bytes; 3% of absent n-grams pass), and binary
-searches only those that pass. Almost every n-gram of a clean document stops
-at the bitmap, which made lookup about 5x faster than searching them all.
+The index and its lookup are in ngram_index.py.
 """
 from __future__ import annotations
 
@@ -26,6 +23,7 @@ import pyarrow.parquet as pq
 
 from corpus.document import Document, Drop
 from filters.dedup.shingles import ngram_hashes, shingle_words, word_unit_hashes
+from filters.ngram_index import NgramIndex
 
 
 @dataclass(frozen=True)
@@ -81,64 +79,6 @@ def _json_lines(text: str, path: str) -> list:
 def item_ngrams(text: str, n: int) -> np.ndarray:
     words = word_unit_hashes(text)
     return ngram_hashes(words, n) if len(words) >= n else np.zeros(0, dtype=np.uint64)
-
-
-BITMAP_BITS_PER_NGRAM = 32
-
-
-@dataclass
-class PrefixBitmap:
-    """One bit per possible top-`width`-bit prefix of a hash: set when some indexed hash has it."""
-    bits: np.ndarray         # uint8, packed little-endian
-    width: int
-
-    @classmethod
-    def of(cls, hashes: np.ndarray) -> "PrefixBitmap":
-        width = max(3, int(np.ceil(np.log2(max(1, len(hashes)) * BITMAP_BITS_PER_NGRAM))))
-        present = np.zeros(1 << width, dtype=np.bool_)
-        present[hashes >> np.uint64(64 - width)] = True
-        return cls(np.packbits(present, bitorder="little"), width)
-
-    def may_contain(self, hashes: np.ndarray) -> np.ndarray:
-        slots = hashes >> np.uint64(64 - self.width)
-        return (self.bits[slots >> np.uint64(3)] >> (slots & np.uint64(7)).astype(np.uint8)) & 1 == 1
-
-
-@dataclass
-class NgramIndex:
-    hashes: np.ndarray       # sorted uint64
-    benchmark: np.ndarray    # uint16 index into names
-    item: np.ndarray         # uint32 item number
-    names: list
-    bitmap: PrefixBitmap = None
-
-    @classmethod
-    def build(cls, entries: list, names: list) -> "NgramIndex":
-        """`entries`: (benchmark index, item number, n-gram hashes)."""
-        parts = [hashes for _, _, hashes in entries]
-        hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-        benchmark = np.concatenate([np.full(len(h), b, dtype=np.uint16) for b, _, h in entries]) \
-            if parts else np.zeros(0, dtype=np.uint16)
-        item = np.concatenate([np.full(len(h), i, dtype=np.uint32) for _, i, h in entries]) \
-            if parts else np.zeros(0, dtype=np.uint32)
-        order = np.argsort(hashes, kind="stable")
-        return cls(hashes[order], benchmark[order], item[order], list(names), PrefixBitmap.of(hashes))
-
-    @property
-    def nbytes(self) -> int:
-        return self.hashes.nbytes + self.benchmark.nbytes + self.item.nbytes + self.bitmap.bits.nbytes
-
-    def lookup(self, doc_hashes: np.ndarray) -> np.ndarray:
-        """Index positions (or -1) of each document n-gram."""
-        found = np.full(len(doc_hashes), -1)
-        if len(self.hashes) == 0 or len(doc_hashes) == 0:
-            return found
-        candidates = np.flatnonzero(self.bitmap.may_contain(doc_hashes))
-        positions = np.searchsorted(self.hashes, doc_hashes[candidates])
-        positions[positions == len(self.hashes)] = 0
-        hit = self.hashes[positions] == doc_hashes[candidates]
-        found[candidates[hit]] = positions[hit]
-        return found
 
 
 class Decontaminator:
