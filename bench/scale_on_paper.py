@@ -11,13 +11,13 @@ from __future__ import annotations
 # MB/s per core measured here inside `tokenmill run` (README "Measured"), and the bytes each stage sees.
 RATES = {                               # stage: (MB/s per core, what it reads, benchmark)
     "read + extract": (8.8, "html", "read_extract.py, Beam in-memory after start-up"),
-    "normalize + URL + unsafe words": (15.0, "text", "filter_speed.py"),
-    "language ID": (2.45, "text", "filter_speed.py, added to the pipeline"),
-    "quality rules": (2.22, "english", "filter_speed.py, added to the pipeline"),
-    "exact + near dedup": (1.1, "filtered", "dedup_speed.py, whole dedup incl. start-up"),
-    "PII (Presidio fast path)": (0.18, "deduped", "pii_quality.py"),
-    "decontamination": (6.0, "deduped", "decontam_quality.py"),
-    "tokenize + pack + write": (1.5, "deduped", "tokenize_speed.py, stage inside the run"),
+    "normalize + URL + unsafe words": (7.7, "text", "end_to_end.py, the three stages' time inside the run"),
+    "language ID": (2.45, "text", "end_to_end.py, stage time inside the run"),
+    "quality rules": (2.47, "english", "end_to_end.py, stage time inside the run"),
+    "exact + near dedup": (1.85, "filtered", "dedup_scale.py, whole near-dedup run at 102 MB"),
+    "PII (Presidio fast path)": (0.54, "deduped", "pii_quality.py, Common Crawl text"),
+    "decontamination": (20.0, "deduped", "end_to_end.py inside the run (decontam_quality.py: 38-48)"),
+    "tokenize + pack + write": (2.3, "deduped", "end_to_end.py, stage time inside the run"),
 }
 ASSUMPTIONS = {
     "bytes_per_token": 4.0,        # mostly English web text, 32k-256k SentencePiece (2.8 measured on dolma's
