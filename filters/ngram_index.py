@@ -29,9 +29,11 @@ class PrefixBitmap:
     @classmethod
     def of(cls, hashes: np.ndarray) -> "PrefixBitmap":
         width = max(3, int(np.ceil(np.log2(max(1, len(hashes)) * BITMAP_BITS_PER_NGRAM))))
-        present = np.zeros(1 << width, dtype=np.bool_)
-        present[hashes >> np.uint64(64 - width)] = True
-        return cls(np.packbits(present, bitorder="little"), width)
+        slots = np.unique(hashes >> np.uint64(64 - width))      # set bits directly: no byte per bit
+        bits = np.zeros((1 << width) // 8, dtype=np.uint8)
+        np.bitwise_or.at(bits, (slots >> np.uint64(3)).astype(np.intp),
+                         np.left_shift(np.uint64(1), slots & np.uint64(7)).astype(np.uint8))
+        return cls(bits, width)
 
     def may_contain(self, hashes: np.ndarray) -> np.ndarray:
         """Vectorised form of the test the compiled lookup makes (for tests and inspection)."""
