@@ -29,10 +29,15 @@ class PrefixBitmap:
     @classmethod
     def of(cls, hashes: np.ndarray) -> "PrefixBitmap":
         width = max(3, int(np.ceil(np.log2(max(1, len(hashes)) * BITMAP_BITS_PER_NGRAM))))
-        slots = np.unique(hashes >> np.uint64(64 - width))      # set bits directly: no byte per bit
+        # Set the bits byte by byte (sorted slots, OR-reduced per byte): a byte per bit would cost
+        # 512 MB for ten million n-grams.
+        slots = np.sort(hashes >> np.uint64(64 - width))         # repeats are harmless to an OR
+        byte_of = (slots >> np.uint64(3)).astype(np.intp)
+        bit_values = np.left_shift(np.uint64(1), slots & np.uint64(7)).astype(np.uint8)
+        firsts = np.flatnonzero(np.r_[True, byte_of[1:] != byte_of[:-1]]) if len(slots) else np.zeros(0, np.intp)
         bits = np.zeros((1 << width) // 8, dtype=np.uint8)
-        np.bitwise_or.at(bits, (slots >> np.uint64(3)).astype(np.intp),
-                         np.left_shift(np.uint64(1), slots & np.uint64(7)).astype(np.uint8))
+        if len(firsts):
+            bits[byte_of[firsts]] = np.bitwise_or.reduceat(bit_values, firsts)
         return cls(bits, width)
 
     def may_contain(self, hashes: np.ndarray) -> np.ndarray:
