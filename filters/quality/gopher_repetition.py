@@ -81,8 +81,11 @@ def top_ngram_char_fraction(hashes: np.ndarray, lengths: np.ndarray, n: int, tot
 def dup_ngram_char_fraction(hashes: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
     if len(hashes) == 0:
         return 0.0
-    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-    repeats = np.flatnonzero(first[inverse] != np.arange(len(hashes)))
+    # Positions whose n-gram occurred earlier: after a stable sort, every member of a run of equal
+    # hashes but the first. (np.unique with indices computes the same, about 3x slower here.)
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    repeats = order[1:][ordered[1:] == ordered[:-1]]
     if len(repeats) == 0:
         return 0.0
     covered = np.zeros(len(lengths) + 1, dtype=np.int32)
