@@ -53,14 +53,12 @@ def candidate_walk(text: str) -> CandidateWalk:
     while (found := phonenumbermatcher._PATTERN.search(text, position)) is not None:
         candidate = trim(None, phonenumbermatcher._SECOND_NUMBER_START_PATTERN, text[found.start():found.end()])
         if not candidate:          # the matcher would search from the same place again: leave it to it
-            break
+            return CandidateWalk([], {})
         step_at[position] = len(candidates)
         candidates.append(Candidate(found.start(), candidate, sum(map(str.isdecimal, candidate))))
         position = found.start() + len(candidate)
-    else:
-        step_at[position] = len(candidates)
-        return CandidateWalk(candidates, step_at)
-    return CandidateWalk(candidates, {})
+    step_at[position] = len(candidates)
+    return CandidateWalk(candidates, step_at)
 
 
 _last_walk = ("", CandidateWalk([], {0: 0}))     # (text, walk): the regions of one text share it
@@ -83,10 +81,11 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
         self._budget_cannot_run_out = most_tries(len(self.text)) < self._max_tries
 
     def _find(self, index):
-        step = shared_walk(self.text).step_at.get(index) if self._budget_cannot_run_out else None
+        walk = shared_walk(self.text) if self._budget_cannot_run_out else None
+        step = walk.step_at.get(index) if walk else None
         if step is None:
             return super()._find(index)
-        for candidate in shared_walk(self.text).candidates[step:]:
+        for candidate in walk.candidates[step:]:
             if could_hold_a_number(candidate.text, self.preferred_region, candidate.digit_count):
                 match = self._extract_match(candidate.text, candidate.start)
                 if match is not None:
