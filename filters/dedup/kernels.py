@@ -17,18 +17,23 @@ from numba import njit
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
 _UPPER_A, _UPPER_Z, _TO_LOWER = np.uint64(65), np.uint64(90), np.uint64(32)
-_S33 = np.uint64(33)
-_M1 = np.uint64(0xFF51AFD7ED558CCD)
-_M2 = np.uint64(0xC4CEB9FE1A85EC53)
+# MurmurHash3's 64-bit finaliser: shift, first and second multiplier (minhash.fmix64 is its numpy form).
+FMIX_SHIFT, FMIX_M1, FMIX_M2 = np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 
 
 @njit(cache=True, inline="always")
 def _fmix64(value):
-    value ^= value >> _S33
-    value *= _M1
-    value ^= value >> _S33
-    value *= _M2
-    return value ^ (value >> _S33)
+    value ^= value >> FMIX_SHIFT
+    value *= FMIX_M1
+    value ^= value >> FMIX_SHIFT
+    value *= FMIX_M2
+    return value ^ (value >> FMIX_SHIFT)
+
+
+@njit(cache=True, inline="always")
+def _flagged(table, point):
+    """table[point], and False for code points past the table's end."""
+    return point < len(table) and table[point]
 
 
 @njit(cache=True)
@@ -45,15 +50,15 @@ def word_hashes(codepoints, is_space, is_edge):
     found = 0
     position = 0
     while position < count:
-        while position < count and codepoints[position] < len(is_space) and is_space[codepoints[position]]:
+        while position < count and _flagged(is_space, codepoints[position]):
             position += 1
         start = position
-        while position < count and not (codepoints[position] < len(is_space) and is_space[codepoints[position]]):
+        while position < count and not _flagged(is_space, codepoints[position]):
             position += 1
         end = position
-        while start < end and codepoints[start] < len(is_edge) and is_edge[codepoints[start]]:
+        while start < end and _flagged(is_edge, codepoints[start]):
             start += 1
-        while end > start and codepoints[end - 1] < len(is_edge) and is_edge[codepoints[end - 1]]:
+        while end > start and _flagged(is_edge, codepoints[end - 1]):
             end -= 1
         if start < end:
             value = FNV_OFFSET

@@ -12,19 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from filters.dedup.kernels import min_affine
+from filters.dedup.kernels import FMIX_M1, FMIX_M2, FMIX_SHIFT, min_affine
 
-_FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 EMPTY = np.iinfo(np.uint64).max
 
 
 def fmix64(values: np.ndarray) -> np.ndarray:
-    shift, m1, m2 = _FMIX
-    values = values ^ (values >> shift)
-    values = values * m1
-    values = values ^ (values >> shift)
-    values = values * m2
-    return values ^ (values >> shift)
+    values = values ^ (values >> FMIX_SHIFT)
+    values = values * FMIX_M1
+    values = values ^ (values >> FMIX_SHIFT)
+    values = values * FMIX_M2
+    return values ^ (values >> FMIX_SHIFT)
 
 
 @dataclass(frozen=True)
