@@ -9,7 +9,7 @@ pass. Almost every n-gram of a clean document stops at the bitmap.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
@@ -27,17 +27,19 @@ class PrefixBitmap:
     width: int
 
     @classmethod
-    def of(cls, hashes: np.ndarray) -> "PrefixBitmap":
-        width = max(3, int(np.ceil(np.log2(max(1, len(hashes)) * BITMAP_BITS_PER_NGRAM))))
-        # Set the bits byte by byte (sorted slots, OR-reduced per byte): a byte per bit would cost
-        # 512 MB for ten million n-grams.
-        slots = np.sort(hashes >> np.uint64(64 - width))         # repeats are harmless to an OR
+    def of(cls, sorted_hashes: np.ndarray) -> "PrefixBitmap":
+        """From hashes in ascending order, whose prefixes are then in order too. The bits are set
+        a byte at a time (OR-reduced over each byte's slots): a byte per bit would cost 512 MB
+        for ten million n-grams."""
+        width = max(3, int(np.ceil(np.log2(max(1, len(sorted_hashes)) * BITMAP_BITS_PER_NGRAM))))
+        bits = np.zeros((1 << width) // 8, dtype=np.uint8)
+        if len(sorted_hashes) == 0:
+            return cls(bits, width)
+        slots = sorted_hashes >> np.uint64(64 - width)
         byte_of = (slots >> np.uint64(3)).astype(np.intp)
         bit_values = np.left_shift(np.uint64(1), slots & np.uint64(7)).astype(np.uint8)
-        firsts = np.flatnonzero(np.r_[True, byte_of[1:] != byte_of[:-1]]) if len(slots) else np.zeros(0, np.intp)
-        bits = np.zeros((1 << width) // 8, dtype=np.uint8)
-        if len(firsts):
-            bits[byte_of[firsts]] = np.bitwise_or.reduceat(bit_values, firsts)
+        firsts = np.flatnonzero(np.r_[True, byte_of[1:] != byte_of[:-1]])
+        bits[byte_of[firsts]] = np.bitwise_or.reduceat(bit_values, firsts)
         return cls(bits, width)
 
     def may_contain(self, hashes: np.ndarray) -> np.ndarray:
@@ -52,7 +54,10 @@ class NgramIndex:
     benchmark: np.ndarray    # uint16 index into names
     item: np.ndarray         # uint32 item number
     names: list
-    bitmap: PrefixBitmap = None
+    bitmap: PrefixBitmap = field(init=False)
+
+    def __post_init__(self):
+        self.bitmap = PrefixBitmap.of(self.hashes)
 
     @classmethod
     def build(cls, entries: list, names: list) -> "NgramIndex":
@@ -64,7 +69,7 @@ class NgramIndex:
         item = np.concatenate([np.full(len(h), i, dtype=np.uint32) for _, i, h in entries]) \
             if parts else np.zeros(0, dtype=np.uint32)
         order = np.argsort(hashes, kind="stable")
-        return cls(hashes[order], benchmark[order], item[order], list(names), PrefixBitmap.of(hashes))
+        return cls(hashes[order], benchmark[order], item[order], list(names))
 
     @property
     def nbytes(self) -> int:
