@@ -26,7 +26,7 @@ from measure import print_table, write_json  # noqa: E402
 
 from corpus.document import Document, Drop  # noqa: E402
 from corpus.normalize import normalize_text  # noqa: E402
-from filters.decontam import DecontamConfig, Decontaminator, NgramIndex, item_ngrams, iter_items  # noqa: E402
+from filters.decontam import DecontamConfig, Decontaminator, NgramIndex, word_ngrams, iter_items  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 DOLMA = os.path.join(SHARED, "web", "dolma", "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
@@ -40,7 +40,7 @@ def load_benchmarks() -> tuple:
     for number, (name, path, fields) in enumerate(BENCHMARKS):
         with open(path, "rb") as handle:
             for item, text in iter_items(handle, path, fields):
-                entries.append((number, item, item_ngrams(text, 13)))
+                entries.append((number, item, word_ngrams(text, 13)))
                 texts.append((name, text))
     return NgramIndex.build(entries, [name for name, _, _ in BENCHMARKS]), texts
 

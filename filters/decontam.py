@@ -76,7 +76,8 @@ def _json_lines(text: str, path: str) -> list:
     return rows
 
 
-def item_ngrams(text: str, n: int) -> np.ndarray:
+def word_ngrams(text: str, n: int) -> np.ndarray:
+    """The hashes of the text's word n-grams, normalised as for dedup (none under n words)."""
     words = word_unit_hashes(text)
     return ngram_hashes(words, n) if len(words) >= n else np.zeros(0, dtype=np.uint64)
 
@@ -88,10 +89,9 @@ class Decontaminator:
         self.config, self.index = config, index
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
-        words = word_unit_hashes(doc.text)
-        if len(words) < self.config.ngram or len(self.index.hashes) == 0:
+        if len(self.index.hashes) == 0:
             return doc
-        found = self.index.lookup(ngram_hashes(words, self.config.ngram))
+        found = self.index.lookup(word_ngrams(doc.text, self.config.ngram))
         hit_starts = np.flatnonzero(found >= 0)
         if len(hit_starts) == 0:
             return doc

@@ -13,7 +13,7 @@ import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from filters.decontam import (BenchmarkFormatError, DecontamConfig, Decontaminator, NgramIndex, item_ngrams,
+from filters.decontam import (BenchmarkFormatError, DecontamConfig, Decontaminator, NgramIndex, word_ngrams,
                               iter_items, parse_spec)
 from pipelines.stage import ApplyStage
 
@@ -44,7 +44,7 @@ def check_benchmarks(config: DecontamConfig) -> list:
 def _benchmark_ngrams(spec: tuple, config: DecontamConfig):
     number, name, path = spec
     for item, text in _read_items(path, config.fields.get(name, [])):
-        hashes = item_ngrams(text, config.ngram)
+        hashes = word_ngrams(text, config.ngram)
         if len(hashes):
             yield number, item, hashes
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from corpus.document import Document, Drop
-from filters.decontam import (BenchmarkFormatError, DecontamConfig, Decontaminator, NgramIndex, item_ngrams,
+from filters.decontam import (BenchmarkFormatError, DecontamConfig, Decontaminator, NgramIndex, word_ngrams,
                               iter_items, parse_spec)
 from tests.conftest import shared_data
 
@@ -16,7 +16,7 @@ FILLER = "The harbour was quiet that morning and the boats rocked slowly against
 
 
 def index_of(*texts, n=13):
-    return NgramIndex.build([(0, number, item_ngrams(text, n)) for number, text in enumerate(texts)], ["bench"])
+    return NgramIndex.build([(0, number, word_ngrams(text, n)) for number, text in enumerate(texts)], ["bench"])
 
 
 def test_whole_embedded_and_reformatted_items_are_found():
@@ -41,7 +41,7 @@ def test_cut_mode_removes_only_the_overlap():
 
 
 def test_items_shorter_than_n_words_add_nothing():
-    assert len(item_ngrams("too short to matter", 13)) == 0
+    assert len(word_ngrams("too short to matter", 13)) == 0
 
 
 def test_benchmark_formats(tmp_path):
@@ -87,7 +87,7 @@ def test_real_gsm8k_and_humaneval_items_are_caught_inside_real_text():
     for number, (path, fields) in enumerate(((gsm8k, ["question", "answer"]),
                                               (humaneval, ["prompt", "canonical_solution"]))):
         with open(path, "rb") as handle:
-            entries += [(number, item, item_ngrams(text, 13)) for item, text in iter_items(handle, str(path), fields)]
+            entries += [(number, item, word_ngrams(text, 13)) for item, text in iter_items(handle, str(path), fields)]
     decontaminate = Decontaminator(DecontamConfig(), NgramIndex.build(entries, names))
     with open(gsm8k, encoding="utf-8") as handle:
         question = json.loads(handle.readline())["question"]
