@@ -8,8 +8,8 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import TestOptions
 
-from pipelines.accounting import COUNTS_FILE, accounting_problems
 from filters.pii.ner_model import check_ner_model
+from pipelines.accounting import COUNTS_FILE, accounting_problems
 from pipelines.beam_options import pipeline_options
 from pipelines.config import RunConfig
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
