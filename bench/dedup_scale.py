@@ -19,15 +19,13 @@ Writes bench/out/dedup_scale.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from dedup_speed import ONLY_NEAR_DEDUP, build  # noqa: E402
+from dedup_speed import build, datatrove_minhash, kept_count, near_dedup_command  # noqa: E402
 from measure import print_table, process_tree_peaks, subprocess_run, write_json  # noqa: E402
 
 from filters.dedup.lsh import PRESETS  # noqa: E402
@@ -35,26 +33,19 @@ from filters.dedup.lsh import PRESETS  # noqa: E402
 OUT = os.path.join(os.path.dirname(__file__), "out", "dedup_scale")
 
 
-def tokenmill_command(corpus_dir: str, output: str, workers: int) -> list:
-    tokenmill = os.path.join(os.path.dirname(sys.executable), "tokenmill")
-    overrides = [arg for item in ONLY_NEAR_DEDUP for arg in ("--set", item)]
-    return [tokenmill, "run", "--input", os.path.join(corpus_dir, "*.jsonl"), "--output", output,
-            "--workers", str(workers), "--quiet", *overrides]
-
-
-def kept(output: str) -> int:
-    with open(os.path.join(output, "stats", "counts.json")) as handle:
-        return json.load(handle)["sources"]["web"]["kept"]
+def two_workers(corpus_dir: str, output: str) -> dict:
+    """The multi-process runner on two workers: wall time, and the peaks of runner and workers."""
+    tree = process_tree_peaks(near_dedup_command(corpus_dir, output, workers=2))
+    return {"seconds (2 workers)": tree["seconds"], "runner peak MB (2 workers)": tree["parent_mb"],
+            "worker peak MB (2 workers)": tree["largest_child_mb"]}
 
 
 def memory_at_scale(scale: int, base_mb: float) -> dict:
     """Only the two-worker run: the memory of the runner and of its workers."""
     corpus_dir = os.path.join(OUT, f"corpus-{scale}x")
     rows, mb = build(scale * base_mb, corpus_dir)
-    tree = process_tree_peaks(tokenmill_command(corpus_dir, os.path.join(OUT, f"tokenmill-{scale}x-2"), 2))
-    return {"scale": f"{scale}x", "documents": len(rows), "MB": mb, "seconds (2 workers)": tree["seconds"],
-            "runner peak MB (2 workers)": tree["parent_mb"],
-            "worker peak MB (2 workers)": max(tree["children_mb"], default=0.0)}
+    return {"scale": f"{scale}x", "documents": len(rows), "MB": mb,
+            **two_workers(corpus_dir, os.path.join(OUT, f"tokenmill-{scale}x-2"))}
 
 
 def measure_scale(scale: int, base_mb: float) -> dict:
@@ -62,22 +53,18 @@ def measure_scale(scale: int, base_mb: float) -> dict:
     rows, mb = build(scale * base_mb, corpus_dir)
     params = PRESETS["fineweb"]
     single = os.path.join(OUT, f"tokenmill-{scale}x-1")
-    seconds, rss, _ = subprocess_run(tokenmill_command(corpus_dir, single, 1))
-    work = os.path.join(OUT, f"datatrove-{scale}x")
-    subprocess.run(["rm", "-rf", work], check=True)
-    dt_seconds, dt_rss, stdout = subprocess_run([sys.executable, os.path.join(os.path.dirname(__file__),
-                                                 "datatrove_minhash.py"), corpus_dir, work,
-                                                 str(params.bands), str(params.rows)])
+    seconds, rss, _ = subprocess_run(near_dedup_command(corpus_dir, single))
+    dt_seconds, dt_rss, theirs = datatrove_minhash(corpus_dir, os.path.join(OUT, f"datatrove-{scale}x"), params)
     multi = os.path.join(OUT, f"tokenmill-{scale}x-2")
-    tree = process_tree_peaks(tokenmill_command(corpus_dir, multi, 2))
-    if kept(multi) != kept(single):
-        raise RuntimeError(f"1 and 2 workers kept different counts: {kept(single)} vs {kept(multi)}")
+    memory = two_workers(corpus_dir, multi)
+    if kept_count(multi) != kept_count(single):
+        raise RuntimeError(f"1 and 2 workers kept different counts: {kept_count(single)} vs {kept_count(multi)}")
     return {"scale": f"{scale}x", "documents": len(rows), "MB": mb,
             "tokenmill MB/s/core": mb / seconds, "datatrove MB/s/core": mb / dt_seconds,
             "ratio": dt_seconds / seconds, "tokenmill peak MB (1 process)": rss, "datatrove peak MB": dt_rss,
-            "runner peak MB (2 workers)": tree["parent_mb"],
-            "worker peak MB (2 workers)": max(tree["children_mb"], default=0.0),
-            "kept": kept(single), "datatrove kept": json.loads(stdout.strip().splitlines()[-1])["kept"]}
+            "runner peak MB (2 workers)": memory["runner peak MB (2 workers)"],
+            "worker peak MB (2 workers)": memory["worker peak MB (2 workers)"],
+            "kept": kept_count(single), "datatrove kept": theirs["kept"]}
 
 
 def main() -> None:

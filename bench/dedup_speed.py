@@ -59,6 +59,28 @@ def build(target_mb: float, directory: str) -> tuple:
     return rows, size / 1e6
 
 
+def near_dedup_command(corpus_dir: str, output: str, workers: int = 1, components: str = "star") -> list:
+    """`tokenmill run` over the corpus with only near-dedup on."""
+    overrides = [arg for item in ONLY_NEAR_DEDUP + [f"near_dedup.components={components}"] for arg in ("--set", item)]
+    return [os.path.join(os.path.dirname(sys.executable), "tokenmill"), "run", "--input",
+            os.path.join(corpus_dir, "*.jsonl"), "--output", output, "--workers", str(workers), "--quiet", *overrides]
+
+
+def kept_count(output: str) -> int:
+    with open(os.path.join(output, "stats", "counts.json")) as handle:
+        return json.load(handle)["sources"]["web"]["kept"]
+
+
+def datatrove_minhash(corpus_dir: str, work: str, params) -> tuple:
+    """datatrove's four MinHash stages in their own process, from an empty work folder:
+    (seconds, peak RSS MB, {"seconds": per stage, "kept": documents})."""
+    subprocess.run(["rm", "-rf", work], check=True)
+    seconds, rss, stdout = subprocess_run([sys.executable, os.path.join(os.path.dirname(__file__),
+                                           "datatrove_minhash.py"), corpus_dir, work, str(params.bands),
+                                           str(params.rows)])
+    return seconds, rss, json.loads(stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10)
@@ -76,25 +98,16 @@ def main() -> None:
             signature(shingles(row["text"]), permutations)
         sign_times.append(time.perf_counter() - start)
     tokenmill_runs, union_find_runs, datatrove_runs = [], [], []
-    python, tokenmill = sys.executable, os.path.join(os.path.dirname(sys.executable), "tokenmill")
     for repeat in range(args.repeats):
         for runs, method in ((tokenmill_runs, "star"), (union_find_runs, "union_find")):
-            overrides = [arg for item in ONLY_NEAR_DEDUP + [f"near_dedup.components={method}"]
-                         for arg in ("--set", item)]
-            runs.append(subprocess_run([tokenmill, "run", "--input", os.path.join(corpus_dir, "*.jsonl"),
-                                        "--output", os.path.join(OUT, f"tokenmill-{method}"), "--workers", "1",
-                                        *overrides])[:2])
-        work = os.path.join(OUT, f"datatrove-{repeat}")
-        subprocess.run(["rm", "-rf", work], check=True)
-        seconds, rss, stdout = subprocess_run([python, os.path.join(os.path.dirname(__file__), "datatrove_minhash.py"),
-                                               corpus_dir, work, str(params.bands), str(params.rows)])
-        datatrove_runs.append((seconds, rss, json.loads(stdout.strip().splitlines()[-1])))
+            output = os.path.join(OUT, f"tokenmill-{method}")
+            runs.append(subprocess_run(near_dedup_command(corpus_dir, output, components=method))[:2])
+        datatrove_runs.append(datatrove_minhash(corpus_dir, os.path.join(OUT, f"datatrove-{repeat}"), params))
     tm_wall = statistics.median(run[0] for run in tokenmill_runs)
     uf_wall = statistics.median(run[0] for run in union_find_runs)
     dt_wall = statistics.median(run[0] for run in datatrove_runs)
     dt_sign = statistics.median(run[2]["seconds"]["signature"] for run in datatrove_runs)
-    with open(os.path.join(OUT, "tokenmill-star", "stats", "counts.json")) as handle:
-        tm_kept = json.load(handle)["sources"]["web"]["kept"]
+    tm_kept = kept_count(os.path.join(OUT, "tokenmill-star"))
     table = [
         {"step": "signatures", "tool": "tokenmill (callable)", "MB/s/core": mb / statistics.median(sign_times)},
         {"step": "signatures", "tool": "datatrove MinhashDedupSignature (reader included)", "MB/s/core": mb / dt_sign},

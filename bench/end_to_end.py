@@ -78,8 +78,7 @@ def tokenmill_command(corpus: str, output: str, workers: int) -> list:
 def worker_memory(corpus: str, output: str) -> dict:
     """Two workers (the multi-process runner): peak RSS of the runner process and of each worker."""
     tree = process_tree_peaks(tokenmill_command(corpus, output, 2))
-    return {"wall_s": tree["seconds"], "runner_peak_mb": tree["parent_mb"],
-            "worker_peak_mb": max(tree["children_mb"], default=0.0)}
+    return {"wall_s": tree["seconds"], "runner_peak_mb": tree["parent_mb"], "worker_peak_mb": tree["largest_child_mb"]}
 
 
 def tokenmill(corpus: str, output: str, repeats: int = 1) -> dict:

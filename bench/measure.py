@@ -81,5 +81,6 @@ def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
     stderr = process.stderr.read().decode(errors="replace")
     if process.returncode != 0:
         raise RuntimeError(f"{command[0]} failed ({process.returncode}): {stderr[-2000:]}")
+    children_mb = sorted((peak / 2**20 for peak in child_peaks.values()), reverse=True)
     return {"seconds": time.perf_counter() - start, "parent_mb": parent_peak / 2**20,
-            "children_mb": sorted((peak / 2**20 for peak in child_peaks.values()), reverse=True)}
+            "children_mb": children_mb, "largest_child_mb": children_mb[0] if children_mb else 0.0}
