@@ -11,14 +11,15 @@ and keep phonenumbers' own spans (the tests compare them with Presidio's):
   candidate, and while nothing matches that walk does not depend on the
   region. It is made once per text and shared; a region walks it anew from
   phonenumbers' own search only after one of its matches.
-- Remembered verdicts: whether a candidate is a valid number depends only
-  on the region, the candidate and the characters either side of it, and on
-  web text half of the parses recur (ISBNs, toll-free numbers, and the parts
-  split off a longer candidate).
+- Remembered verdicts: what the matcher makes of a candidate depends only on
+  the region, the candidate and the characters either side of it, and on
+  web text most candidates recur (dates, ISBNs, toll-free numbers).
 
-The shortcuts that skip the matcher's retry counting apply only to texts
-too short to spend its whole retry budget (a few thousand characters, which
-every candidate window is).
+The matcher gives up on a text after 65,535 failed tries. Every shortcut
+knows how many tries the work it skips would have spent and takes them off
+the same budget; where the budget could run out inside a candidate, the
+matcher's own code runs instead. So the spans are the same on any text,
+however long.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from phonenumbers import PhoneNumberMatch, PhoneNumberMatcher, phonenumbermatche
 from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-from filters.pii.phone_bounds import could_hold_a_number, most_tries
+from filters.pii.phone_bounds import could_hold_a_number, tries_without_a_match
 
 _REMEMBERED = 100_000          # verdicts kept per process; the store is emptied when full
 _UNSEEN = object()
@@ -75,22 +76,50 @@ def shared_walk(text: str) -> CandidateWalk:
 
 class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
     verdicts: dict = {}        # (region, leniency, candidate, char before, char after) -> number or None
-
-    def __init__(self, text, region, **kwargs):
-        super().__init__(text, region, **kwargs)
-        self._budget_cannot_run_out = most_tries(len(self.text)) < self._max_tries
+    extracted: dict = {}       # (region, leniency, candidate, char before, 3 after) -> (match parts, tries)
 
     def _find(self, index):
-        walk = shared_walk(self.text) if self._budget_cannot_run_out else None
-        step = walk.step_at.get(index) if walk else None
+        walk = shared_walk(self.text)
+        step = walk.step_at.get(index)
         if step is None:
             return super()._find(index)
         for candidate in walk.candidates[step:]:
+            if self._max_tries <= 0:
+                return None
             if could_hold_a_number(candidate.text, self.preferred_region, candidate.digit_count):
                 match = self._extract_match(candidate.text, candidate.start)
                 if match is not None:
                     return match
+            else:
+                tries = tries_without_a_match(candidate.text, self._text_after(candidate.start, candidate.text))
+                if tries > self._max_tries:     # the budget may end inside this candidate
+                    return super()._find(candidate.start)
+                self._max_tries -= tries
+                continue
+            self._max_tries -= 1
         return None
+
+    def _text_after(self, offset: int, candidate: str) -> str:
+        # The matcher reads past a candidate only for the time-stamp suffix, three characters.
+        end = offset + len(candidate)
+        return self.text[end:end + 3]
+
+    def _extract_match(self, candidate, offset):
+        key = (self.preferred_region, self.leniency, candidate, self.text[offset - 1:offset] if offset else None,
+               self._text_after(offset, candidate))
+        remembered = self.extracted.get(key)
+        if remembered is not None and remembered[1] < self._max_tries:
+            parts, tries = remembered
+            self._max_tries -= tries
+            return PhoneNumberMatch(offset + parts[0], parts[1], parts[2]) if parts else None
+        budget = self._max_tries
+        match = super()._extract_match(candidate, offset)
+        if self._max_tries > 0:         # the budget never ran out, so the verdict holds for any budget
+            if len(self.extracted) >= _REMEMBERED:
+                self.extracted.clear()
+            parts = (match.start - offset, match.raw_string, match.number) if match else None
+            self.extracted[key] = (parts, budget - self._max_tries)
+        return match
 
     def _parse_and_verify(self, candidate, offset):
         if not could_hold_a_number(candidate, self.preferred_region):

@@ -64,7 +64,26 @@ def could_hold_a_number(candidate: str, region: str, digit_count: int = -1) -> b
     return bool(prefix and prefix.match("".join(str(int(char)) for char in candidate if char.isdecimal())))
 
 
-def most_tries(text_length: int) -> int:
-    """More than the matcher can spend on a text this long: per candidate one try for the whole,
-    and for each way of splitting it at most two per character (candidates do not overlap)."""
-    return (text_length + 1) * (1 + 2 * len(phonenumbermatcher._INNER_MATCHES))
+def tries_without_a_match(candidate: str, text_after: str) -> int:
+    """The tries phonenumbers' matcher spends on a candidate none of whose parts parses:
+    one for the candidate, and one per part its inner patterns split off."""
+    skipped_as_date, time_stamp_like, inner_parts = _inner_parts(candidate)
+    if skipped_as_date or (time_stamp_like and phonenumbermatcher._TIME_STAMPS_SUFFIX.match(text_after)):
+        return 1
+    return 1 + inner_parts
+
+
+@lru_cache(maxsize=65_536)
+def _inner_parts(candidate: str) -> tuple:
+    """Mirrors PhoneNumberMatcher._extract_match and _extract_inner_match with every parse failing."""
+    skipped_as_date = phonenumbermatcher._SLASH_SEPARATED_DATES.search(candidate) is not None
+    time_stamp_like = phonenumbermatcher._TIME_STAMPS.search(candidate) is not None
+    parts = 0
+    for pattern in phonenumbermatcher._INNER_MATCHES:
+        found = pattern.search(candidate)
+        if found:
+            parts += 1             # the part before the first inner match
+        while found:
+            parts += 1
+            found = pattern.search(candidate, found.start() + 1)
+    return skipped_as_date, time_stamp_like, parts

@@ -3,10 +3,11 @@ import gzip
 import json
 
 import pytest
+from phonenumbers import PhoneNumberMatcher
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from filters.pii.engine import LANGUAGE, PHONE_REGIONS
-from filters.pii.phone import DigitBoundedPhoneRecognizer
+from filters.pii.phone import BoundedPhoneNumberMatcher, DigitBoundedPhoneRecognizer
 from filters.pii.phone_bounds import could_hold_a_number, international_bound, national_bound
 from tests.conftest import shared_data
 
@@ -60,3 +61,20 @@ def test_the_digit_bounds():
     assert could_hold_a_number("+" + short, "US") and could_hold_a_number("011" + short[3:], "US")
     assert DigitBoundedPhoneRecognizer(supported_language=LANGUAGE, supported_regions=["US"]).analyze(
         "in 1999 and 2004", ["PHONE_NUMBER"]) == []
+
+
+BUDGET_TEXT = ("Born 1980-01-27, moved 2009-2010; call (416) 555-0199 or 1-800-873-2730. ISBN 978-0-7277-8486-2, "
+               "order 11022/0000-0000-5, ref 12610000592044; 12 34 56 78 90 12; 10.200.2.15 at 12:30 2016-11-12 08:15; "
+               "Berlin 030 1234567, Paris 01 23 45 67 89, 2017-2022 and 1863-1913. ") * 3
+
+
+@pytest.mark.parametrize("region", ["US", "DE", "FR"])
+def test_same_matches_as_phonenumbers_under_any_retry_budget(region):
+    # The shortcuts take the tries they skip off the matcher's budget: where the budget ends,
+    # the bounded matcher must stop exactly where phonenumbers' own does, cold or remembered.
+    def found(matcher_class, max_tries):
+        return [(m.start, m.raw_string) for m in matcher_class(BUDGET_TEXT, region, max_tries=max_tries)]
+    for max_tries in list(range(0, 120)) + [65535]:
+        expected = found(PhoneNumberMatcher, max_tries)
+        assert found(BoundedPhoneNumberMatcher, max_tries) == expected, max_tries
+        assert found(BoundedPhoneNumberMatcher, max_tries) == expected, max_tries
