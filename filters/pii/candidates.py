@@ -1,32 +1,65 @@
 """The fast path: one cheap scan finds where any recognizer could match; Presidio sees only those windows.
 
-Every supported entity needs a character that the scan below looks for:
-'@' (e-mail, URL passwords), a run of digits (phone, card, SSN, IBAN, bank
-numbers, IP), a hex or colon run (IPv6, MAC), or a fixed prefix (AKIA, BEGIN,
-Bearer, ghp_, xox, AIza, bc1, '://'). Windows reach `margin` characters
-beyond each candidate, widened to whitespace so no token is cut, and
-overlapping windows are merged. A document with no candidate is not analysed.
+Every match of every recognizer holds one of these:
+
+- '@' (e-mail, password in a URL);
+- four digits, each at most four of phonenumbers' punctuation characters
+  from the next: every phone number has four digits at least (the shortest
+  valid national number, Germany's), and phonenumbers' own candidate pattern
+  allows no more punctuation between digits; cards, bank and social security
+  numbers, passports, NHS numbers and IPv4 addresses have such runs too;
+- ':', up to four hex digits, ':' (IPv6, '::');
+- two letters, then two digits (IBAN);
+- '1' or '3', then 25 letters or digits (crypto wallets);
+- a secret's fixed prefix (-----begin, bearer, akia, asia, gh?_, xox, aiza, bc1).
+
+Presidio compiles its patterns case-insensitively, so the scan runs on the
+lower-cased text, where one case-sensitive pattern is three times faster
+than a case-insensitive one. Windows reach `margin` characters beyond each
+candidate, widened to whitespace so no token is cut, and overlapping windows
+are merged. A document with no candidate is not analysed.
 """
 from __future__ import annotations
 
 import re
 
-CANDIDATE = re.compile(
-    r"@|\d[\d\s().\-/]{2,30}\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|\b(?:AKIA|ASIA|ghp_|gho_|ghu_|ghs_|ghr_|xox|AIza|bc1)"
-    r"|-----BEGIN|[Bb]earer\s|://|\b[A-Z]{2}\d{2}|\b[13][a-km-zA-HJ-NP-Z1-9]{25,34}\b")
+from phonenumbers.phonenumberutil import _VALID_PUNCTUATION
 
+_PHONE_PUNCTUATION = "[" + _VALID_PUNCTUATION + "]"
+_CANDIDATE_PATTERN = (r"@|:[0-9a-f]{0,4}:|\d(?:" + _PHONE_PUNCTUATION + r"{0,4}\d){3,30}|[13][a-z0-9]{25}"
+                      r"|-----begin|bearer\s|akia|asia|gh[pousr]_|xox|aiza|bc1")
+CANDIDATE = re.compile(_CANDIDATE_PATTERN)
+# Where lower-casing changes the length (a dotted capital I), offsets would move: match case-insensitively instead.
+CANDIDATE_ANY_CASE = re.compile(_CANDIDATE_PATTERN, re.IGNORECASE)
+TWO_DIGITS = re.compile(r"\d\d")    # an IBAN's check digits, when two letters come before them
 
 MAX_WIDENING = 256          # a long hex or base64 line is not walked to its end for every candidate
 PRIVATE_KEY_REACH = 8400    # a key block's END line can be this far after its BEGIN line
+_RIGHT_TO_SPACE = re.compile(r"\S{0,%d}" % MAX_WIDENING)
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def candidates(text: str) -> list:
+    """(start, end) of every candidate, in order of start."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        found = [match.span() for match in CANDIDATE_ANY_CASE.finditer(text)]
+    else:
+        # Presidio's case-insensitive [a-z] also matches the long s; lower() leaves it.
+        scanned = lowered.replace("\u017f", "s") if "\u017f" in lowered else lowered
+        found = [match.span() for match in CANDIDATE.finditer(scanned)]
+    ibans = [(match.start() - 2, match.end()) for match in TWO_DIGITS.finditer(text)
+             if match.start() >= 2 and text[match.start() - 1].isalpha() and text[match.start() - 2].isalpha()]
+    return sorted(found + ibans) if ibans else found
 
 
 def candidate_windows(text: str, margin: int = 100) -> list:
     """Merged (start, end) windows around every candidate, widened to whitespace."""
     windows = []
-    for match in CANDIDATE.finditer(text):
-        reach = PRIVATE_KEY_REACH if match.group(0) == "-----BEGIN" else margin
-        start = _widen_left(text, max(0, match.start() - margin))
-        end = _widen_right(text, min(len(text), match.end() + reach))
+    for candidate_start, candidate_end in candidates(text):
+        reach = PRIVATE_KEY_REACH if text.startswith("-----", candidate_start) else margin
+        start = _widen_left(text, max(0, candidate_start - margin))
+        end = _widen_right(text, min(len(text), candidate_end + reach))
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
         else:
@@ -35,23 +68,17 @@ def candidate_windows(text: str, margin: int = 100) -> list:
 
 
 def _widen_left(text: str, position: int) -> int:
+    """Back to just after the nearest whitespace, at most MAX_WIDENING characters."""
     limit = max(0, position - MAX_WIDENING)
-    while position > limit and not text[position - 1].isspace():
-        position -= 1
-    return position
+    last_space = _UP_TO_LAST_SPACE.match(text, limit, position)
+    return last_space.end() if last_space else limit
 
 
 def _widen_right(text: str, position: int) -> int:
-    limit = min(len(text), position + MAX_WIDENING)
-    while position < limit and not text[position].isspace():
-        position += 1
-    return position
+    """On to the nearest whitespace, at most MAX_WIDENING characters."""
+    return _RIGHT_TO_SPACE.match(text, position).end()
 
 
 def count_candidates(text: str, stop_at: int) -> int:
     """How many candidate places the text has, counting no further than `stop_at`."""
-    count = 0
-    for count, _ in enumerate(CANDIDATE.finditer(text), 1):
-        if count >= stop_at:
-            break
-    return count
+    return min(len(candidates(text)), stop_at)

@@ -23,55 +23,18 @@ however long.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from bisect import bisect_left
 
 import phonenumbers
-from phonenumbers import PhoneNumberMatch, PhoneNumberMatcher, phonenumbermatcher
+from phonenumbers import PhoneNumberMatch, PhoneNumberMatcher
 from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-from filters.pii.phone_bounds import could_hold_a_number, tries_without_a_match
+from filters.pii.phone_bounds import could_hold_a_number
+from filters.pii.phone_walk import shared_walk
 
 _REMEMBERED = 100_000          # verdicts kept per process; the store is emptied when full
 _UNSEEN = object()
-
-
-class Candidate(NamedTuple):
-    start: int
-    text: str
-    digit_count: int
-
-
-class CandidateWalk(NamedTuple):
-    """The matcher's walk over a text when nothing matches, and where each step resumes the search."""
-    candidates: list
-    step_at: dict              # search position -> index of the candidate that search finds
-
-
-def candidate_walk(text: str) -> CandidateWalk:
-    candidates, step_at, position = [], {}, 0
-    trim = PhoneNumberMatcher._trim_after_first_match
-    while (found := phonenumbermatcher._PATTERN.search(text, position)) is not None:
-        candidate = trim(None, phonenumbermatcher._SECOND_NUMBER_START_PATTERN, text[found.start():found.end()])
-        if not candidate:          # the matcher would search from the same place again: leave it to it
-            return CandidateWalk([], {})
-        step_at[position] = len(candidates)
-        candidates.append(Candidate(found.start(), candidate, sum(map(str.isdecimal, candidate))))
-        position = found.start() + len(candidate)
-    step_at[position] = len(candidates)
-    return CandidateWalk(candidates, step_at)
-
-
-_last_walk = ("", CandidateWalk([], {0: 0}))     # (text, walk): the regions of one text share it
-
-
-def shared_walk(text: str) -> CandidateWalk:
-    global _last_walk
-    last_text, walk = _last_walk
-    if last_text != text:
-        walk = candidate_walk(text)
-        _last_walk = (text, walk)
-    return walk
 
 
 class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
@@ -83,20 +46,20 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
         step = walk.step_at.get(index)
         if step is None:
             return super()._find(index)
-        for candidate in walk.candidates[step:]:
+        worth_parsing = walk.worth_parsing(self.preferred_region)
+        for position in worth_parsing[bisect_left(worth_parsing, step):]:
+            skipped = walk.tries_before[position] - walk.tries_before[step]
+            if skipped >= self._max_tries:      # the budget may run out among the skipped candidates
+                return super()._find(walk.candidates[step].start)
+            self._max_tries -= skipped
+            candidate = walk.candidates[position]
+            match = self._extract_match(candidate.text, candidate.start)
+            if match is not None:
+                return match
+            self._max_tries -= 1
             if self._max_tries <= 0:
                 return None
-            if could_hold_a_number(candidate.text, self.preferred_region, candidate.digit_count):
-                match = self._extract_match(candidate.text, candidate.start)
-                if match is not None:
-                    return match
-            else:
-                tries = tries_without_a_match(candidate.text, self._text_after(candidate.start, candidate.text))
-                if tries > self._max_tries:     # the budget may end inside this candidate
-                    return super()._find(candidate.start)
-                self._max_tries -= tries
-                continue
-            self._max_tries -= 1
+            step = position + 1
         return None
 
     def _text_after(self, offset: int, candidate: str) -> str:

@@ -32,9 +32,11 @@ class PiiConfig:
 
 class PiiDetector:
     def __init__(self, config: PiiConfig, analyzer=None):
-        from filters.pii.engine import build_analyzer
+        from filters.pii.engine import LANGUAGE, build_analyzer
+        from filters.pii.window_analyzer import WindowAnalyzer
         self.config = config
         self.analyzer = analyzer or build_analyzer(config.ner_model)
+        self.window_analyzer = WindowAnalyzer(self.analyzer, LANGUAGE)
 
     def entities_for(self, lang) -> list:
         entities = list(self.config.entities)
@@ -54,11 +56,17 @@ class PiiDetector:
         found = []
         for start, end in regions:
             for chunk_start, chunk_end in _chunks(text, start, end):
-                results = self.analyzer.analyze(text=text[chunk_start:chunk_end], language="en",
-                                                entities=entities, score_threshold=self.config.min_score)
+                results = self._analyze(text[chunk_start:chunk_end], entities, fast)
                 found += [Span(chunk_start + r.start, chunk_start + r.end, r.entity_type, round(r.score, 4))
                           for r in results]
         return resolve_overlaps(found)
+
+
+    def _analyze(self, piece: str, entities: list, fast: bool) -> list:
+        if fast:
+            return self.window_analyzer.analyze(piece, entities, self.config.min_score)
+        return self.analyzer.analyze(text=piece, language="en", entities=entities,
+                                     score_threshold=self.config.min_score)
 
 
 def _chunks(text: str, start: int, end: int) -> list:

@@ -1,0 +1,70 @@
+"""phonenumbers' walk from candidate to candidate over one text, made once and shared by every region.
+
+While nothing matches, the matcher's walk does not depend on the region: it
+searches its candidate pattern, trims the candidate at a second number's
+start, and searches again after it. The walk records, for each candidate,
+what the matcher would spend on it if none of its parts parses (its tries),
+and for each region which candidates have enough digits to hold one of its
+numbers (phone_bounds.py). A region's matcher then visits only those, and
+takes the tries of the candidates between them off its budget in one sum.
+"""
+from __future__ import annotations
+
+from itertools import accumulate
+from typing import NamedTuple
+
+from phonenumbers import PhoneNumberMatcher, phonenumbermatcher
+
+from filters.pii.phone_bounds import could_hold_a_number, international_bound, national_bound, tries_without_a_match
+
+
+class Candidate(NamedTuple):
+    start: int
+    text: str
+    digit_count: int
+
+
+class CandidateWalk:
+    def __init__(self, text: str, candidates: list, step_at: dict):
+        self.candidates = candidates
+        self.step_at = step_at          # search position -> index of the candidate that search finds
+        tries = [tries_without_a_match(c.text, text[c.start + len(c.text):c.start + len(c.text) + 3])
+                 for c in candidates]
+        self.tries_before = [0, *accumulate(tries)]
+        self._worth_parsing: dict = {}
+
+    def worth_parsing(self, region: str) -> list:
+        """Indices of the candidates with enough digits to hold a number of `region`."""
+        if region not in self._worth_parsing:
+            national, international = national_bound(region), international_bound()
+            self._worth_parsing[region] = [
+                index for index, c in enumerate(self.candidates)
+                if c.digit_count >= national
+                or (c.digit_count >= international and could_hold_a_number(c.text, region, c.digit_count))]
+        return self._worth_parsing[region]
+
+
+def candidate_walk(text: str) -> CandidateWalk:
+    candidates, step_at, position = [], {}, 0
+    trim = PhoneNumberMatcher._trim_after_first_match
+    while (found := phonenumbermatcher._PATTERN.search(text, position)) is not None:
+        candidate = trim(None, phonenumbermatcher._SECOND_NUMBER_START_PATTERN, text[found.start():found.end()])
+        if not candidate:          # the matcher would search from the same place again: leave it to it
+            return CandidateWalk(text, [], {})
+        step_at[position] = len(candidates)
+        candidates.append(Candidate(found.start(), candidate, sum(map(str.isdecimal, candidate))))
+        position = found.start() + len(candidate)
+    step_at[position] = len(candidates)
+    return CandidateWalk(text, candidates, step_at)
+
+
+_last_walk = ("", CandidateWalk("", [], {0: 0}))     # (text, walk): the regions of one text share it
+
+
+def shared_walk(text: str) -> CandidateWalk:
+    global _last_walk
+    last_text, walk = _last_walk
+    if last_text != text:
+        walk = candidate_walk(text)
+        _last_walk = (text, walk)
+    return walk
