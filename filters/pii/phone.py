@@ -26,11 +26,13 @@ from __future__ import annotations
 from bisect import bisect_left
 
 import phonenumbers
-from phonenumbers import PhoneNumberMatch, PhoneNumberMatcher
+from phonenumbers import Leniency, PhoneNumberMatch, PhoneNumberMatcher
 from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from filters.pii.phone_bounds import could_hold_a_number
+from filters.pii.phone_parts import inner_parts
+from filters.pii.phone_patterns import might_be_valid
 from filters.pii.phone_walk import shared_walk
 
 _REMEMBERED = 100_000          # verdicts kept per process; the store is emptied when full
@@ -84,8 +86,21 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
             self.extracted[key] = (parts, budget - self._max_tries)
         return match
 
+    def _extract_inner_match(self, candidate, offset):
+        # phonenumbers' own loop, over parts found once per candidate rather than once per region.
+        for part in inner_parts(candidate):
+            if part.budget_checked and self._max_tries <= 0:
+                return None
+            match = self._parse_and_verify(part.text, offset + part.offset)
+            if match is not None:
+                return match
+            self._max_tries -= 1
+        return None
+
     def _parse_and_verify(self, candidate, offset):
         if not could_hold_a_number(candidate, self.preferred_region):
+            return None
+        if self.leniency >= Leniency.VALID and not might_be_valid(candidate, self.preferred_region):
             return None
         end = offset + len(candidate)
         key = (self.preferred_region, self.leniency, candidate, self.text[offset - 1] if offset > 0 else None,
@@ -104,8 +119,10 @@ class DigitBoundedPhoneRecognizer(PhoneRecognizer):
     """Presidio's PhoneRecognizer with the bounded matcher; results are built as Presidio builds them."""
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        results = []
+        results, walk = [], shared_walk(text)
         for region in self.supported_regions:
+            if walk.finds_nothing_for(region):
+                continue
             for match in BoundedPhoneNumberMatcher(text, region, leniency=self.leniency):
                 results.append(self._get_recognizer_result(match, text, _number_region(match, region),
                                                            nlp_artifacts))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from phonenumbers import PhoneMetadata, phonenumbermatcher
+from phonenumbers import PhoneMetadata
 from phonenumbers.phonenumberutil import SUPPORTED_REGIONS, country_code_for_region
 
 _DESCRIPTIONS = ("general_desc", "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
@@ -51,6 +51,15 @@ def _dialling_prefix(region: str):
     return re.compile(prefix) if prefix else None
 
 
+def starts_with_dialling_prefix(region: str, digits: str) -> bool:
+    prefix = _dialling_prefix(region)
+    return bool(prefix and prefix.match(digits))
+
+
+def ascii_digits(text: str) -> str:
+    return "".join(str(int(char)) for char in text if char.isdecimal())
+
+
 def could_hold_a_number(candidate: str, region: str, digit_count: int = -1) -> bool:
     """False only when no part of `candidate` can parse as a valid number with `region` as default."""
     count = sum(map(str.isdecimal, candidate)) if digit_count < 0 else digit_count
@@ -60,30 +69,4 @@ def could_hold_a_number(candidate: str, region: str, digit_count: int = -1) -> b
         return False
     if any(sign in candidate for sign in _PLUS_SIGNS):
         return True
-    prefix = _dialling_prefix(region)
-    return bool(prefix and prefix.match("".join(str(int(char)) for char in candidate if char.isdecimal())))
-
-
-def tries_without_a_match(candidate: str, text_after: str) -> int:
-    """The tries phonenumbers' matcher spends on a candidate none of whose parts parses:
-    one for the candidate, and one per part its inner patterns split off."""
-    skipped_as_date, time_stamp_like, inner_parts = _inner_parts(candidate)
-    if skipped_as_date or (time_stamp_like and phonenumbermatcher._TIME_STAMPS_SUFFIX.match(text_after)):
-        return 1
-    return 1 + inner_parts
-
-
-@lru_cache(maxsize=65_536)
-def _inner_parts(candidate: str) -> tuple:
-    """Mirrors PhoneNumberMatcher._extract_match and _extract_inner_match with every parse failing."""
-    skipped_as_date = phonenumbermatcher._SLASH_SEPARATED_DATES.search(candidate) is not None
-    time_stamp_like = phonenumbermatcher._TIME_STAMPS.search(candidate) is not None
-    parts = 0
-    for pattern in phonenumbermatcher._INNER_MATCHES:
-        found = pattern.search(candidate)
-        if found:
-            parts += 1             # the part before the first inner match
-        while found:
-            parts += 1
-            found = pattern.search(candidate, found.start() + 1)
-    return skipped_as_date, time_stamp_like, parts
+    return starts_with_dialling_prefix(region, ascii_digits(candidate))

@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from phonenumbers import PhoneNumberMatcher, phonenumbermatcher
 
-from filters.pii.phone_bounds import could_hold_a_number, international_bound, national_bound, tries_without_a_match
+from filters.pii.phone_bounds import could_hold_a_number, international_bound, national_bound
+from filters.pii.phone_parts import tries_without_a_match
 
 
 class Candidate(NamedTuple):
@@ -42,6 +43,11 @@ class CandidateWalk:
                 if c.digit_count >= national
                 or (c.digit_count >= international and could_hold_a_number(c.text, region, c.digit_count))]
         return self._worth_parsing[region]
+
+
+    def finds_nothing_for(self, region: str) -> bool:
+        """True when the matcher, searching from the start, cannot match for `region`."""
+        return 0 in self.step_at and not self.worth_parsing(region)
 
 
 def candidate_walk(text: str) -> CandidateWalk:

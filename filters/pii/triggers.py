@@ -33,10 +33,17 @@ NECESSARY = {
     "BEARER_TOKEN": r"bearer\s",
     "API_TOKEN": r"gh[pousr]_|xox[abprs]-|AIza",
 }
-_COMPILED = {entity: regex.compile(pattern, _FLAGS) for entity, pattern in NECESSARY.items()}
+_COMPILED = {pattern: regex.compile(pattern, _FLAGS) for pattern in set(NECESSARY.values())}
 
 
 def entities_present(text: str, entities) -> tuple:
     """The entities of `entities` that `text` could hold, in the given order."""
-    return tuple(entity for entity in entities
-                 if entity not in _COMPILED or _COMPILED[entity].search(text) is not None)
+    found: dict = {}            # pattern -> whether it matched; six entities share the digit run
+    present = []
+    for entity in entities:
+        pattern = NECESSARY.get(entity)
+        if pattern is not None and pattern not in found:
+            found[pattern] = _COMPILED[pattern].search(text) is not None
+        if pattern is None or found[pattern]:
+            present.append(entity)
+    return tuple(present)

@@ -78,3 +78,21 @@ def test_same_matches_as_phonenumbers_under_any_retry_budget(region):
         expected = found(PhoneNumberMatcher, max_tries)
         assert found(BoundedPhoneNumberMatcher, max_tries) == expected, max_tries
         assert found(BoundedPhoneNumberMatcher, max_tries) == expected, max_tries
+
+
+def test_number_patterns_never_rule_out_a_valid_number():
+    # Every example number phonenumbers ships, written the way each region writes it at home.
+    from phonenumbers import PhoneNumberFormat, PhoneNumberType, example_number_for_type, format_number
+    from phonenumbers.phonenumberutil import SUPPORTED_REGIONS
+
+    from filters.pii.phone_patterns import might_be_valid
+    checked = 0
+    for region in sorted(SUPPORTED_REGIONS):
+        for kind in vars(PhoneNumberType).values():
+            if not isinstance(kind, int) or (number := example_number_for_type(region, kind)) is None:
+                continue
+            for style in (PhoneNumberFormat.NATIONAL, PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.E164):
+                assert might_be_valid(format_number(number, style), region), (region, kind, style)
+            checked += 1
+    assert checked > 1000
+    assert not might_be_valid("2016-11-12", "US") and not might_be_valid("1984", "FR")
