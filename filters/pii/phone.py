@@ -48,7 +48,7 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
         step = walk.step_at.get(index)
         if step is None:
             return super()._find(index)
-        worth_parsing = walk.worth_parsing(self.preferred_region)
+        worth_parsing = walk.worth_parsing(self.preferred_region, self.leniency >= Leniency.VALID)
         for position in worth_parsing[bisect_left(worth_parsing, step):]:
             skipped = walk.tries_before[position] - walk.tries_before[step]
             if skipped >= self._max_tries:      # the budget may run out among the skipped candidates
@@ -121,7 +121,7 @@ class DigitBoundedPhoneRecognizer(PhoneRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         results, walk = [], shared_walk(text)
         for region in self.supported_regions:
-            if walk.finds_nothing_for(region):
+            if walk.finds_nothing_for(region, self.leniency >= Leniency.VALID):
                 continue
             for match in BoundedPhoneNumberMatcher(text, region, leniency=self.leniency):
                 results.append(self._get_recognizer_result(match, text, _number_region(match, region),

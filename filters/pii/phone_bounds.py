@@ -56,7 +56,13 @@ def starts_with_dialling_prefix(region: str, digits: str) -> bool:
     return bool(prefix and prefix.match(digits))
 
 
+_NOT_AN_ASCII_DIGIT = re.compile(r"[^0-9]")
+
+
 def ascii_digits(text: str) -> str:
+    """The decimal digits of `text` as ASCII digits (phonenumbers reads Arabic-Indic and full-width ones too)."""
+    if text.isascii():
+        return _NOT_AN_ASCII_DIGIT.sub("", text)
     return "".join(str(int(char)) for char in text if char.isdecimal())
 
 

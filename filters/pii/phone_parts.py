@@ -43,7 +43,7 @@ def _trim_unwanted_end(text: str) -> str:
 
 
 @lru_cache(maxsize=65_536)
-def _skipped_before_parsing(candidate: str) -> tuple:
+def skipped_before_parsing(candidate: str) -> tuple:
     """(skipped as a date, looks like a time stamp): the matcher's checks before it parses anything."""
     return (phonenumbermatcher._SLASH_SEPARATED_DATES.search(candidate) is not None,
             phonenumbermatcher._TIME_STAMPS.search(candidate) is not None)
@@ -52,7 +52,7 @@ def _skipped_before_parsing(candidate: str) -> tuple:
 def tries_without_a_match(candidate: str, text_after: str) -> int:
     """The tries the matcher spends on a candidate none of whose parts parses:
     one for the candidate, and one per part its inner patterns split off."""
-    skipped_as_date, time_stamp_like = _skipped_before_parsing(candidate)
+    skipped_as_date, time_stamp_like = skipped_before_parsing(candidate)
     if skipped_as_date or (time_stamp_like and phonenumbermatcher._TIME_STAMPS_SUFFIX.match(text_after)):
         return 1
     return 1 + len(inner_parts(candidate))

@@ -10,13 +10,15 @@ takes the tries of the candidates between them off its budget in one sum.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
 from phonenumbers import PhoneNumberMatcher, phonenumbermatcher
 
 from filters.pii.phone_bounds import could_hold_a_number, international_bound, national_bound
-from filters.pii.phone_parts import tries_without_a_match
+from filters.pii.phone_parts import inner_parts, skipped_before_parsing, tries_without_a_match
+from filters.pii.phone_patterns import might_be_valid
 
 
 class Candidate(NamedTuple):
@@ -34,20 +36,28 @@ class CandidateWalk:
         self.tries_before = [0, *accumulate(tries)]
         self._worth_parsing: dict = {}
 
-    def worth_parsing(self, region: str) -> list:
-        """Indices of the candidates with enough digits to hold a number of `region`."""
-        if region not in self._worth_parsing:
-            national, international = national_bound(region), international_bound()
-            self._worth_parsing[region] = [
-                index for index, c in enumerate(self.candidates)
-                if c.digit_count >= national
-                or (c.digit_count >= international and could_hold_a_number(c.text, region, c.digit_count))]
-        return self._worth_parsing[region]
+    def worth_parsing(self, region: str, only_valid: bool) -> list:
+        """Indices of the candidates of which some part might be a number of `region`."""
+        key = (region, only_valid)
+        if key not in self._worth_parsing:
+            fewest_digits = min(national_bound(region), international_bound())
+            self._worth_parsing[key] = [index for index, c in enumerate(self.candidates)
+                                        if c.digit_count >= fewest_digits and might_hold(c.text, region, only_valid)]
+        return self._worth_parsing[key]
 
-
-    def finds_nothing_for(self, region: str) -> bool:
+    def finds_nothing_for(self, region: str, only_valid: bool) -> bool:
         """True when the matcher, searching from the start, cannot match for `region`."""
-        return 0 in self.step_at and not self.worth_parsing(region)
+        return 0 in self.step_at and not self.worth_parsing(region, only_valid)
+
+
+@lru_cache(maxsize=262_144)
+def might_hold(candidate: str, region: str, only_valid: bool) -> bool:
+    """Whether the candidate, or a part the matcher splits off it, passes the checks before a parse:
+    the digit bounds, and for valid numbers the country's number patterns."""
+    if skipped_before_parsing(candidate)[0]:
+        return False
+    return any(could_hold_a_number(text, region) and (not only_valid or might_be_valid(text, region))
+               for text in (candidate, *(part.text for part in inner_parts(candidate))))
 
 
 def candidate_walk(text: str) -> CandidateWalk:

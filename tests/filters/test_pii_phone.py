@@ -13,6 +13,7 @@ from tests.conftest import shared_data
 
 CRAFTED = [
     "Ruf an: 0228 12345 oder +49 30 1234567.",           # short German numbers
+    "Kurzwahl 1642, Zentrale 016405.",                    # German numbers of four and six digits
     "Call (555) 123-4567, or +44 20 7946 0958 from abroad.",
     "Niue: +683 4002; Saint Helena +290 22001; years 1999-2001.",   # very short international numbers
     "Page 12 of 2019, room 4B, tel. 06 12 34 56 78 (FR), ext. 12",
