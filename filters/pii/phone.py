@@ -30,9 +30,8 @@ from phonenumbers import Leniency, PhoneNumberMatch, PhoneNumberMatcher
 from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-from filters.pii.phone_bounds import could_hold_a_number
 from filters.pii.phone_parts import inner_parts
-from filters.pii.phone_patterns import might_be_valid
+from filters.pii.phone_patterns import worth_a_parse
 from filters.pii.phone_walk import shared_walk
 
 _REMEMBERED = 100_000          # verdicts kept per process; the store is emptied when full
@@ -98,9 +97,7 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
         return None
 
     def _parse_and_verify(self, candidate, offset):
-        if not could_hold_a_number(candidate, self.preferred_region):
-            return None
-        if self.leniency >= Leniency.VALID and not might_be_valid(candidate, self.preferred_region):
+        if not worth_a_parse(candidate, self.preferred_region, self.leniency >= Leniency.VALID):
             return None
         end = offset + len(candidate)
         key = (self.preferred_region, self.leniency, candidate, self.text[offset - 1] if offset > 0 else None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from phonenumbers import PhoneMetadata
 from phonenumbers.phonenumberutil import SUPPORTED_REGIONS, country_code_for_region
@@ -66,13 +67,24 @@ def ascii_digits(text: str) -> str:
     return "".join(str(int(char)) for char in text if char.isdecimal())
 
 
-def could_hold_a_number(candidate: str, region: str, digit_count: int = -1) -> bool:
+class Digits(NamedTuple):
+    count: int
+    ascii: str
+    plus_sign: bool
+
+
+@lru_cache(maxsize=262_144)
+def digits_of(text: str) -> Digits:
+    """What the bounds read of a candidate or part; the same for every region, so kept once."""
+    digits = ascii_digits(text)
+    return Digits(len(digits), digits, any(sign in text for sign in _PLUS_SIGNS))
+
+
+def could_hold_a_number(candidate: str, region: str) -> bool:
     """False only when no part of `candidate` can parse as a valid number with `region` as default."""
-    count = sum(map(str.isdecimal, candidate)) if digit_count < 0 else digit_count
-    if count >= national_bound(region):
+    digits = digits_of(candidate)
+    if digits.count >= national_bound(region):
         return True
-    if count < international_bound():
+    if digits.count < international_bound():
         return False
-    if any(sign in candidate for sign in _PLUS_SIGNS):
-        return True
-    return starts_with_dialling_prefix(region, ascii_digits(candidate))
+    return digits.plus_sign or starts_with_dialling_prefix(region, digits.ascii)

@@ -21,18 +21,36 @@ from functools import lru_cache
 from phonenumbers import PhoneMetadata
 from phonenumbers.phonenumberutil import country_code_for_region, region_codes_for_country_code
 
-from filters.pii.phone_bounds import ascii_digits, starts_with_dialling_prefix
+from filters.pii.phone_bounds import could_hold_a_number, digits_of, starts_with_dialling_prefix
 
 _MAX_NATIONAL_LENGTH = 17                     # phonenumbers rejects longer national numbers
 _MARKS_OF_OTHER_FORMS = re.compile(r"[#＃~～,;+＋]|[^\W\d_]")
 
 
+@lru_cache(maxsize=262_144)
+def worth_a_parse(part: str, region: str, only_valid: bool) -> bool:
+    """The checks before a parse: enough digits for the region and, when only valid numbers count,
+    the country's number patterns. False only when the parse could not give a match."""
+    return could_hold_a_number(part, region) and (not only_valid or might_be_valid(part, region))
+
+
 def might_be_valid(part: str, region: str) -> bool:
     """False only when `part` cannot be a valid number with `region` as the default region."""
-    if _MARKS_OF_OTHER_FORMS.search(part) or not _reads_nationally(region):
+    if not _reads_nationally(region) or not _written_plainly(part):
         return True
-    digits = ascii_digits(part)
-    return _some_suffix_matches(country_code_for_region(region), digits) or starts_with_dialling_prefix(region, digits)
+    digits = digits_of(part).ascii
+    return _some_suffix_matches(_country_code(region), digits) or starts_with_dialling_prefix(region, digits)
+
+
+@lru_cache(maxsize=262_144)
+def _written_plainly(part: str) -> bool:
+    """Digits and punctuation only: no extension, vanity letters, plus sign or dialling context."""
+    return _MARKS_OF_OTHER_FORMS.search(part) is None
+
+
+@lru_cache(maxsize=None)
+def _country_code(region: str) -> int:
+    return country_code_for_region(region)
 
 
 @lru_cache(maxsize=None)

@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from phonenumbers import PhoneNumberMatcher, phonenumbermatcher
 
-from filters.pii.phone_bounds import could_hold_a_number, international_bound, national_bound
+from filters.pii.phone_bounds import international_bound, national_bound
 from filters.pii.phone_parts import inner_parts, skipped_before_parsing, tries_without_a_match
-from filters.pii.phone_patterns import might_be_valid
+from filters.pii.phone_patterns import worth_a_parse
 
 
 class Candidate(NamedTuple):
@@ -56,8 +56,8 @@ def might_hold(candidate: str, region: str, only_valid: bool) -> bool:
     the digit bounds, and for valid numbers the country's number patterns."""
     if skipped_before_parsing(candidate)[0]:
         return False
-    return any(could_hold_a_number(text, region) and (not only_valid or might_be_valid(text, region))
-               for text in (candidate, *(part.text for part in inner_parts(candidate))))
+    return worth_a_parse(candidate, region, only_valid) or any(
+        worth_a_parse(part.text, region, only_valid) for part in inner_parts(candidate))
 
 
 def candidate_walk(text: str) -> CandidateWalk:

@@ -26,7 +26,7 @@ NECESSARY = {
     "US_PASSPORT": _DIGIT_RUN,
     "UK_NHS": _DIGIT_RUN,
     "IBAN_CODE": r"[^\W\d_]{2}\d{2}",
-    "IP_ADDRESS": r"[0-9]\.[0-9]|[0-9A-Fa-f]:|::",
+    "IP_ADDRESS": r"[0-9]\.[0-9]{1,3}\.[0-9]|:[0-9A-Fa-f]{0,4}:",      # v4 has d.d.d, v6 two colons
     "CRYPTO": r"[13][a-zA-HJ-NP-Z0-9]{25}",
     "AWS_ACCESS_KEY": r"AKIA|ASIA",
     "PRIVATE_KEY": r"-----BEGIN ",
