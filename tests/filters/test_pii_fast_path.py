@@ -76,3 +76,11 @@ def test_window_analyzer_matches_the_analyzer_engine(detector):
                                            score_threshold=detector.config.min_score)
         assert sorted((r.start, r.end, r.entity_type, r.score) for r in direct) == \
             sorted((r.start, r.end, r.entity_type, r.score) for r in engine)
+
+
+def test_recognizers_that_cannot_reach_the_threshold_are_left_out(detector):
+    from filters.pii.window_analyzer import can_reach
+    by_name = {r.name: r for r in detector.analyzer.registry.recognizers}
+    assert not can_reach(by_name["UsPassportRecognizer"], 0.35) and can_reach(by_name["UsPassportRecognizer"], 0.05)
+    assert can_reach(by_name["NhsRecognizer"], 0.99)                 # its checksum raises the score to 1.0
+    assert can_reach(by_name["DigitBoundedPhoneRecognizer"], 0.99)   # not a pattern recognizer
