@@ -2,23 +2,26 @@
 
 Presidio runs phonenumbers' matcher once per region, and the matcher parses
 every digit run its pattern finds: on Common Crawl text, dates, prices and
-years made that 90% of the PII stage's time. Three things remove that work
-and keep phonenumbers' own spans (the tests compare them with Presidio's):
+years made that 90% of the PII stage's time. What removes that work, keeping
+phonenumbers' own spans (the tests compare them with Presidio's):
 
-- Digit bounds (phone_bounds.py): a candidate, or a part the matcher splits
-  off it, with too few digits for the region is "no match" without parsing.
-- One scan for all regions: the matcher walks the text from candidate to
-  candidate, and while nothing matches that walk does not depend on the
-  region. It is made once per text and shared; a region walks it anew from
-  phonenumbers' own search only after one of its matches.
+- Checks before a parse: digit bounds (phone_bounds.py) and the country's
+  number patterns (phone_patterns.py). A part that fails them cannot parse
+  as a number of the region.
+- One walk for all regions (phone_walk.py): while nothing matches, the
+  matcher's walk from candidate to candidate does not depend on the region,
+  so it is made once per text, and each region visits only the candidates
+  of which some part passes the checks. After a match, a region goes back
+  to phonenumbers' own search.
+- Parts found once per candidate (phone_parts.py), not once per region.
 - Remembered verdicts: what the matcher makes of a candidate depends only on
   the region, the candidate and the characters either side of it, and on
   web text most candidates recur (dates, ISBNs, toll-free numbers).
 
 The matcher gives up on a text after 65,535 failed tries. Every shortcut
 knows how many tries the work it skips would have spent and takes them off
-the same budget; where the budget could run out inside a candidate, the
-matcher's own code runs instead. So the spans are the same on any text,
+the same budget; where the budget could run out among skipped candidates,
+the matcher's own code runs instead. So the spans are the same on any text,
 however long.
 """
 from __future__ import annotations
@@ -63,14 +66,14 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
             step = position + 1
         return None
 
-    def _text_after(self, offset: int, candidate: str) -> str:
-        # The matcher reads past a candidate only for the time-stamp suffix, three characters.
+    def _surroundings(self, offset: int, candidate: str, after: int) -> tuple:
+        """The character before the candidate and `after` characters after it: all the matcher reads
+        of the text around a candidate (one after for the Latin-letter check, three for a time stamp)."""
         end = offset + len(candidate)
-        return self.text[end:end + 3]
+        return self.text[offset - 1:offset], self.text[end:end + after]
 
     def _extract_match(self, candidate, offset):
-        key = (self.preferred_region, self.leniency, candidate, self.text[offset - 1:offset] if offset else None,
-               self._text_after(offset, candidate))
+        key = (self.preferred_region, self.leniency, candidate, *self._surroundings(offset, candidate, 3))
         remembered = self.extracted.get(key)
         if remembered is not None and remembered[1] < self._max_tries:
             parts, tries = remembered
@@ -99,9 +102,7 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
     def _parse_and_verify(self, candidate, offset):
         if not worth_a_parse(candidate, self.preferred_region, self.leniency >= Leniency.VALID):
             return None
-        end = offset + len(candidate)
-        key = (self.preferred_region, self.leniency, candidate, self.text[offset - 1] if offset > 0 else None,
-               self.text[end] if end < len(self.text) else None)
+        key = (self.preferred_region, self.leniency, candidate, *self._surroundings(offset, candidate, 1))
         number = self.verdicts.get(key, _UNSEEN)
         if number is _UNSEEN:
             match = super()._parse_and_verify(candidate, offset)
