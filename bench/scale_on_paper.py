@@ -15,7 +15,7 @@ RATES = {                               # stage: (MB/s per core, what it reads, 
     "language ID": (2.45, "text", "end_to_end.py, stage time inside the run"),
     "quality rules": (2.47, "english", "end_to_end.py, stage time inside the run"),
     "exact + near dedup": (1.85, "filtered", "dedup_scale.py, whole near-dedup run at 102 MB"),
-    "PII (Presidio fast path)": (0.54, "deduped", "pii_quality.py, Common Crawl text"),
+    "PII (Presidio fast path)": (0.83, "deduped", "pii_quality.py, Common Crawl text, median of 3"),
     "decontamination": (20.0, "deduped", "end_to_end.py inside the run (decontam_quality.py: 38-48)"),
     "tokenize + pack + write": (2.3, "deduped", "end_to_end.py, stage time inside the run"),
 }
