@@ -22,6 +22,7 @@ are merged. A document with no candidate is not analysed.
 from __future__ import annotations
 
 import re
+from itertools import chain, islice
 
 from phonenumbers.phonenumberutil import _VALID_PUNCTUATION
 
@@ -41,16 +42,27 @@ _UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 
 def candidates(text: str) -> list:
     """(start, end) of every candidate, in order of start."""
+    found = list(_scan(text))
+    ibans = list(_iban_check_digits(text))
+    return sorted(found + ibans) if ibans else found
+
+
+def _scan(text: str):
+    """Spans of the candidate pattern, lazily: counting stops early on a page of numbers."""
     lowered = text.lower()
     if len(lowered) != len(text):
-        found = [match.span() for match in CANDIDATE_ANY_CASE.finditer(text)]
-    else:
-        # Presidio's case-insensitive [a-z] also matches the long s; lower() leaves it.
-        scanned = lowered.replace("\u017f", "s") if "\u017f" in lowered else lowered
-        found = [match.span() for match in CANDIDATE.finditer(scanned)]
-    ibans = [(match.start() - 2, match.end()) for match in TWO_DIGITS.finditer(text)
-             if match.start() >= 2 and text[match.start() - 1].isalpha() and text[match.start() - 2].isalpha()]
-    return sorted(found + ibans) if ibans else found
+        return (match.span() for match in CANDIDATE_ANY_CASE.finditer(text))
+    # Presidio's case-insensitive [a-z] also matches the long s; lower() leaves it.
+    scanned = lowered.replace("\u017f", "s") if "\u017f" in lowered else lowered
+    return (match.span() for match in CANDIDATE.finditer(scanned))
+
+
+def _iban_check_digits(text: str):
+    """Two digits after two letters: an IBAN's start, even when the rest has too few digits."""
+    for match in TWO_DIGITS.finditer(text):
+        start = match.start()
+        if start >= 2 and text[start - 1].isalpha() and text[start - 2].isalpha():
+            yield start - 2, match.end()
 
 
 def candidate_windows(text: str, margin: int = 100) -> list:
@@ -81,4 +93,4 @@ def _widen_right(text: str, position: int) -> int:
 
 def count_candidates(text: str, stop_at: int) -> int:
     """How many candidate places the text has, counting no further than `stop_at`."""
-    return min(len(candidates(text)), stop_at)
+    return sum(1 for _ in islice(chain(_scan(text), _iban_check_digits(text)), stop_at))

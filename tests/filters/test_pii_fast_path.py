@@ -84,3 +84,10 @@ def test_recognizers_that_cannot_reach_the_threshold_are_left_out(detector):
     assert not can_reach(by_name["UsPassportRecognizer"], 0.35) and can_reach(by_name["UsPassportRecognizer"], 0.05)
     assert can_reach(by_name["NhsRecognizer"], 0.99)                 # its checksum raises the score to 1.0
     assert can_reach(by_name["DigitBoundedPhoneRecognizer"], 0.99)   # not a pattern recognizer
+
+
+def test_counting_candidates_stops_early():
+    from filters.pii.candidates import count_candidates
+    text = "call 555 0199, iban DE44 ABCD, mail a@b.co " * 3
+    assert count_candidates(text, 1000) == len(candidates(text)) == 9
+    assert count_candidates("4711 " * 1_000_000, 1001) == 1001
