@@ -4,9 +4,10 @@ While nothing matches, the matcher's walk does not depend on the region: it
 searches its candidate pattern, trims the candidate at a second number's
 start, and searches again after it. The walk records, for each candidate,
 what the matcher would spend on it if none of its parts parses (its tries),
-and for each region which candidates have enough digits to hold one of its
-numbers (phone_bounds.py). A region's matcher then visits only those, and
-takes the tries of the candidates between them off its budget in one sum.
+and for each region the candidates of which the whole or some part passes
+the checks before a parse (digit bounds, number patterns). A region's
+matcher then visits only those, and takes the tries of the candidates
+between them off its budget in one sum.
 """
 from __future__ import annotations
 
