@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from phonenumbers import phonenumbermatcher
+from phonenumbers import PhoneNumberMatcher, phonenumbermatcher
 from phonenumbers.phonenumberutil import _UNWANTED_END_CHAR_PATTERN
 
 
@@ -37,9 +37,13 @@ def inner_parts(candidate: str) -> tuple:
     return tuple(parts)
 
 
+def trim_after(pattern, text: str) -> str:
+    """phonenumbers' own trim: `text` up to the first match of `pattern`."""
+    return PhoneNumberMatcher._trim_after_first_match(None, pattern, text)
+
+
 def _trim_unwanted_end(text: str) -> str:
-    unwanted = _UNWANTED_END_CHAR_PATTERN.search(text)
-    return text[:unwanted.start()] if unwanted else text
+    return trim_after(_UNWANTED_END_CHAR_PATTERN, text)
 
 
 @lru_cache(maxsize=65_536)

@@ -15,10 +15,10 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from phonenumbers import PhoneNumberMatcher, phonenumbermatcher
+from phonenumbers import phonenumbermatcher
 
-from filters.pii.phone_bounds import international_bound, national_bound
-from filters.pii.phone_parts import inner_parts, skipped_before_parsing, tries_without_a_match
+from filters.pii.phone_bounds import digits_of, international_bound, national_bound
+from filters.pii.phone_parts import inner_parts, skipped_before_parsing, trim_after, tries_without_a_match
 from filters.pii.phone_patterns import worth_a_parse
 
 
@@ -63,13 +63,12 @@ def might_hold(candidate: str, region: str, only_valid: bool) -> bool:
 
 def candidate_walk(text: str) -> CandidateWalk:
     candidates, step_at, position = [], {}, 0
-    trim = PhoneNumberMatcher._trim_after_first_match
     while (found := phonenumbermatcher._PATTERN.search(text, position)) is not None:
-        candidate = trim(None, phonenumbermatcher._SECOND_NUMBER_START_PATTERN, text[found.start():found.end()])
+        candidate = trim_after(phonenumbermatcher._SECOND_NUMBER_START_PATTERN, text[found.start():found.end()])
         if not candidate:          # the matcher would search from the same place again: leave it to it
             return CandidateWalk(text, [], {})
         step_at[position] = len(candidates)
-        candidates.append(Candidate(found.start(), candidate, sum(map(str.isdecimal, candidate))))
+        candidates.append(Candidate(found.start(), candidate, digits_of(candidate).count))
         position = found.start() + len(candidate)
     step_at[position] = len(candidates)
     return CandidateWalk(text, candidates, step_at)
