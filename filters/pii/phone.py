@@ -50,7 +50,7 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
         step = walk.step_at.get(index)
         if step is None:
             return super()._find(index)
-        worth_parsing = walk.worth_parsing(self.preferred_region, self.leniency >= Leniency.VALID)
+        worth_parsing = walk.worth_parsing(self.preferred_region, _only_valid(self.leniency))
         for position in worth_parsing[bisect_left(worth_parsing, step):]:
             skipped = walk.tries_before[position] - walk.tries_before[step]
             if skipped >= self._max_tries:      # the budget may run out among the skipped candidates
@@ -82,10 +82,8 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
         budget = self._max_tries
         match = super()._extract_match(candidate, offset)
         if self._max_tries > 0:         # the budget never ran out, so the verdict holds for any budget
-            if len(self.extracted) >= _REMEMBERED:
-                self.extracted.clear()
             parts = (match.start - offset, match.raw_string, match.number) if match else None
-            self.extracted[key] = (parts, budget - self._max_tries)
+            _remember(self.extracted, key, (parts, budget - self._max_tries))
         return match
 
     def _extract_inner_match(self, candidate, offset):
@@ -100,15 +98,13 @@ class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
         return None
 
     def _parse_and_verify(self, candidate, offset):
-        if not worth_a_parse(candidate, self.preferred_region, self.leniency >= Leniency.VALID):
+        if not worth_a_parse(candidate, self.preferred_region, _only_valid(self.leniency)):
             return None
         key = (self.preferred_region, self.leniency, candidate, *self._surroundings(offset, candidate, 1))
         number = self.verdicts.get(key, _UNSEEN)
         if number is _UNSEEN:
             match = super()._parse_and_verify(candidate, offset)
-            if len(self.verdicts) >= _REMEMBERED:
-                self.verdicts.clear()
-            self.verdicts[key] = match.number if match else None
+            _remember(self.verdicts, key, match.number if match else None)
             return match
         return PhoneNumberMatch(offset, candidate, number) if number is not None else None
 
@@ -119,12 +115,23 @@ class DigitBoundedPhoneRecognizer(PhoneRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         results, walk = [], shared_walk(text)
         for region in self.supported_regions:
-            if walk.finds_nothing_for(region, self.leniency >= Leniency.VALID):
+            if walk.finds_nothing_for(region, _only_valid(self.leniency)):
                 continue
             for match in BoundedPhoneNumberMatcher(text, region, leniency=self.leniency):
                 results.append(self._get_recognizer_result(match, text, _number_region(match, region),
                                                            nlp_artifacts))
         return EntityRecognizer.remove_duplicates(results)
+
+
+def _only_valid(leniency) -> bool:
+    """At VALID leniency and stricter only valid numbers match, so the number-pattern check applies."""
+    return leniency >= Leniency.VALID
+
+
+def _remember(store: dict, key, value) -> None:
+    if len(store) >= _REMEMBERED:       # bounded: emptied when full rather than tracking recency
+        store.clear()
+    store[key] = value
 
 
 def _number_region(match, default_region: str) -> str:
