@@ -36,7 +36,8 @@ class PiiDetector:
         from filters.pii.window_analyzer import WindowAnalyzer
         self.config = config
         self.analyzer = analyzer or build_analyzer(config.ner_model)
-        self.window_analyzer = WindowAnalyzer(self.analyzer, LANGUAGE)
+        self.language = LANGUAGE        # the one language Presidio's recognizers are registered for
+        self.window_analyzer = WindowAnalyzer(self.analyzer, self.language)
 
     def entities_for(self, lang) -> list:
         entities = list(self.config.entities)
@@ -61,11 +62,10 @@ class PiiDetector:
                           for r in results]
         return resolve_overlaps(found)
 
-
     def _analyze(self, piece: str, entities: list, fast: bool) -> list:
         if fast:
             return self.window_analyzer.analyze(piece, entities, self.config.min_score)
-        return self.analyzer.analyze(text=piece, language="en", entities=entities,
+        return self.analyzer.analyze(text=piece, language=self.language, entities=entities,
                                      score_threshold=self.config.min_score)
 
 
