@@ -12,7 +12,7 @@ time: each stage goes through a whole batch before the next stage starts.
 Run per document, every stage's code and model data took turns in the CPU
 caches for each document, and Beam's per-element work was paid once per
 stage per document; by batch, the same stages ran about 20% faster outside
-Beam alone (bench/stage_batching.py, docs/design-notes.md). A document's
+Beam alone (bench/stage_batching.py, docs/design.md). A document's
 outcome never depends on its batch, so outputs stay byte-identical.
 """
 from __future__ import annotations
