@@ -7,6 +7,12 @@ which benchmark and item each came from: 14 bytes per n-gram, exact up to
 64-bit hash collisions (expected false matches per document of n words
 against m n-grams: n*m/2^64, about 10^-10 for m = 10^7).
 
+An item's texts are its string leaves (benchmark_fields.py), each taken on
+its own: a page rarely quotes an item's fields back to back. An item with a
+text of n words or more is indexed by the n-grams of those texts. An item
+whose texts are all shorter is matched by each text's whole word sequence,
+down to `min_words`; below that it cannot be checked, and is counted so.
+
 The index and its lookup are in ngram_index.py.
 """
 from __future__ import annotations
@@ -22,16 +28,22 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from corpus.document import Document, Drop
+from filters.benchmark_fields import item_texts, parse_path
 from filters.dedup.shingles import ngram_hashes, shingle_words, word_unit_hashes
-from filters.ngram_index import NgramIndex
+from filters.ngram_index import NgramIndex, WholeSequenceIndex
+
+# How an item is checked: by n-grams, by whole texts, or not at all (every text under min_words).
+NGRAMS, WHOLE, TOO_SHORT = "ngrams", "whole", "too_short"
+COVERAGE_KEYS = ("items", "items_ngrams", "items_whole", "items_too_short", "ngrams", "whole_texts")
 
 
 @dataclass(frozen=True)
 class DecontamConfig:
     enabled: bool = True
     benchmarks: list = field(default_factory=list)   # "NAME=PATH" (JSONL, JSONL.gz, CSV or Parquet)
-    fields: dict = field(default_factory=dict)        # NAME -> fields holding text; default: every text field
+    fields: dict = field(default_factory=dict)        # NAME -> paths of its text (a.b, a[].b); default: all
     ngram: int = 13
+    min_words: int = 8                                # items under `ngram` words are matched whole down to this
     mode: str = "drop"                                # drop | cut (remove the overlapping words)
 
 
@@ -46,8 +58,8 @@ def parse_spec(spec: str) -> tuple:
     return name, path
 
 
-def iter_items(stream: BinaryIO, path: str, fields: list) -> Iterator[tuple]:
-    """(item number, text) for every item of a benchmark file, by its suffix."""
+def read_rows(stream: BinaryIO, path: str) -> list:
+    """The items of a benchmark file, by its suffix: Parquet, CSV, else JSON lines (any of them gzipped)."""
     lowered = path.lower()
     if lowered.endswith(".parquet"):
         rows = pq.read_table(stream).to_pylist()
@@ -61,8 +73,15 @@ def iter_items(stream: BinaryIO, path: str, fields: list) -> Iterator[tuple]:
     for number, row in enumerate(rows):
         if not isinstance(row, dict):
             raise BenchmarkFormatError(f"{path}: item {number} is not an object")
-        chosen = fields or [key for key, value in row.items() if isinstance(value, str)]
-        yield number, "\n".join(str(row[key]) for key in chosen if row.get(key) is not None)
+    return rows
+
+
+def iter_items(stream: BinaryIO, path: str, fields: list) -> Iterator[tuple]:
+    """(item number, its texts) for every item of a benchmark file; `fields`: paths, or [] for every leaf."""
+    for field_path in fields:
+        parse_path(field_path)
+    for number, row in enumerate(read_rows(stream, path)):
+        yield number, item_texts(row, fields)
 
 
 def _json_lines(text: str, path: str) -> list:
@@ -82,33 +101,99 @@ def word_ngrams(text: str, n: int) -> np.ndarray:
     return ngram_hashes(words, n) if len(words) >= n else np.zeros(0, dtype=np.uint64)
 
 
+@dataclass(frozen=True)
+class ItemKeys:
+    """What one benchmark item puts into the index."""
+    kind: str                # NGRAMS | WHOLE | TOO_SHORT
+    ngrams: np.ndarray       # the n-gram hashes of its texts of n words or more
+    wholes: tuple            # the word hashes of each text it is matched by whole
+
+
+def item_keys(texts: list, config: DecontamConfig) -> ItemKeys:
+    """N-grams of the long texts when there are any; else each text of min_words or more, whole.
+    Short texts of an item that has n-grams add nothing: a choice such as "the Sun is a star"
+    would drop pages that never saw the item."""
+    words = [word_unit_hashes(text) for text in texts]
+    long = [hashes for hashes in words if len(hashes) >= config.ngram]
+    if long:
+        return ItemKeys(NGRAMS, np.concatenate([ngram_hashes(hashes, config.ngram) for hashes in long]), ())
+    whole = tuple(hashes for hashes in words if len(hashes) >= max(config.min_words, 1))
+    return ItemKeys(WHOLE if whole else TOO_SHORT, np.zeros(0, dtype=np.uint64), whole)
+
+
+def coverage(keys: list) -> dict:
+    """Per benchmark, how its items are checked: the counts the manifest and the report show."""
+    kinds = [item.kind for item in keys]
+    return {"items": len(keys), "items_ngrams": kinds.count(NGRAMS), "items_whole": kinds.count(WHOLE),
+            "items_too_short": kinds.count(TOO_SHORT), "ngrams": sum(len(item.ngrams) for item in keys),
+            "whole_texts": sum(len(item.wholes) for item in keys)}
+
+
+@dataclass
+class BenchmarkIndex:
+    ngrams: NgramIndex
+    whole: WholeSequenceIndex
+
+    @classmethod
+    def build(cls, entries: list, names: list, config: DecontamConfig) -> "BenchmarkIndex":
+        """`entries`: (benchmark index, item number, ItemKeys), in any order."""
+        entries = sorted(entries, key=lambda entry: entry[:2])
+        ngrams = NgramIndex.build([(b, i, keys.ngrams) for b, i, keys in entries if len(keys.ngrams)], names)
+        whole = WholeSequenceIndex.build([(b, i, words) for b, i, keys in entries for words in keys.wholes],
+                                         names, max(config.min_words, 1))
+        return cls(ngrams, whole)
+
+    @property
+    def names(self) -> list:
+        return self.ngrams.names
+
+    @property
+    def empty(self) -> bool:
+        return len(self.ngrams.hashes) == 0 and len(self.whole) == 0
+
+    @property
+    def nbytes(self) -> int:
+        return self.ngrams.nbytes + self.whole.nbytes
+
+    def matches(self, words: np.ndarray, n: int) -> tuple:
+        """((start, length) of each matching word span, {(benchmark, item)}) in a document's word hashes."""
+        spans, hits = [], set()
+        if len(words) >= n and len(self.ngrams.hashes):
+            found = self.ngrams.lookup(ngram_hashes(words, n))
+            starts = np.flatnonzero(found >= 0)
+            spans = [(int(start), n) for start in starts]
+            hits = {(int(self.ngrams.benchmark[p]), int(self.ngrams.item[p])) for p in found[starts]}
+        for start, length, position in self.whole.matches(words):
+            spans.append((start, length))
+            hits.add((int(self.whole.prefixes.benchmark[position]), int(self.whole.prefixes.item[position])))
+        return spans, hits
+
+
 class Decontaminator:
-    def __init__(self, config: DecontamConfig, index: NgramIndex):
+    def __init__(self, config: DecontamConfig, index: BenchmarkIndex):
         if config.mode not in ("drop", "cut"):
             raise ValueError(f"decontaminate.mode must be drop or cut, got {config.mode!r}")
         self.config, self.index = config, index
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
-        if len(self.index.hashes) == 0:
+        if self.index.empty:
             return doc
-        found = self.index.lookup(word_ngrams(doc.text, self.config.ngram))
-        hit_starts = np.flatnonzero(found >= 0)
-        if len(hit_starts) == 0:
+        spans, found = self.index.matches(word_unit_hashes(doc.text), self.config.ngram)
+        if not spans:
             return doc
-        hits = sorted({(self.index.names[self.index.benchmark[p]], int(self.index.item[p]))
-                       for p in found[hit_starts]})
+        hits = sorted((self.index.names[benchmark], item) for benchmark, item in found)
         doc.annotations["contamination"] = [f"{name}:{item}" for name, item in hits[:20]]
         if self.config.mode == "drop":
             return Drop(f"contaminated:{hits[0][0]}", ", ".join(f"{n}:{i}" for n, i in hits[:10]))
-        doc.text = _cut_words(doc.text, hit_starts, self.config.ngram)
+        doc.text = _cut_words(doc.text, spans)
         return doc
 
 
-def _cut_words(text: str, starts: np.ndarray, n: int) -> str:
-    """Remove the whitespace tokens covered by the matching n-grams, keeping line breaks."""
-    covered = np.zeros(len(shingle_words(text)) + n, dtype=bool)
-    for start in starts:
-        covered[start:start + n] = True
+def _cut_words(text: str, spans: list) -> str:
+    """Remove the whitespace tokens covered by the matching (start, length) word spans, keeping line breaks."""
+    covered = np.zeros(len(shingle_words(text)) + 1, dtype=bool)
+    for start, length in spans:
+        covered[start:start + length] = True
     lines, index = [], 0
     for line in text.split("\n"):
         kept = []

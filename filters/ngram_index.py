@@ -6,6 +6,9 @@ has one bit per possible top-`width`-bit prefix, 32 bits per n-gram (4
 bytes), so 3% of absent n-grams pass it. Lookup is one compiled pass over a
 document's n-grams: test the prefix bit, and binary search only those that
 pass. Almost every n-gram of a clean document stops at the bitmap.
+
+Texts shorter than an n-gram are kept whole in a second index of the same
+kind (`WholeSequenceIndex`), keyed by their first words.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
+
+from filters.dedup.shingles import ngram_hashes
 
 _ONE, _THREE, _SEVEN = np.uint64(1), np.uint64(3), np.uint64(7)
 
@@ -101,3 +106,53 @@ def _lookup(sorted_hashes, bits, shift, queries):
             if low < len(sorted_hashes) and sorted_hashes[low] == query:
                 found[index] = low
     return found
+
+
+@dataclass
+class WholeSequenceIndex:
+    """Benchmark texts of `width` to n-1 words, each matched only as its whole word sequence.
+
+    A sequence is keyed by the hash of its first `width` words, the shortest length kept, so one
+    pass of `width`-gram hashes over a document finds every candidate whatever its length. A
+    candidate is then confirmed by the hash of all its words: 22 bytes per sequence."""
+    prefixes: NgramIndex     # hash of the first `width` words, with benchmark and item beside it
+    full: np.ndarray         # uint64 hash of all the words, aligned with prefixes.hashes
+    lengths: np.ndarray      # uint16 words, aligned likewise
+    width: int
+
+    @classmethod
+    def build(cls, entries: list, names: list, width: int) -> "WholeSequenceIndex":
+        """`entries`: (benchmark index, item number, word hashes of a text of at least `width` words)."""
+        prefix = np.array([ngram_hashes(words[:width], width)[0] for _, _, words in entries], dtype=np.uint64)
+        full = np.array([ngram_hashes(words, len(words))[0] for _, _, words in entries], dtype=np.uint64)
+        order = np.argsort(prefix, kind="stable")
+        benchmark = np.array([b for b, _, _ in entries], dtype=np.uint16)
+        item = np.array([i for _, i, _ in entries], dtype=np.uint32)
+        lengths = np.array([len(words) for _, _, words in entries], dtype=np.uint16)
+        return cls(NgramIndex(prefix[order], benchmark[order], item[order], list(names)), full[order],
+                   lengths[order], width)
+
+    def __len__(self) -> int:
+        return len(self.full)
+
+    @property
+    def nbytes(self) -> int:
+        return self.prefixes.nbytes + self.full.nbytes + self.lengths.nbytes
+
+    def matches(self, words: np.ndarray) -> list:
+        """(start, length, index position) of every indexed sequence that occurs in a document's
+        word hashes. Sequences sharing their first words sit side by side in the sorted index."""
+        if len(self) == 0 or len(words) < self.width:
+            return []
+        starts = ngram_hashes(words, self.width)
+        found = self.prefixes.lookup(starts)
+        hashes, matched = self.prefixes.hashes, []
+        for start in np.flatnonzero(found >= 0):
+            position = int(found[start])
+            while position < len(hashes) and hashes[position] == starts[start]:
+                length = int(self.lengths[position])
+                if start + length <= len(words) and \
+                        ngram_hashes(words[start:start + length], length)[0] == self.full[position]:
+                    matched.append((int(start), length, position))
+                position += 1
+        return matched

@@ -24,7 +24,7 @@ from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA,
                                  sort_key_error, sort_key_rejected)
 from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
-from pipelines.decontam import Decontaminate
+from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
 from pipelines.dedup import ExactDedup, NearDedup
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
@@ -104,8 +104,11 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
     batches = items | "BatchDeduplicated" >> BatchDocuments()
     if config.pii.enabled:
         batches = route(batches | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii)))
+    checked = []        # how each benchmark's items are checked, for the manifest
     if config.decontaminate.enabled and config.decontaminate.benchmarks:
-        batches = route(batches | "Decontaminate" >> Decontaminate(config.decontaminate))
+        benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate)
+        batches = route(batches | "Decontaminate" >> Decontaminate(config.decontaminate, benchmarks["index"]))
+        checked.append(benchmarks["coverage"])
     items = batches | "UnbatchKept" >> Unbatch()
     profiles["kept"] = items | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
     written.append(profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats",
@@ -117,10 +120,11 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
     funnel = {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes()
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
-    _tokenize_and_finish(pipeline, config, items, funnel, written, tokenizer_model)
+    _tokenize_and_finish(pipeline, config, items, funnel, written, tokenizer_model, checked)
 
 
-def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, tokenizer_model) -> None:
+def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, tokenizer_model,
+                         decontamination: list) -> None:
     """Token shards and plans when tokenization is on; the manifest always, after every other file."""
     if config.tokenize.enabled:
         tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize, tokenizer_model)
@@ -128,7 +132,9 @@ def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: li
     else:
         tokenized = {name: pipeline | f"No_{name}" >> beam.Create([])
                      for name in ("shards", "tokenizer", "languages", "layout")}
-    {**tokenized, "funnel": funnel, "written": written | "AllWritten" >> beam.Flatten()} | (
+    decontamination = decontamination[0] if decontamination else pipeline | "NoBenchmarks" >> beam.Create([])
+    {**tokenized, "funnel": funnel, "written": written | "AllWritten" >> beam.Flatten(),
+     "decontamination": decontamination} | (
         "PlansAndManifest" >> WritePlansAndManifest(config.output, config.plans, config.recorded(),
                                                     config.tokenize.seq_len, with_plans=config.tokenize.enabled))
 

@@ -15,11 +15,13 @@ from tokenization.plans import build_plan
 from tokenization.settings import PlansConfig
 
 def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool, shards: list, tokenizer,
-            layouts: list, languages: list, funnel: dict, written: list, seq_len: int):
+            layouts: list, languages: list, funnel: dict, written: list, decontamination: list, seq_len: int):
     layout = layouts[0] if layouts else {"seq_len": seq_len}
     manifest = build_manifest(shards, tokenizer, layout, languages, recorded["config"],
                               recorded["config_hash"], funnel)
     manifest["files"] = sorted(_relative(path, output) for path in written)
+    if decontamination:
+        manifest["decontamination"] = decontamination[0]
     for budget in parse_budgets(plans.budgets) if with_plans else []:
         write_json_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"),
                               build_plan(manifest, budget, plans.settings()))
@@ -32,8 +34,9 @@ def _relative(path: str, output: str) -> str:
 
 
 class WritePlansAndManifest(beam.PTransform):
-    """Takes the dict TokenizeDocuments returns, the accounting report ("funnel") and the paths of
-    every other file written ("written"): it runs only once they all exist."""
+    """Takes the dict TokenizeDocuments returns, the accounting report ("funnel"), the paths of
+    every other file written ("written") and how each benchmark was checked ("decontamination",
+    empty without one): it runs only once they all exist."""
 
     def __init__(self, output: str, plans: PlansConfig, recorded: dict, seq_len: int, with_plans: bool = True):
         super().__init__()
@@ -47,4 +50,5 @@ class WritePlansAndManifest(beam.PTransform):
                     _finish, self._output, self._plans, self._recorded, self._with_plans,
                     side.AsList(parts["shards"]), side.AsSingleton(parts["tokenizer"], default_value=None),
                     side.AsList(parts["layout"]), side.AsList(parts["languages"]),
-                    side.AsSingleton(parts["funnel"]), side.AsList(parts["written"]), self._seq_len))
+                    side.AsSingleton(parts["funnel"]), side.AsList(parts["written"]),
+                    side.AsList(parts["decontamination"]), self._seq_len))

@@ -42,6 +42,9 @@ def render(report: dict) -> str:
                         for name, e in sorted(report["sources"].items())]),
         times=_table(["stage", "seconds (summed over workers)"], list(report["stage_seconds"].items())),
         statements=statements or "<li>no budgets planned</li>",
+        decontamination=_table(["benchmark", "items", "by n-grams", "matched whole", "too short to check"],
+                               [[name, e["items"], e["items_ngrams"], e["items_whole"], e["items_too_short"]]
+                                for name, e in sorted(report.get("decontamination", {}).items())]),
         charts="\n".join(sections))
 
 
@@ -72,6 +75,7 @@ img {{ max-width: 100%; }}
 <h2>Accounting per source</h2>{sources}
 <h2>Time per stage</h2>{times}
 <h2>Budgets</h2><ul>{statements}</ul>
+<h2>Decontamination: how each benchmark's items are checked</h2>{decontamination}
 {charts}
 </body></html>
 """

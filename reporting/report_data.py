@@ -28,6 +28,7 @@ def build_report(counts: dict, profiles: dict, manifest: dict | None, plans: dic
         "dup_cluster_sizes": kept_profile.get("cluster_sizes", {}),
         "quality_rules": drops_of_stage(counts, "quality"),
         "pii": kept_profile.get("pii", {}),
+        "decontamination": (manifest or {}).get("decontamination", {}),
         "tokens": _tokens(manifest),
         "plans": {name: plan_summary(plan) for name, plan in plans.items()},
         "totals": _totals(counts, kept_profile, manifest, run),

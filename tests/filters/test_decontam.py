@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from corpus.document import Document, Drop
-from filters.decontam import (BenchmarkFormatError, DecontamConfig, Decontaminator, NgramIndex, word_ngrams,
-                              iter_items, parse_spec)
+from filters.decontam import (TOO_SHORT, WHOLE, BenchmarkFormatError, BenchmarkIndex, DecontamConfig,
+                              Decontaminator, NgramIndex, coverage, item_keys, iter_items, parse_spec, word_ngrams)
 from tests.conftest import shared_data
 
 QUESTION = ("A farmer has seventeen sheep and buys nine more at the market on Tuesday, then sells four of them "
@@ -15,8 +15,10 @@ QUESTION = ("A farmer has seventeen sheep and buys nine more at the market on Tu
 FILLER = "The harbour was quiet that morning and the boats rocked slowly against the old stone wall. " * 4
 
 
-def index_of(*texts, n=13):
-    return NgramIndex.build([(0, number, word_ngrams(text, n)) for number, text in enumerate(texts)], ["bench"])
+def index_of(*texts, config=DecontamConfig()):
+    """One benchmark whose items are the texts, one text each."""
+    return BenchmarkIndex.build([(0, number, item_keys([text], config)) for number, text in enumerate(texts)],
+                                ["bench"], config)
 
 
 def test_whole_embedded_and_reformatted_items_are_found():
@@ -47,15 +49,15 @@ def test_items_shorter_than_n_words_add_nothing():
 def test_benchmark_formats(tmp_path):
     rows = [{"question": "q one", "answer": "a one"}, {"question": "q two", "answer": "a two"}]
     jsonl = b"".join(json.dumps(row).encode() + b"\n" for row in rows)
-    assert list(iter_items(io.BytesIO(jsonl), "b.jsonl", ["question"])) == [(0, "q one"), (1, "q two")]
-    assert list(iter_items(io.BytesIO(gzip.compress(jsonl)), "b.jsonl.gz", []))[1] == (1, "q two\na two")
+    assert list(iter_items(io.BytesIO(jsonl), "b.jsonl", ["question"])) == [(0, ["q one"]), (1, ["q two"])]
+    assert list(iter_items(io.BytesIO(gzip.compress(jsonl)), "b.jsonl.gz", []))[1] == (1, ["q two", "a two"])
     csv_bytes = b"question,answer\nq one,a one\n"
-    assert list(iter_items(io.BytesIO(csv_bytes), "b.csv", ["answer"])) == [(0, "a one")]
+    assert list(iter_items(io.BytesIO(csv_bytes), "b.csv", ["answer"])) == [(0, ["a one"])]
     import pyarrow as pa
     import pyarrow.parquet as pq
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "b.parquet")
     with open(tmp_path / "b.parquet", "rb") as handle:
-        assert list(iter_items(handle, "b.parquet", ["answer"]))[0] == (0, "a one")
+        assert list(iter_items(handle, "b.parquet", ["answer"]))[0] == (0, ["a one"])
 
 
 def test_malformed_benchmarks_are_clear_errors():
@@ -68,7 +70,7 @@ def test_malformed_benchmarks_are_clear_errors():
 
 
 def test_index_lookup_and_memory():
-    index = index_of(QUESTION, FILLER)
+    index = index_of(QUESTION, FILLER).ngrams
     assert index.nbytes <= len(index.hashes) * 14 + len(index.hashes) * 8 + 1
     probe = np.array([index.hashes[0], np.uint64(12345)], dtype=np.uint64)
     assert list(index.lookup(probe) >= 0) == [True, False]
@@ -87,8 +89,9 @@ def test_real_gsm8k_and_humaneval_items_are_caught_inside_real_text():
     for number, (path, fields) in enumerate(((gsm8k, ["question", "answer"]),
                                               (humaneval, ["prompt", "canonical_solution"]))):
         with open(path, "rb") as handle:
-            entries += [(number, item, word_ngrams(text, 13)) for item, text in iter_items(handle, str(path), fields)]
-    decontaminate = Decontaminator(DecontamConfig(), NgramIndex.build(entries, names))
+            entries += [(number, item, item_keys(texts, DecontamConfig()))
+                        for item, texts in iter_items(handle, str(path), fields)]
+    decontaminate = Decontaminator(DecontamConfig(), BenchmarkIndex.build(entries, names, DecontamConfig()))
     with open(gsm8k, encoding="utf-8") as handle:
         question = json.loads(handle.readline())["question"]
     assert decontaminate(Document("d", FILLER + question + FILLER, "s")).reason == "contaminated:gsm8k"

@@ -1,0 +1,124 @@
+"""What of a benchmark item is indexed: nested string leaves, field paths, and short items matched whole."""
+import io
+import json
+import random
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from corpus.document import Document, Drop
+from filters.benchmark_fields import FieldPathError, item_texts, parse_path
+from filters.decontam import (NGRAMS, TOO_SHORT, WHOLE, BenchmarkIndex, DecontamConfig, Decontaminator, coverage,
+                              item_keys, iter_items)
+from tests.filters.test_decontam import FILLER, QUESTION, index_of
+
+ARC_ITEM = {"id": "Mercury_7175875",
+            "question": {"stem": "An astronomer observes that a planet rotates faster after a meteorite impact. "
+                                 "Which is the most likely effect of this increase in rotation?",
+                         "choices": [{"text": "Planetary density will decrease.", "label": "A"},
+                                     {"text": "Planetary years will become longer.", "label": "B"},
+                                     {"text": "Planetary days will become shorter.", "label": "C"}]},
+            "answerKey": "C"}
+STEM = ARC_ITEM["question"]["stem"]
+CHOICES = [choice["text"] for choice in ARC_ITEM["question"]["choices"]]
+SHORT = "Which gas do green plants take in from the air"          # 10 words: under 13, over 8
+
+
+def test_every_string_leaf_at_any_depth_is_indexed_by_default():
+    assert item_texts(ARC_ITEM, []) == ["Mercury_7175875", STEM, *[v for c in ARC_ITEM["question"]["choices"]
+                                                                    for v in (c["text"], c["label"])], "C"]
+
+
+def test_dotted_paths_step_into_objects_and_lists():
+    assert item_texts(ARC_ITEM, ["question.stem"]) == [STEM]
+    assert item_texts(ARC_ITEM, ["question.choices[].text"]) == CHOICES
+    assert item_texts(ARC_ITEM, ["question"]) == [STEM, *[v for c in ARC_ITEM["question"]["choices"]
+                                                         for v in (c["text"], c["label"])]]
+    assert not any("{" in text for text in item_texts(ARC_ITEM, ["question"]))     # never a Python repr
+    assert item_texts({"choices": ["one", "two"]}, ["choices[]"]) == ["one", "two"]
+    assert item_texts(ARC_ITEM, ["question.choices.text", "missing", "id.deeper"]) == []
+    assert item_texts({"question.stem": "a CSV header with a dot"}, ["question.stem"]) == ["a CSV header with a dot"]
+    assert item_texts({"n": 3, "ok": True, "s": None, "t": "text"}, []) == ["text"]
+
+
+@pytest.mark.parametrize("path", ["a..b", "[]", "a[0]", "a.[]", ""])
+def test_malformed_paths_are_refused(path):
+    with pytest.raises(FieldPathError):
+        parse_path(path)
+
+
+def test_nested_parquet_rows_give_their_leaves(tmp_path):
+    rows = [{"question": STEM, "choices": {"text": CHOICES, "label": ["A", "B", "C"]}, "answerKey": "C"}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "arc.parquet")
+    with open(tmp_path / "arc.parquet", "rb") as handle:
+        assert list(iter_items(handle, "arc.parquet", ["question", "choices.text"])) == [(0, [STEM, *CHOICES])]
+
+
+def test_an_item_is_checked_by_ngrams_then_whole_texts_then_not_at_all():
+    config = DecontamConfig()
+    long_item = item_keys(item_texts(ARC_ITEM, []), config)
+    assert long_item.kind == NGRAMS and len(long_item.ngrams) == len(STEM.split()) - 12 and long_item.wholes == ()
+    short_item = item_keys(["Mercury_1", SHORT, "CO2", "oxygen"], config)
+    assert short_item.kind == WHOLE and [len(words) for words in short_item.wholes] == [10]
+    assert item_keys(["What is the capital of France?", "Paris"], config).kind == TOO_SHORT
+    assert item_keys([], config).kind == TOO_SHORT
+    assert item_keys(["What is the capital of France?"], DecontamConfig(min_words=6)).kind == WHOLE
+
+
+def test_coverage_counts_each_item_once():
+    config = DecontamConfig()
+    texts = [[QUESTION], [SHORT], ["too short"], [], [QUESTION, SHORT]]
+    assert coverage([item_keys(item, config) for item in texts]) == {
+        "items": 5, "items_ngrams": 2, "items_whole": 1, "items_too_short": 2,
+        "ngrams": 2 * (len(QUESTION.split()) - 12), "whole_texts": 1}
+
+
+def test_a_short_item_is_found_whole_inside_a_page_and_only_whole():
+    decontaminate = Decontaminator(DecontamConfig(), index_of(SHORT))
+    for page in (SHORT, FILLER + SHORT.upper() + "? " + FILLER, f"Quiz: {SHORT}!"):
+        assert decontaminate(Document("d", page, "s")) == Drop("contaminated:bench", "bench:0")
+    truncated = " ".join(SHORT.split()[:-1])            # the first 9 of its 10 words: not the item
+    assert isinstance(decontaminate(Document("d", FILLER + truncated + ". " + FILLER, "s")), Document)
+
+
+def test_short_items_sharing_their_first_words_are_told_apart():
+    first, second = "Which of the following is an example of a chemical change", \
+        "Which of the following is an example of a physical change in matter"
+    decontaminate = Decontaminator(DecontamConfig(ngram=20), index_of(first, second, config=DecontamConfig(ngram=20)))
+    assert decontaminate(Document("d", FILLER + second + ". " + FILLER, "s")).detail == "bench:1"
+    assert decontaminate(Document("d", first + ". " + second, "s")).detail == "bench:0, bench:1"
+
+
+def test_cut_mode_removes_a_whole_match():
+    decontaminate = Decontaminator(DecontamConfig(mode="cut"), index_of(SHORT))
+    doc = decontaminate(Document("d", "Before the quiz.\n" + SHORT + "?\nAfter the quiz.", "s"))
+    assert doc.text == "Before the quiz.\n\nAfter the quiz." and doc.annotations["contamination"] == ["bench:0"]
+
+
+def test_planted_items_of_every_length_at_or_over_the_floor_are_found():
+    """Random items of 1-40 words, planted verbatim in random text: found exactly when they reach the floor."""
+    rng = random.Random(7)
+    vocabulary = [f"w{number}" for number in range(5000)]
+    items = [" ".join(rng.choices(vocabulary, k=length)) for length in range(1, 41) for _ in range(5)]
+    config = DecontamConfig()
+    decontaminate = Decontaminator(config, index_of(*items))
+    for number, item in enumerate(items):
+        page = " ".join(rng.choices(vocabulary, k=50)) + "\n" + item + "\n" + " ".join(rng.choices(vocabulary, k=50))
+        result = decontaminate(Document("d", page, "s"))
+        if len(item.split()) >= config.min_words:
+            assert isinstance(result, Drop) and f"bench:{number}" in result.detail
+        elif isinstance(result, Drop):
+            assert f"bench:{number}" not in result.detail
+
+
+def test_index_keeps_whole_texts_beside_the_ngrams():
+    index = BenchmarkIndex.build([(0, 0, item_keys([QUESTION], DecontamConfig())),
+                                  (1, 0, item_keys([SHORT], DecontamConfig()))], ["a", "b"], DecontamConfig())
+    assert len(index.ngrams.hashes) == len(QUESTION.split()) - 12 and len(index.whole) == 1
+    assert index.names == ["a", "b"] and index.nbytes > 0
+
+
+def test_jsonl_items_keep_their_leaf_order():
+    line = json.dumps(ARC_ITEM).encode() + b"\n"
+    assert list(iter_items(io.BytesIO(line), "arc.jsonl", ["question.stem", "answerKey"])) == [(0, [STEM, "C"])]
