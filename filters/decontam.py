@@ -35,6 +35,9 @@ from filters.ngram_index import NgramIndex, WholeSequenceIndex
 # How an item is checked: by n-grams, by whole texts, or not at all (every text under min_words).
 NGRAMS, WHOLE, TOO_SHORT = "ngrams", "whole", "too_short"
 COVERAGE_KEYS = ("items", "items_ngrams", "items_whole", "items_too_short", "ngrams", "whole_texts")
+# A text matched whole may differ in one word from this length on: a page that changes a number or
+# a name still matches, while seven fixed words and a gap would match too much ordinary text.
+ONE_WORD_CHANGED_FROM = 8
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class DecontamConfig:
     fields: dict = field(default_factory=dict)        # NAME -> paths of its text (a.b, a[].b); default: all
     ngram: int = 13
     min_words: int = 8                                # items under `ngram` words are matched whole down to this
+    changed_word: bool = True                         # a text matched whole may differ in one word
     mode: str = "drop"                                # drop | cut (remove the overlapping words)
 
 
@@ -106,19 +110,27 @@ class ItemKeys:
     """What one benchmark item puts into the index."""
     kind: str                # NGRAMS | WHOLE | TOO_SHORT
     ngrams: np.ndarray       # the n-gram hashes of its texts of n words or more
-    wholes: tuple            # the word hashes of each text it is matched by whole
+    wholes: tuple            # the word hashes of each text it is matched by whole (one word may differ)
 
 
 def item_keys(texts: list, config: DecontamConfig) -> ItemKeys:
     """N-grams of the long texts when there are any; else each text of min_words or more, whole.
+
     Short texts of an item that has n-grams add nothing: a choice such as "the Sun is a star"
-    would drop pages that never saw the item."""
+    would drop pages that never saw the item. Long texts of under 2n words are also kept whole,
+    because one changed word in their middle leaves them no intact n-gram."""
     words = [word_unit_hashes(text) for text in texts]
     long = [hashes for hashes in words if len(hashes) >= config.ngram]
     if long:
-        return ItemKeys(NGRAMS, np.concatenate([ngram_hashes(hashes, config.ngram) for hashes in long]), ())
+        return ItemKeys(NGRAMS, np.concatenate([ngram_hashes(hashes, config.ngram) for hashes in long]),
+                        tuple(hashes for hashes in long if len(hashes) < 2 * config.ngram))
     whole = tuple(hashes for hashes in words if len(hashes) >= max(config.min_words, 1))
     return ItemKeys(WHOLE if whole else TOO_SHORT, np.zeros(0, dtype=np.uint64), whole)
+
+
+def anchor_words(config: DecontamConfig) -> int:
+    """How many first (and last) words key a text matched whole: half the shortest such text."""
+    return max(1, min(config.min_words, config.ngram) // 2)
 
 
 def coverage(keys: list) -> dict:
@@ -140,7 +152,8 @@ class BenchmarkIndex:
         entries = sorted(entries, key=lambda entry: entry[:2])
         ngrams = NgramIndex.build([(b, i, keys.ngrams) for b, i, keys in entries if len(keys.ngrams)], names)
         whole = WholeSequenceIndex.build([(b, i, words) for b, i, keys in entries for words in keys.wholes],
-                                         names, max(config.min_words, 1))
+                                         names, anchor_words(config),
+                                         ONE_WORD_CHANGED_FROM if config.changed_word else 2 ** 62)
         return cls(ngrams, whole)
 
     @property
@@ -165,7 +178,7 @@ class BenchmarkIndex:
             hits = {(int(self.ngrams.benchmark[p]), int(self.ngrams.item[p])) for p in found[starts]}
         for start, length, position in self.whole.matches(words):
             spans.append((start, length))
-            hits.add((int(self.whole.prefixes.benchmark[position]), int(self.whole.prefixes.item[position])))
+            hits.add((int(self.whole.anchors.benchmark[position]), int(self.whole.anchors.item[position])))
         return spans, hits
 
 

@@ -110,49 +110,99 @@ def _lookup(sorted_hashes, bits, shift, queries):
 
 @dataclass
 class WholeSequenceIndex:
-    """Benchmark texts of `width` to n-1 words, each matched only as its whole word sequence.
+    """Benchmark texts matched as whole word sequences, with one word changed when long enough.
 
-    A sequence is keyed by the hash of its first `width` words, the shortest length kept, so one
-    pass of `width`-gram hashes over a document finds every candidate whatever its length. A
-    candidate is then confirmed by the hash of all its words: 22 bytes per sequence."""
-    prefixes: NgramIndex     # hash of the first `width` words, with benchmark and item beside it
-    full: np.ndarray         # uint64 hash of all the words, aligned with prefixes.hashes
-    lengths: np.ndarray      # uint16 words, aligned likewise
-    width: int
+    Each sequence is keyed twice: by the hash of its first `anchor` words and by that of its last
+    `anchor` words. The two do not overlap (a sequence has at least twice `anchor` words), so one
+    changed word leaves one of them intact, and one pass of `anchor`-gram hashes over a document
+    finds every candidate whatever its length. A candidate is confirmed by comparing the words
+    there with the sequence's, word by word: 30 bytes per anchor plus 8 per word."""
+    anchors: NgramIndex      # the anchor hashes, with benchmark and item beside them
+    sequence: np.ndarray     # int64: the sequence of each anchor, aligned with anchors.hashes
+    offset: np.ndarray       # int64: where that anchor starts inside its sequence
+    words: np.ndarray        # uint64: the word hashes of every sequence, end to end
+    bounds: np.ndarray       # int64: sequence k is words[bounds[k]:bounds[k + 1]]
+    anchor: int
+    tolerant_from: int       # sequences of at least this many words may differ in one word
 
     @classmethod
-    def build(cls, entries: list, names: list, width: int) -> "WholeSequenceIndex":
-        """`entries`: (benchmark index, item number, word hashes of a text of at least `width` words)."""
-        prefix = np.array([ngram_hashes(words[:width], width)[0] for _, _, words in entries], dtype=np.uint64)
-        full = np.array([ngram_hashes(words, len(words))[0] for _, _, words in entries], dtype=np.uint64)
-        order = np.argsort(prefix, kind="stable")
-        benchmark = np.array([b for b, _, _ in entries], dtype=np.uint16)
-        item = np.array([i for _, i, _ in entries], dtype=np.uint32)
-        lengths = np.array([len(words) for _, _, words in entries], dtype=np.uint16)
-        return cls(NgramIndex(prefix[order], benchmark[order], item[order], list(names)), full[order],
-                   lengths[order], width)
+    def build(cls, entries: list, names: list, anchor: int, tolerant_from: int) -> "WholeSequenceIndex":
+        """`entries`: (benchmark index, item number, word hashes of a text of at least 2 * anchor words)."""
+        texts = [words for _, _, words in entries]
+        lengths = np.array([len(words) for words in texts], dtype=np.int64)
+        first = [ngram_hashes(words[:anchor], anchor)[0] for words in texts]
+        last = [ngram_hashes(words[-anchor:], anchor)[0] for words in texts]
+        hashes = np.array(first + last, dtype=np.uint64)
+        order = np.argsort(hashes, kind="stable")
+        sequence = np.tile(np.arange(len(texts), dtype=np.int64), 2)
+        offset = np.concatenate([np.zeros(len(texts), dtype=np.int64), lengths - anchor])
+        benchmark = np.tile(np.array([b for b, _, _ in entries], dtype=np.uint16), 2)
+        item = np.tile(np.array([i for _, i, _ in entries], dtype=np.uint32), 2)
+        words = np.concatenate(texts).astype(np.uint64) if texts else np.zeros(0, dtype=np.uint64)
+        return cls(NgramIndex(hashes[order], benchmark[order], item[order], list(names)), sequence[order],
+                   offset[order], words, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), anchor,
+                   tolerant_from)
 
     def __len__(self) -> int:
-        return len(self.full)
+        return len(self.bounds) - 1
 
     @property
     def nbytes(self) -> int:
-        return self.prefixes.nbytes + self.full.nbytes + self.lengths.nbytes
+        return self.anchors.nbytes + self.sequence.nbytes + self.offset.nbytes + self.words.nbytes
 
     def matches(self, words: np.ndarray) -> list:
-        """(start, length, index position) of every indexed sequence that occurs in a document's
-        word hashes. Sequences sharing their first words sit side by side in the sorted index."""
-        if len(self) == 0 or len(words) < self.width:
+        """(start, length, anchor position) of every indexed sequence found in a document's word hashes,
+        each once."""
+        if len(self) == 0 or len(words) < self.anchor:
             return []
-        starts = ngram_hashes(words, self.width)
-        found = self.prefixes.lookup(starts)
-        hashes, matched = self.prefixes.hashes, []
-        for start in np.flatnonzero(found >= 0):
-            position = int(found[start])
-            while position < len(hashes) and hashes[position] == starts[start]:
-                length = int(self.lengths[position])
-                if start + length <= len(words) and \
-                        ngram_hashes(words[start:start + length], length)[0] == self.full[position]:
-                    matched.append((int(start), length, position))
-                position += 1
+        grams = ngram_hashes(words, self.anchor)
+        found = self.anchors.lookup(grams)
+        if not (found >= 0).any():
+            return []
+        starts, positions = _confirm(words, grams, found, self.anchors.hashes, self.sequence, self.offset,
+                                     self.words, self.bounds, self.tolerant_from)
+        seen, matched = set(), []
+        for start, position in zip(starts.tolist(), positions.tolist()):
+            key = (start, int(self.sequence[position]))
+            if key not in seen:
+                seen.add(key)
+                sequence = key[1]
+                matched.append((start, int(self.bounds[sequence + 1] - self.bounds[sequence]), position))
         return matched
+
+
+@njit(cache=True)
+def _confirm(doc, grams, found, anchor_hashes, sequence, offset, words, bounds, tolerant_from):
+    """For each document anchor-gram found in the index, every sequence with that anchor whose
+    words sit around it in the document (at most one differing, for long enough sequences):
+    (document start, anchor position) pairs. Compiled, so a page repeating a common anchor
+    thousands of times stays cheap."""
+    starts = np.empty(16, dtype=np.int64)
+    positions = np.empty(16, dtype=np.int64)
+    count = 0
+    for at in range(len(grams)):
+        position = found[at]
+        if position < 0:
+            continue
+        while position < len(anchor_hashes) and anchor_hashes[position] == grams[at]:
+            which = sequence[position]
+            begin, end = bounds[which], bounds[which + 1]
+            start = at - offset[position]
+            length = end - begin
+            if start >= 0 and start + length <= len(doc):
+                allowed = 1 if length >= tolerant_from else 0
+                differing = 0
+                for index in range(length):
+                    if doc[start + index] != words[begin + index]:
+                        differing += 1
+                        if differing > allowed:
+                            break
+                if differing <= allowed:
+                    if count == len(starts):
+                        starts = np.concatenate((starts, np.empty(count, dtype=np.int64)))
+                        positions = np.concatenate((positions, np.empty(count, dtype=np.int64)))
+                    starts[count] = start
+                    positions[count] = position
+                    count += 1
+            position += 1
+    return starts[:count], positions[:count]

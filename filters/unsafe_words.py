@@ -3,9 +3,12 @@
 Languages written with spaces are matched on word boundaries: the document's
 whitespace tokens, stripped of punctuation at their ends, are looked up in a
 set (a set intersection first, so a clean page costs one pass in C), and
-phrases are looked up only where a phrase's first word occurs. Languages without spaces are matched as substrings. A page is
-dropped when its hits reach `min_hits`, or their share of words reaches
-`max_hit_ratio`; C4's rule ("any listed word drops the page") is min_hits 1.
+phrases are looked up only where a phrase's first word occurs. Listed words
+also match their plural and possessive forms in the languages that have a
+simple rule for them (inflections.py). Languages without spaces are matched
+as substrings. A page is dropped when its hits reach `min_hits`, or their
+share of words reaches `max_hit_ratio`; C4's rule ("any listed word drops
+the page") is min_hits 1.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from corpus.document import Document, Drop
+from filters.inflections import inflected_forms
 from filters.quality.text_view import NO_SPACE_LANGUAGES
 from filters.word_lists import alternation_pattern, list_files, read_entries
 
@@ -29,14 +33,18 @@ class UnsafeWordsConfig:
     enabled: bool = True
     lists: str = ""                  # folder in LDNOOBW's layout, one file per language
     min_hits: int = 3
+    inflections: bool = True         # also match plurals and possessives (filters/inflections.py)
     max_hit_ratio: float = 0.0       # > 0: also drop when hits / words reaches this
     also_check: list = field(default_factory=lambda: ["en"])   # lists applied to every language
     unknown_language: str = "en"     # the list for documents without a language annotation
 
 
 class LanguageWordList:
-    def __init__(self, entries: list, spaced: bool):
+    def __init__(self, entries: list, spaced: bool, lang: str = "", inflect: bool = False):
+        """`inflect`: add each entry's inflected forms in `lang` (spaced languages only)."""
         self.spaced = spaced
+        if inflect and spaced:
+            entries = sorted(set(entries).union(*(inflected_forms(entry, lang) for entry in entries)))
         self.words = frozenset(e for e in entries if " " not in e)
         self.phrases = frozenset(" ".join(e.split()) for e in entries if " " in e)
         self.phrase_starts = frozenset(phrase.split()[0] for phrase in self.phrases)
@@ -59,21 +67,22 @@ class LanguageWordList:
         return found
 
 
-def load_word_lists(folder: str) -> dict:
+def load_word_lists(folder: str, inflect: bool = True) -> dict:
     """Language code -> LanguageWordList; regional files (fr-CA-...) join their language."""
     entries_by_lang: dict = {}
     for name in list_files(folder):
         path = os.path.join(folder, name)
         if os.path.isfile(path) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9-]+)?", name):
             entries_by_lang.setdefault(name.split("-")[0], set()).update(read_entries(path))
-    return {lang: LanguageWordList(sorted(entries), spaced=lang not in NO_SPACE_LANGUAGES)
+    return {lang: LanguageWordList(sorted(entries), spaced=lang not in NO_SPACE_LANGUAGES, lang=lang, inflect=inflect)
             for lang, entries in entries_by_lang.items()}
 
 
 class UnsafeWordsFilter:
     def __init__(self, config: UnsafeWordsConfig, lists: Optional[dict] = None):
         self.config = config
-        self.lists = lists if lists is not None else (load_word_lists(config.lists) if config.lists else {})
+        self.lists = lists if lists is not None else (
+            load_word_lists(config.lists, config.inflections) if config.lists else {})
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
         lang = doc.annotations.get("lang") or self.config.unknown_language

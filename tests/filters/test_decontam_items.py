@@ -58,7 +58,9 @@ def test_nested_parquet_rows_give_their_leaves(tmp_path):
 def test_an_item_is_checked_by_ngrams_then_whole_texts_then_not_at_all():
     config = DecontamConfig()
     long_item = item_keys(item_texts(ARC_ITEM, []), config)
-    assert long_item.kind == NGRAMS and len(long_item.ngrams) == len(STEM.split()) - 12 and long_item.wholes == ()
+    assert long_item.kind == NGRAMS and len(long_item.ngrams) == len(STEM.split()) - 12
+    assert [len(words) for words in long_item.wholes] == [len(STEM.split())]       # under 26 words: also whole
+    assert item_keys([STEM * 2], config).wholes == ()
     short_item = item_keys(["Mercury_1", SHORT, "CO2", "oxygen"], config)
     assert short_item.kind == WHOLE and [len(words) for words in short_item.wholes] == [10]
     assert item_keys(["What is the capital of France?", "Paris"], config).kind == TOO_SHORT
@@ -71,23 +73,32 @@ def test_coverage_counts_each_item_once():
     texts = [[QUESTION], [SHORT], ["too short"], [], [QUESTION, SHORT]]
     assert coverage([item_keys(item, config) for item in texts]) == {
         "items": 5, "items_ngrams": 2, "items_whole": 1, "items_too_short": 2,
-        "ngrams": 2 * (len(QUESTION.split()) - 12), "whole_texts": 1}
+        "ngrams": 2 * (len(QUESTION.split()) - 12), "whole_texts": 1 + 2 * (len(QUESTION.split()) < 26)}
 
 
-def test_a_short_item_is_found_whole_inside_a_page_and_only_whole():
+def test_a_short_item_is_found_whole_inside_a_page_with_at_most_one_word_changed():
     decontaminate = Decontaminator(DecontamConfig(), index_of(SHORT))
-    for page in (SHORT, FILLER + SHORT.upper() + "? " + FILLER, f"Quiz: {SHORT}!"):
+    words = SHORT.split()
+    one_changed = " ".join(words[:4] + ["blue"] + words[5:])
+    for page in (SHORT, FILLER + SHORT.upper() + "? " + FILLER, f"Quiz: {SHORT}!", FILLER + one_changed + "."):
         assert decontaminate(Document("d", page, "s")) == Drop("contaminated:bench", "bench:0")
-    truncated = " ".join(SHORT.split()[:-1])            # the first 9 of its 10 words: not the item
-    assert isinstance(decontaminate(Document("d", FILLER + truncated + ". " + FILLER, "s")), Document)
+    two_changed = " ".join(words[:2] + ["any"] + words[3:7] + ["near"] + words[8:])
+    one_missing = " ".join(words[:5] + words[6:])
+    for page in (two_changed, one_missing, " ".join(words[:7])):
+        assert isinstance(decontaminate(Document("d", FILLER + page + ". " + FILLER, "s")), Document), page
+    exact = Decontaminator(DecontamConfig(changed_word=False), index_of(SHORT, config=DecontamConfig(changed_word=False)))
+    assert isinstance(exact(Document("d", one_changed, "s")), Document)
+    assert isinstance(exact(Document("d", SHORT, "s")), Drop)
 
 
 def test_short_items_sharing_their_first_words_are_told_apart():
     first, second = "Which of the following is an example of a chemical change", \
-        "Which of the following is an example of a physical change in matter"
+        "Which of the following is an example of a mixture of two gases in the air"
     decontaminate = Decontaminator(DecontamConfig(ngram=20), index_of(first, second, config=DecontamConfig(ngram=20)))
     assert decontaminate(Document("d", FILLER + second + ". " + FILLER, "s")).detail == "bench:1"
     assert decontaminate(Document("d", first + ". " + second, "s")).detail == "bench:0, bench:1"
+    many = FILLER + (second + ". ") * 3000                  # a page repeating a shared anchor stays cheap
+    assert decontaminate(Document("d", many, "s")).detail == "bench:1"
 
 
 def test_cut_mode_removes_a_whole_match():

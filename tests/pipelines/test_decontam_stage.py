@@ -54,7 +54,7 @@ def test_a_nested_benchmark_is_checked_and_its_coverage_reported(tmp_path):
     assert counts(tmp_path / "out")["sources"]["web"]["drops"] == {"decontaminate.contaminated:arc": 2}
     assert {row["detail"] for row in table_rows(tmp_path / "out", "rejected")} == {"arc:0", "arc:1"}
     expected = {"arc": {"items": 3, "items_ngrams": 1, "items_whole": 1, "items_too_short": 1,
-                        "ngrams": len(STEM.split()) - 12, "whole_texts": 1}}
+                        "ngrams": len(STEM.split()) - 12, "whole_texts": 2}}
     assert json.loads((tmp_path / "out" / "manifest.json").read_text())["decontamination"] == expected
     assert json.loads((tmp_path / "out" / "report" / "report.json").read_text())["decontamination"] == expected
     assert "too short to check" in (tmp_path / "out" / "report" / "index.html").read_text()
