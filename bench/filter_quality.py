@@ -6,8 +6,11 @@
    then the fraction each quality rule removes on its own, and the funnel when
    the rule sets run in order.
 2. Davidson et al.'s 24,783 labelled tweets: precision and recall of the
-   LDNOOBW word-list rule (offensive or hate vs neither) at several page
-   rules. alt-profanity-check was trained on this data, so it is not scored here.
+   LDNOOBW word-list rule (offensive or hate vs neither, and recall of the
+   hate class alone) at several page rules, without and with inflected
+   forms, beside the share of the dolma pages each rule drops (the cost on
+   long web pages). alt-profanity-check was trained on this data, so it is
+   not scored here.
 Writes bench/out/filter_quality.json.
 """
 from __future__ import annotations
@@ -79,21 +82,36 @@ def funnel(docs: list) -> dict:
     return {reason: count / len(docs) for reason, count in reasons.most_common()}
 
 
-def davidson_scores() -> list:
+# (name, min_hits, max_hit_ratio): C4's rule, counts, and counts or a share of the words.
+PAGE_RULES = [("min_hits=1 (C4)", 1, 0.0), ("min_hits=2", 2, 0.0), ("min_hits=3", 3, 0.0),
+              ("min_hits=3 or 1 word in 20", 3, 0.05), ("min_hits=3 or 1 word in 10", 3, 0.1)]
+
+
+def davidson_scores(dolma: list) -> list:
+    """Precision and recall on the tweets, and the share of real web pages dropped, per page rule,
+    with and without inflected forms."""
     with open(DAVIDSON, encoding="utf-8") as handle:
-        tweets = [(row["tweet"], row["class"] != "2") for row in csv.DictReader(handle)]
+        tweets = [(row["tweet"], row["class"] != "2", row["class"] == "0") for row in csv.DictReader(handle)]
     rows = []
-    for min_hits in (1, 2, 3):
-        unsafe = UnsafeWordsFilter(UnsafeWordsConfig(lists=LDNOOBW, min_hits=min_hits))
-        tp = fp = fn = 0
-        for text, offensive in tweets:
-            flagged = isinstance(unsafe(Document("t", text, "davidson", annotations={"lang": "en"})), Drop)
-            tp += flagged and offensive
-            fp += flagged and not offensive
-            fn += offensive and not flagged
-        precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-        rows.append({"rule": f"LDNOOBW en, min_hits={min_hits}", "precision": precision, "recall": recall,
-                     "f1": 2 * precision * recall / max(precision + recall, 1e-9), "tweets": len(tweets)})
+    for inflections in (False, True):
+        for name, min_hits, ratio in PAGE_RULES:
+            unsafe = UnsafeWordsFilter(UnsafeWordsConfig(lists=LDNOOBW, min_hits=min_hits, max_hit_ratio=ratio,
+                                                         inflections=inflections))
+            tp = fp = fn = hate_found = hate = 0
+            for text, offensive, hateful in tweets:
+                flagged = isinstance(unsafe(Document("t", text, "davidson", annotations={"lang": "en"})), Drop)
+                tp += flagged and offensive
+                fp += flagged and not offensive
+                fn += offensive and not flagged
+                hate += hateful
+                hate_found += hateful and flagged
+            pages = sum(isinstance(unsafe(Document(doc.id, doc.text, doc.source, annotations=dict(doc.annotations))),
+                                   Drop) for doc in dolma)
+            precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+            rows.append({"inflections": inflections, "rule": name, "precision": precision, "recall": recall,
+                         "f1": 2 * precision * recall / max(precision + recall, 1e-9),
+                         "hate_recall": hate_found / max(hate, 1), "tweets": len(tweets),
+                         "dolma_pages_dropped": pages / len(dolma)})
     return rows
 
 
@@ -106,8 +124,8 @@ def main() -> None:
             for name, result in alone.items() for reason, fraction in result["by_rule"].items()]
     print_table(rows, ["rule set", "rule", "fraction removed alone"])
     print("in order (FineWeb's): " + ", ".join(f"{k} {v:.3f}" for k, v in in_order.items()))
-    unsafe = davidson_scores()
-    print_table(unsafe, ["rule", "precision", "recall", "f1", "tweets"])
+    unsafe = davidson_scores(docs)
+    print_table(unsafe, ["inflections", "rule", "precision", "recall", "f1", "hate_recall", "dolma_pages_dropped"])
     write_json(os.path.join(os.path.dirname(__file__), "out", "filter_quality.json"),
                {"dolma_languages": dict(languages), "rule_sets_alone": alone, "funnel_in_order": in_order,
                 "davidson_word_list": unsafe})

@@ -35,6 +35,9 @@ def _french(word: str) -> set:
     return {word + "s"}
 
 
+_UNACCENTED = str.maketrans("áéíóú", "aeiou")
+
+
 def _spanish(word: str) -> set:
     if word[-1] in "aeiouáéó":
         return {word + "s"}
@@ -42,6 +45,8 @@ def _spanish(word: str) -> set:
         return {word[:-1] + "ces"}
     if word.endswith("s"):
         return set()
+    if len(word) > 1 and word[-2] in "áéíóú":          # cabrón -> cabrones: the stress needs no accent now
+        return {word[:-2] + word[-2].translate(_UNACCENTED) + word[-1] + "es"}
     return {word + "es"}
 
 

@@ -6,9 +6,11 @@ set (a set intersection first, so a clean page costs one pass in C), and
 phrases are looked up only where a phrase's first word occurs. Listed words
 also match their plural and possessive forms in the languages that have a
 simple rule for them (inflections.py). Languages without spaces are matched
-as substrings. A page is dropped when its hits reach `min_hits`, or their
-share of words reaches `max_hit_ratio`; C4's rule ("any listed word drops
-the page") is min_hits 1.
+as substrings. A page is dropped when its hits reach `min_hits` (3), or their
+share of words reaches `max_hit_ratio` (one word in 20), so that a short
+text with one hit goes while a long page needs three; C4's rule ("any
+listed word drops the page") is min_hits 1. docs/filters.md has the
+measurement behind the defaults.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ class UnsafeWordsConfig:
     lists: str = ""                  # folder in LDNOOBW's layout, one file per language
     min_hits: int = 3
     inflections: bool = True         # also match plurals and possessives (filters/inflections.py)
-    max_hit_ratio: float = 0.0       # > 0: also drop when hits / words reaches this
+    max_hit_ratio: float = 0.05      # > 0: also drop when hits / words reaches this (0.05: one word in 20)
     also_check: list = field(default_factory=lambda: ["en"])   # lists applied to every language
     unknown_language: str = "en"     # the list for documents without a language annotation
 
@@ -96,7 +98,10 @@ class UnsafeWordsFilter:
         return doc
 
     def hits(self, text: str, lang: str) -> tuple:
-        """(the listed words and phrases found, the number of words in the text)."""
+        """(the listed words and phrases found, the number of words in the text).
+
+        A text written without spaces counts its characters as words: its few whitespace tokens
+        would make one hit look like a large share of it."""
         lowered = text.lower()
         words = [token.strip(_EDGE_PUNCTUATION) for token in lowered.split()]
         found = []
@@ -104,4 +109,4 @@ class UnsafeWordsFilter:
             word_list = self.lists.get(code)
             if word_list:
                 found += word_list.hits(lowered, words)
-        return found, len(words)
+        return found, sum(map(len, words)) if lang in NO_SPACE_LANGUAGES else len(words)

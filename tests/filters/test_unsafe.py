@@ -68,3 +68,40 @@ def test_alt_profanity_check_model_threshold_and_language_scope():
     assert isinstance(unsafe(french), Document) and "unsafe_score" not in french.annotations
     lenient = UnsafeClassifierFilter(UnsafeClassifierConfig(enabled=True, threshold=1.01))
     assert isinstance(lenient(doc("fuck you, you stupid piece of shit")), Document)
+
+
+def test_inflected_forms_of_listed_words_match(tmp_path):
+    (tmp_path / "en").write_text("slur\nbitch\npussy\nbig tit\n")
+    (tmp_path / "es").write_text("cabrón\nputa\n")
+    (tmp_path / "it").write_text("stronzo\n")
+    (tmp_path / "ru").write_text("сука\n")
+    unsafe = UnsafeWordsFilter(UnsafeWordsConfig(min_hits=1, also_check=[]), load_word_lists(str(tmp_path)))
+    for text in ("Slurs again", "those bitches'", "the bitch's car", "the bitch’s car", "pussies", "BIG TITS",
+                 "Slur, slur!"):
+        assert unsafe(doc(text)).reason == "unsafe_words", text
+    assert unsafe(doc("unos cabrones y putas", "es")).detail == "cabrones, putas"
+    assert unsafe(doc("che stronzi", "it")).detail == "stronzi"
+    for text, lang in (("slurry and slurp", "en"), ("bitchy", "en"), ("суки", "ru"), ("big titans", "en")):
+        assert isinstance(unsafe(doc(text, lang)), Document), text          # no rule makes these
+    exact = UnsafeWordsFilter(UnsafeWordsConfig(min_hits=1, also_check=[], inflections=False),
+                              load_word_lists(str(tmp_path), inflect=False))
+    assert isinstance(exact(doc("Slurs again")), Document) and exact(doc("a slur")).reason == "unsafe_words"
+
+
+def test_inflection_rules_per_language():
+    from filters.inflections import RULES, inflected_forms
+    assert inflected_forms("bitch", "en") == {"bitches", "bitch's", "bitch’s"}
+    assert inflected_forms("pussy", "en") == {"pussies", "pussys", "pussy's", "pussy’s"}
+    assert inflected_forms("big tit", "en") == {"big tits", "big tit's", "big tit’s"}
+    assert inflected_forms("connard", "fr") == {"connards"} and inflected_forms("cul", "fr") == {"culs"}
+    assert inflected_forms("hure", "de") == {"huren"} and inflected_forms("caralho", "pt") == {"caralhos"}
+    assert inflected_forms("kut", "nl") == {"kuten", "kuts"} and inflected_forms("fek", "eo") == set()
+    assert inflected_forms("сука", "ru") == set() and inflected_forms("2g1c", "en") == {"2g1cs", "2g1c's", "2g1c’s"}
+    assert set(RULES) == {"en", "fr", "es", "pt", "it", "nl", "de", "eo"}
+
+
+def test_a_short_text_with_one_hit_goes_by_the_default_ratio(lists):
+    unsafe = UnsafeWordsFilter(UnsafeWordsConfig(), lists)
+    assert unsafe(doc("what the heck is this")).reason == "unsafe_words"            # 1 of 5 words
+    assert isinstance(unsafe(doc("heck " + "word " * 40)), Document)                # 1 of 41 words
+    assert isinstance(unsafe(doc("あいつはばかだと思うけれども、今日はとても元気そうに見えた。", "ja")), Document)
