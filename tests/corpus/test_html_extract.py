@@ -1,3 +1,5 @@
+import pytest
+
 from corpus.document import Document, Drop, RawPage
 from corpus.html_extract import ExtractConfig, HtmlExtractor, choose_encoding, looks_like_html
 from tests.fixtures import ARTICLE, html_page
@@ -49,3 +51,33 @@ def test_documents_pass_through_untouched():
 def test_trafilatura_option():
     doc = HtmlExtractor(ExtractConfig(extractor="trafilatura"))(page(html_page()))
     assert isinstance(doc, Document) and "silt from the mountains" in doc.text
+
+
+SIDEBAR_ONLY = f"<html><body><aside><p>{ARTICLE}</p></aside></body></html>".encode()
+CAPTION_AND_SIDEBAR = ("<html><body><article><p>Photo: the river.</p></article><aside>"
+                       + f"<p>{ARTICLE}</p>" * 31 + "</aside></body></html>").encode()
+
+
+def test_main_text_is_recorded_as_the_path_taken():
+    assert extract(page(html_page())).annotations == {"extract_path": "main_content"}
+
+
+def test_a_page_whose_main_content_is_empty_falls_back_instead_of_being_dropped():
+    """resiliparse's main-content mode skips <aside>: a page with text only there has no main content."""
+    whole = HtmlExtractor(ExtractConfig(fallback="whole_page"))(page(SIDEBAR_ONLY))
+    assert ARTICLE in whole.text and whole.annotations["extract_path"] == "whole_page"
+    rescued = extract(page(SIDEBAR_ONLY))                       # auto: trafilatura is installed for tests
+    assert ARTICLE in rescued.text and rescued.annotations["extract_path"] in ("trafilatura", "whole_page")
+    assert HtmlExtractor(ExtractConfig(fallback="none"))(page(SIDEBAR_ONLY)) == Drop("empty_after_extraction")
+
+
+def test_main_content_far_shorter_than_the_page_falls_back():
+    short = HtmlExtractor(ExtractConfig(fallback="whole_page"))(page(CAPTION_AND_SIDEBAR))
+    assert short.annotations["extract_path"] == "whole_page" and short.text.count(ARTICLE) == 31
+    kept = HtmlExtractor(ExtractConfig(fallback="whole_page", fallback_ratio=0.001))(page(CAPTION_AND_SIDEBAR))
+    assert kept.annotations["extract_path"] == "main_content" and kept.text.strip() == "Photo: the river."
+
+
+def test_an_unknown_fallback_is_refused():
+    with pytest.raises(ValueError, match="extract.fallback"):
+        HtmlExtractor(ExtractConfig(fallback="guess"))
