@@ -2,8 +2,8 @@
 
 Main-content extraction sometimes finds nothing on a page that has text, or
 a sliver of it (a caption, a cookie notice). Then the page's text comes from
-trafilatura when it is installed, else from the whole page, instead of the
-page being dropped; `annotations["extract_path"]` says which path gave it.
+the whole page (or trafilatura, when configured), instead of the page being
+dropped; `annotations["extract_path"]` says which path gave it.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ SNIFFED_TYPES = frozenset({"", "text/plain", "application/octet-stream", "unknow
                            "application/xml", "no-type", "application/unknown"})
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<head", b"<body", b"<title", b"<div", b"<p>")
 SNIFF_BYTES = 2048
-FALLBACKS = ("auto", "trafilatura", "whole_page", "none")
+FALLBACKS = ("whole_page", "trafilatura", "none")
 # The annotation's values: which extraction gave the document its text.
 MAIN_CONTENT, WHOLE_PAGE, TRAFILATURA = "main_content", "whole_page", "trafilatura"
 
@@ -35,9 +35,10 @@ class ExtractConfig:
     extractor: str = "resiliparse"       # resiliparse | trafilatura
     main_content: bool = True
     keep_non_ok_status: bool = False
-    # When main content is empty or under fallback_ratio of the page's whole text: auto (trafilatura
-    # if installed, else whole_page) | trafilatura | whole_page | none (keep it, or drop an empty page).
-    fallback: str = "auto"
+    # When main content is empty or under fallback_ratio of the page's whole text: whole_page |
+    # trafilatura (needs the extra; the whole page when it finds nothing) | none (keep it, drop if empty).
+    # Never "trafilatura when installed": the same config must give the same text on every machine.
+    fallback: str = "whole_page"
     fallback_ratio: float = 0.04
 
 
@@ -54,12 +55,6 @@ class HtmlExtractor:
         if config.extractor == "trafilatura" or config.fallback == "trafilatura":
             import trafilatura  # optional extra, imported only when chosen
             self._trafilatura = trafilatura
-        elif config.fallback == "auto":
-            try:
-                import trafilatura
-                self._trafilatura = trafilatura
-            except ImportError:
-                pass
 
     def __call__(self, item: Union[RawPage, Document]) -> Union[Document, Drop]:
         if isinstance(item, Document):
