@@ -53,7 +53,7 @@ def test_trafilatura_option():
     assert isinstance(doc, Document) and "silt from the mountains" in doc.text
 
 
-SIDEBAR_ONLY = f"<html><body><aside><p>{ARTICLE}</p></aside></body></html>".encode()
+SIDEBAR_ONLY = f'<html><body><div class="sidebar"><p>{ARTICLE}</p></div></body></html>'.encode()
 CAPTION_AND_SIDEBAR = ("<html><body><article><p>Photo: the river.</p></article><aside>"
                        + f"<p>{ARTICLE}</p>" * 31 + "</aside></body></html>").encode()
 
@@ -63,7 +63,7 @@ def test_main_text_is_recorded_as_the_path_taken():
 
 
 def test_a_page_whose_main_content_is_empty_falls_back_instead_of_being_dropped():
-    """resiliparse's main-content mode skips <aside>: a page with text only there has no main content."""
+    """resiliparse's main-content mode skips a sidebar: a page with text only there has no main content."""
     whole = HtmlExtractor(ExtractConfig(fallback="whole_page"))(page(SIDEBAR_ONLY))
     assert ARTICLE in whole.text and whole.annotations["extract_path"] == "whole_page"
     assert extract(page(SIDEBAR_ONLY)).annotations["extract_path"] == "whole_page"          # the default
