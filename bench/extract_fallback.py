@@ -120,6 +120,26 @@ def run_all(pages: list) -> dict:
     return results
 
 
+RATIOS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.1, 0.2)
+
+
+def ratio_sweep(labelled: list) -> list:
+    """Mean F1 with the whole-page fallback at each ratio, on the pages whose expected text is whole
+    (goose3's is often a first sentence): how fallback_ratio was chosen."""
+    scored = []
+    for group, body, expected in labelled:
+        if group == "goose3":
+            continue
+        html = bytes_to_str(body, choose_encoding(body, None))
+        tree = HTMLTree.parse(html)
+        main, whole = _plain_text(tree, True).strip(), _plain_text(tree, False).strip()
+        scored.append((len(main), len(whole), scores(main, expected)[0], scores(whole, expected)[0]))
+    return [{"ratio": ratio, "pages": len(scored),
+             "fallbacks": sum(main == 0 or main < ratio * whole for main, whole, _, _ in scored),
+             "mean_f1": statistics.mean(f1_whole if (main == 0 or main < ratio * whole) else f1_main
+                                        for main, whole, f1_main, f1_whole in scored)} for ratio in RATIOS]
+
+
 def speed(pages: list) -> dict:
     megabytes = sum(map(len, pages)) / 1e6
     rates = {}
@@ -167,6 +187,7 @@ def main() -> None:
                    for name, outputs in results.items() if name != "main content, no fallback (before)"}}
                for number, ((group, _, expected), old) in enumerate(zip(labelled, before))
                if results["fallback: whole page (default)"][number][1] != "main_content"]
+    sweep = ratio_sweep(labelled)
     rates = speed([body for _, body, _ in labelled] + [body for _, body in unlabelled])
     print_table(rows, ["extraction", "set", "pages", "lost", "f1", "recall", "paths"])
     print_table(lost, ["extraction", "set", "pages", "lost", "paths"])
@@ -175,11 +196,12 @@ def main() -> None:
         print(f"  {page['set']}: F1 before {page['f1_before']:.2f}, "
               + ", ".join(f"{name}: {value['path']} {value['f1']:.2f}" for name, value in page.items()
                           if isinstance(value, dict)))
+    print_table(sweep, ["ratio", "pages", "fallbacks", "mean_f1"])
     print_table([{"extraction": name, "MB/s per core": rate} for name, rate in rates.items()],
                 ["extraction", "MB/s per core"])
     write_json(os.path.join(os.path.dirname(__file__), "out", "extract_fallback.json"),
                {"fallback_ratio": ExtractConfig().fallback_ratio, "labelled": rows, "unlabelled": lost,
-                "fallback_pages": rescued, "mb_per_s_per_core": rates})
+                "fallback_pages": rescued, "ratio_sweep": sweep, "mb_per_s_per_core": rates})
 
 
 if __name__ == "__main__":
