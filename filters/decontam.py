@@ -34,7 +34,6 @@ from filters.ngram_index import NgramIndex, WholeSequenceIndex
 
 # How an item is checked: by n-grams, by whole texts, or not at all (every text under min_words).
 NGRAMS, WHOLE, TOO_SHORT = "ngrams", "whole", "too_short"
-COVERAGE_KEYS = ("items", "items_ngrams", "items_whole", "items_too_short", "ngrams", "whole_texts")
 # A text matched whole may differ in one word from this length on: a page that changes a number or
 # a name still matches, while seven fixed words and a gap would match too much ordinary text.
 ONE_WORD_CHANGED_FROM = 8
