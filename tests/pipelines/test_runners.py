@@ -1,5 +1,6 @@
 """The same pipeline gives byte-identical outputs on every runner; Dataflow translation works."""
 import io
+import json
 
 import pytest
 
@@ -20,8 +21,18 @@ TOKENS = ["tokenize.seq_len=64", "tokenize.shard_tokens=1024", "plans.budgets=[2
           "plans.hosts=2"]
 
 
+def _benchmark(folder) -> str:
+    """A nested (ARC-style) benchmark with one item matched by n-grams and one matched whole."""
+    path = folder / "arc.jsonl"
+    stems = ["Honeybees communicate the location of flowers with a waggle dance performed on the vertical comb",
+             "Jupiter has no solid surface that a spacecraft could land on"]
+    path.write_text("".join(json.dumps({"id": f"q{number}", "question": {"stem": stem, "choices": [
+        {"text": "yes", "label": "A"}]}, "answerKey": "A"}) + "\n" for number, stem in enumerate(stems)))
+    return f"decontaminate.benchmarks=['arc={path}']"
+
+
 def _run(inputs, output, beam_args, workers=None):
-    config = load_config(inputs=inputs, output=str(output), overrides=TOKENS)
+    config = load_config(inputs=inputs, output=str(output), overrides=TOKENS + [_benchmark(output.parent)])
     assert run_curation(config, beam_args, workers=workers, out=io.StringIO()) == 0
     return file_bytes(output)
 
@@ -34,6 +45,11 @@ def test_in_memory_multi_process_and_portable_runners_write_identical_bytes(demo
     assert any(name.startswith("documents/") for name in in_memory)
     for expected in ("manifest.json", "plans/tiny.json", "tokenizer/tokenizer.model"):
         assert expected in in_memory
+    manifest = json.loads(in_memory["manifest.json"])
+    assert manifest["decontamination"]["arc"] | {"ngrams": 0} == {"items": 2, "items_ngrams": 1, "items_whole": 1,
+                                                                  "items_too_short": 0, "ngrams": 0, "whole_texts": 2}
+    assert any(key.startswith("decontaminate.contaminated:arc") for source in manifest["funnel"]["sources"].values()
+               for key in source["drops"])
     assert sum(name.startswith("tokens/web/") for name in in_memory) > 1
     assert sorted(in_memory) == sorted(multi_process) == sorted(portable)
     for name in in_memory:
