@@ -36,7 +36,7 @@ import zstandard  # noqa: E402
 from resiliparse.parse.encoding import bytes_to_str  # noqa: E402
 
 from corpus.document import Drop, RawPage  # noqa: E402
-from corpus.html_extract import ExtractConfig, HtmlExtractor, _plain_text, choose_encoding  # noqa: E402
+from corpus.html_extract import ExtractConfig, HtmlExtractor, plain_text, choose_encoding  # noqa: E402
 from resiliparse.parse.html import HTMLTree  # noqa: E402
 
 HTML = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "html")
@@ -60,7 +60,7 @@ def labelled_pages() -> list:
         expected = os.path.join(folder, "expected.html")
         if os.path.exists(expected):
             pages.append(("mozilla_readability", read(os.path.join(folder, "source.html")),
-                          _plain_text(HTMLTree.parse(read(expected).decode("utf-8", "replace")), False)))
+                          plain_text(HTMLTree.parse(read(expected).decode("utf-8", "replace")), False)))
     for path in sorted(glob.glob(os.path.join(HTML, "newspaper", "html", "*.html"))):
         text = os.path.join(HTML, "newspaper", "text", os.path.basename(path)[:-5] + ".txt")
         if os.path.exists(text):
@@ -132,7 +132,7 @@ def ratio_sweep(labelled: list) -> list:
             continue
         html = bytes_to_str(body, choose_encoding(body, None))
         tree = HTMLTree.parse(html)
-        main, whole = _plain_text(tree, True).strip(), _plain_text(tree, False).strip()
+        main, whole = plain_text(tree, True).strip(), plain_text(tree, False).strip()
         scored.append((len(main), len(whole), scores(main, expected)[0], scores(whole, expected)[0]))
     return [{"ratio": ratio, "pages": len(scored),
              "fallbacks": sum(main == 0 or main < ratio * whole for main, whole, _, _ in scored),

@@ -85,12 +85,12 @@ class HtmlExtractor:
 
     def _extract(self, html: str) -> tuple:
         """(text, extract path): the configured extraction, or its fallback when that found too little."""
-        tree = HTMLTree.parse(html)
-        whole = functools.cache(lambda: _plain_text(tree, main_content=False))
+        tree = functools.cache(lambda: HTMLTree.parse(html))
+        whole = functools.cache(lambda: plain_text(tree(), main_content=False))
         if self.config.extractor == "trafilatura":
             first, path = self._with_trafilatura(html), TRAFILATURA
         elif self.config.main_content:
-            first, path = _plain_text(tree, main_content=True), MAIN_CONTENT
+            first, path = plain_text(tree(), main_content=True), MAIN_CONTENT
         else:
             return whole(), WHOLE_PAGE
         if self.config.fallback == "none" or not self._too_little(first, html, whole):
@@ -104,7 +104,7 @@ class HtmlExtractor:
     def _too_little(self, text: str, html: str, whole) -> bool:
         """Empty, or under fallback_ratio of the whole page's text. A page's text is never longer
         than its HTML, so text of that share of the HTML is enough, and the whole page is then
-        not extracted at all (half the pages, measured)."""
+        not extracted at all."""
         size = len(text.strip())
         if size == 0:
             return True
@@ -115,7 +115,7 @@ class HtmlExtractor:
         return self._trafilatura.extract(html, include_comments=False, include_tables=True) or ""
 
 
-def _plain_text(tree: HTMLTree, main_content: bool) -> str:
+def plain_text(tree: HTMLTree, main_content: bool) -> str:
     return extract_plain_text(tree, preserve_formatting=True, main_content=main_content, alt_texts=False,
                               form_fields=False, noscript=False)
 
