@@ -2,7 +2,8 @@
 
     documents -> [train on a seeded sample | the given model] -> encode
       -> token count per source -> shard count -> range-partition by id hash
-      -> per shard: sort, pack into seq_len rows, write the .arrow file atomically
+      -> per shard: sort, pack into seq_len rows, write the .arrow file atomically, with the ids
+         of the documents each row holds
 
 Shards are range partitions of the id-hash order, so shard 0, 1, ... of a
 source concatenated are the source's documents in one global order, whatever
@@ -157,8 +158,12 @@ class _WriteShardFn(beam.DoFn):
         tokens = packed.tokens.astype(layout["token_dtype"], copy=False)
         metadata = {**layout, "source": source, "shard_index": index, "shard_count": count, **counts,
                     "checksum": token_checksum(tokens)}
+        ids = [doc_id for _, doc_id, _ in documents]
+        doc_ids = [[ids[i] for i in row.tolist()] for row in packed.doc_index]
+        continued = [ids[i] if i >= 0 else None for i in packed.continued.tolist()]
         path = FileSystems.join(self._output, TOKENS_DIR, name)
-        write_atomically(path, lambda handle: write_shard(handle, tokens, packed.doc_starts, metadata))
+        write_atomically(path, lambda handle: write_shard(handle, tokens, packed.doc_starts, metadata,
+                                                          doc_ids, continued))
         yield {"path": name, "source": source, "shard_index": index, "shard_count": count, **counts,
                "checksum": metadata["checksum"], "bytes": _size(path)}
 

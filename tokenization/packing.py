@@ -1,8 +1,11 @@
 """Concatenate documents' tokens and cut them into rows of exactly `seq_len`.
 
 Documents continue across rows. `doc_starts` keeps, per row, the offsets where
-a document begins, for document-level attention masks. The tail shorter than
-a row is dropped or padded, and counted either way.
+a document begins, for document-level attention masks; `doc_index` names those
+documents (their index in the input) and `continued` the one, if any, that
+fills the row up to its first start, so every token of a row can be traced to
+its document. The tail shorter than a row is dropped or padded, and counted
+either way.
 """
 from __future__ import annotations
 
@@ -11,12 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 
 TAIL_MODES = ("drop", "pad")
+NO_DOCUMENT = -1
 
 
 @dataclass
 class PackedRows:
     tokens: np.ndarray          # (rows, seq_len)
     doc_starts: list            # one uint32 array per row
+    doc_index: list             # one int64 array per row, aligned with doc_starts: which document starts there
+    continued: np.ndarray       # per row, the document that began in an earlier row and goes on here, or -1
     documents: int              # documents that begin in a kept row
     tail_tokens: int            # tokens dropped with the tail (mode drop)
     tail_documents: int         # documents that began in the dropped tail
@@ -34,7 +40,8 @@ def pack(documents: list, seq_len: int, tail: str = "drop", pad_id: int = 0,
         raise ValueError(f"tail must be one of {TAIL_MODES}, got {tail!r}")
     lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=len(documents))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(documents) else lengths
-    starts = starts[lengths > 0]
+    present = np.flatnonzero(lengths > 0)          # an empty document has no token to start a row with
+    starts = starts[present]
     stream = np.concatenate(documents).astype(dtype, copy=False) if documents else np.zeros(0, dtype)
     total = len(stream)
     rows = total // seq_len if tail == "drop" else -(-total // seq_len)
@@ -42,18 +49,32 @@ def pack(documents: list, seq_len: int, tail: str = "drop", pad_id: int = 0,
     if pad:
         stream = np.concatenate((stream, np.full(pad, pad_id, dtype=dtype)))
     kept = rows * seq_len
-    in_rows = starts[starts < kept]
+    in_rows = int(np.searchsorted(starts, kept))
+    offsets, index = _starts_per_row(starts[:in_rows], present[:in_rows], rows, seq_len)
     return PackedRows(
         tokens=stream[:kept].reshape(rows, seq_len),
-        doc_starts=_starts_per_row(in_rows, rows, seq_len),
-        documents=len(in_rows),
+        doc_starts=offsets, doc_index=index,
+        continued=_continued_per_row(starts, present, rows, seq_len),
+        documents=in_rows,
         tail_tokens=max(total - kept, 0),
-        tail_documents=len(starts) - len(in_rows),
+        tail_documents=len(starts) - in_rows,
         pad_tokens=pad)
 
 
-def _starts_per_row(starts: np.ndarray, rows: int, seq_len: int) -> list:
+def _starts_per_row(starts: np.ndarray, index: np.ndarray, rows: int, seq_len: int) -> tuple:
     row_of = starts // seq_len
     bounds = np.searchsorted(row_of, np.arange(rows + 1))
     offsets = (starts - row_of * seq_len).astype(np.uint32)
-    return [offsets[bounds[row]:bounds[row + 1]] for row in range(rows)]
+    return ([offsets[bounds[row]:bounds[row + 1]] for row in range(rows)],
+            [index[bounds[row]:bounds[row + 1]] for row in range(rows)])
+
+
+def _continued_per_row(starts: np.ndarray, index: np.ndarray, rows: int, seq_len: int) -> np.ndarray:
+    """The document in progress at each row's first token, unless one starts exactly there."""
+    row_starts = np.arange(rows, dtype=np.int64) * seq_len
+    last_begun = np.searchsorted(starts, row_starts, side="right") - 1
+    continued = np.full(rows, NO_DOCUMENT, dtype=np.int64)
+    carries = (last_begun >= 0) & (starts[np.maximum(last_begun, 0)] < row_starts) if len(starts) else \
+        np.zeros(rows, bool)
+    continued[carries] = index[last_begun[carries]]
+    return continued
