@@ -39,14 +39,10 @@ class PlanDataset(IterableDataset):
         self._arguments = (output_dir, budget, batch_size, host, hosts)
         self._filesystem, self._dtype = filesystem, dtype
         self.loader = PlanLoader(output_dir, budget, batch_size, host, hosts, state, filesystem)  # checks now
-        self._worker_state = None       # what StatefulDataLoader gave this worker to resume from
         self._progress = None           # (worker, workers, next step of this worker) once iterated here
 
     def __iter__(self):
-        info = get_worker_info()
-        worker, workers = (info.id, info.num_workers) if info else (0, 1)
-        if self._worker_state is not None:
-            self.loader = self._loader_for_worker(self._worker_state, worker, workers)
+        worker, workers = _worker()
         self._progress = (worker, workers, worker)
         return self._batches(worker, workers)
 
@@ -77,8 +73,8 @@ class PlanDataset(IterableDataset):
         return {**self.loader.state_at(next_step - worker), "worker": worker, "workers": workers}
 
     def load_state_dict(self, state: dict) -> None:
-        """Called by StatefulDataLoader in each worker before it iterates."""
-        self._worker_state = state
+        """Called by StatefulDataLoader in each worker before it iterates: checked here, at once."""
+        self.loader = self._loader_for_worker(state, *_worker())
 
     def _loader_for_worker(self, state: dict, worker: int, workers: int) -> PlanLoader:
         batch_size, hosts = self.loader.batch_size, self.loader.hosts
@@ -92,3 +88,9 @@ class PlanDataset(IterableDataset):
             state = {key: value for key, value in state.items() if key not in ("worker", "workers")}
         output_dir, budget, _, host, _ = self._arguments
         return PlanLoader(output_dir, budget, batch_size, host, hosts, state, self._filesystem)
+
+
+def _worker() -> tuple:
+    """(this worker's index, number of workers); (0, 1) outside DataLoader workers."""
+    info = get_worker_info()
+    return (info.id, info.num_workers) if info else (0, 1)

@@ -43,3 +43,18 @@ def test_no_documents_give_no_rows():
 def test_unknown_tail_mode_is_refused():
     with pytest.raises(ValueError, match="tail"):
         pack(_docs(3), seq_len=8, tail="keep")
+
+
+def test_each_row_names_the_documents_that_start_in_it_and_the_one_it_continues():
+    packed = pack(_docs(5, 9, 0, 3, 20), seq_len=8, tail="pad")   # document 2 is empty: it starts nowhere
+    assert [row.tolist() for row in packed.doc_index] == [[0, 1], [3], [4], [], []]
+    assert packed.continued.tolist() == [-1, 1, 3, 4, 4]
+    for row in range(packed.rows):       # every token of every row is covered by a named document
+        named = len(packed.doc_index[row]) + (packed.continued[row] >= 0)
+        assert named >= 1
+
+
+def test_a_row_that_begins_exactly_at_a_document_continues_nothing():
+    packed = pack(_docs(8, 8, 4), seq_len=8, tail="pad")
+    assert packed.continued.tolist() == [-1, -1, -1]
+    assert [row.tolist() for row in packed.doc_index] == [[0], [1], [2]]
