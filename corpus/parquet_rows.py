@@ -1,4 +1,4 @@
-"""The Parquet schemas of documents/, rejected/ and errors/, and rows for them.
+"""The Parquet schemas of documents/, rejected/ and errors/, rows for them, and a row's shard.
 
 Free-form dicts (meta, annotations) are stored as JSON text with sorted keys,
 so the schema never changes with the data and the bytes never depend on
@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict
 
 import pyarrow as pa
+import xxhash
 
 from corpus.document import Document, ErrorRecord, Rejected
 
@@ -25,6 +26,14 @@ ERROR_SCHEMA = pa.schema([
     ("source", pa.string()), ("location", pa.string()), ("stage", pa.string()),
     ("error_type", pa.string()), ("message", pa.string()),
 ])
+
+
+def shard_of(key: str, count: int) -> int:
+    """A row's shard from its key's bytes alone, stable across runs, runners and Python versions.
+
+    Readers use it too: a document's id names the one documents/ shard that can hold it.
+    """
+    return xxhash.xxh64_intdigest(key.encode("utf-8", "replace")) % count
 
 
 def _json(value: dict) -> str:

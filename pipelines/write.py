@@ -18,17 +18,12 @@ from typing import Callable
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
-import xxhash
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.parquet_rows import shard_of
 from pipelines.atomic_files import write_atomically
 
 _EMPTY = "__tokenmill_empty_shard__"
-
-
-def shard_of(key: str, count: int) -> int:
-    """A shard index from the key's bytes alone, stable across runs, runners and Python versions."""
-    return xxhash.xxh64_intdigest(key.encode("utf-8", "replace")) % count
 
 
 def shard_path(directory: str, name: str, index: int, count: int) -> str:

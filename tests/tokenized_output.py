@@ -16,8 +16,10 @@ SMALL_TOKENS = ["tokenize.seq_len=64", "tokenize.shard_tokens=2000", "tokenize.v
 
 def write_corpus(directory):
     texts = varied_documents(120)
-    write_jsonl(directory / "books.jsonl", [{"id": f"b{i}", "text": t} for i, t in enumerate(texts[:80])])
-    write_jsonl(directory / "news.jsonl", [{"id": f"n{i}", "text": t} for i, t in enumerate(texts[80:])])
+    write_jsonl(directory / "books.jsonl", [{"id": f"b{i}", "text": t, "url": f"https://books.example/{i}"}
+                                            for i, t in enumerate(texts[:80])])
+    write_jsonl(directory / "news.jsonl", [{"id": f"n{i}", "text": t, "url": f"https://news.example/{i}"}
+                                           for i, t in enumerate(texts[80:])])
     return [f"books={directory}/books.jsonl", f"news={directory}/news.jsonl"]
 
 

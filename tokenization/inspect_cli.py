@@ -124,6 +124,11 @@ def _render_validation(console, data):
 def _render_show(console, data):
     console.print(f"[bold]{data['shard']}[/bold] row {data['row']} of {data['rows']}  "
                   f"documents start at {data['doc_starts']}")
+    for doc in data["documents"]:
+        console.print(f"document at {doc['offset']:>6}  {doc['id']}  source {doc['source']}  url {doc['url']}",
+                      markup=False)
+    if data["format_version"] == "1":
+        console.print("(format 1 shard: it records no document ids)")
     console.print(" ".join(str(token) for token in data["tokens"]))
     for piece in data.get("decoded", []):
         console.print(f"[cyan]── document at {piece['offset']} ──[/cyan]")

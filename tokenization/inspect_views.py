@@ -7,8 +7,10 @@ from tokenization.encoding import Framing, decode_ids
 from tokenization.loader import read_plan
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_PATH
 from tokenization.manifest import read_manifest as read_manifest_file
+from tokenization.provenance import document_records, row_documents
 from tokenization.sentencepiece_model import TokenizerError, processor_from_bytes
 from tokenization.shard_format import ShardError, open_shard
+from tokenization.storage import locate
 from tokenization.token_stats import corpus_stats, plot_stats
 from tokenization.validate import validate_output
 
@@ -60,10 +62,13 @@ def show_row(path: str, row: int, decode: bool, tokenizer: str | None) -> dict:
     if not 0 <= row < len(shard.tokens):
         raise InspectInputError(f"row {row} is outside the shard's {len(shard.tokens)} rows")
     tokens, starts = shard.tokens[row], [int(s) for s in shard.doc_starts(row)]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+    documents = row_documents(shard, row)
+    records = document_records(locate(root), [doc["id"] for doc in documents])
     data = {"shard": path, "row": row, "rows": len(shard.tokens), "tokens": tokens.tolist(),
-            "doc_starts": starts}
+            "doc_starts": starts, "format_version": shard.format_version,
+            "documents": [{**doc, **records.get(doc["id"], {"url": None, "source": None})} for doc in documents]}
     if decode:
-        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(path))))
         processor = _processor_for(root, tokenizer)
         framing = Framing(shard.metadata["bos_id"], shard.metadata["eos_id"])
         bounds = ([0] if not starts or starts[0] else []) + starts + [len(tokens)]
