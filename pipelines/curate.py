@@ -33,10 +33,11 @@ from pipelines.read import ReadInputs
 from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 from pipelines.tokenize import TokenizeDocuments
 from pipelines.write import WriteShardedParquet
+from reporting.dataset_card import CARD_FILE
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_DIR, TOKENS_DIR
 
 # Cleared before a run. The manifest goes first: without it the directory reads as incomplete.
-OUTPUT_PATHS = (MANIFEST_FILE, "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, TOKENIZER_DIR,
+OUTPUT_PATHS = (MANIFEST_FILE, CARD_FILE, "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, TOKENIZER_DIR,
                 "report")
 NEAR_DEDUP_FILE = "near_dedup.json"
 # Where the report looks at the documents: text as it enters the filters, languages as identified.

@@ -1,4 +1,4 @@
-"""The last step of a run: budget plans, then manifest.json, each written atomically.
+"""The last step of a run: budget plans, the dataset card, then manifest.json, each written atomically.
 
 The manifest comes last, so that its presence means every shard and plan
 before it was written; `tokenmill inspect validate` says "incomplete" without it.
@@ -8,7 +8,9 @@ from __future__ import annotations
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from pipelines.atomic_files import write_atomically
 from pipelines.json_output import write_json_atomically
+from reporting.dataset_card import CARD_FILE, TOKENS_CARD_FILE, dataset_card, tokens_card
 from tokenization.budgets import parse_budgets
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, build_manifest
 from tokenization.plans import build_plan
@@ -19,14 +21,25 @@ def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool
     layout = layouts[0] if layouts else {"seq_len": seq_len}
     manifest = build_manifest(shards, tokenizer, layout, languages, recorded["config"],
                               recorded["config_hash"], funnel)
-    manifest["files"] = sorted(_relative(path, output) for path in written)
     if decontamination:
         manifest["decontamination"] = decontamination[0]
+    cards = _cards(manifest)
+    manifest["files"] = sorted([*(_relative(path, output) for path in written), *cards])
     for budget in parse_budgets(plans.budgets) if with_plans else []:
         write_json_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"),
                               build_plan(manifest, budget, plans.settings()))
+    for name, card in cards.items():
+        write_atomically(FileSystems.join(output, name), lambda handle, data=card.encode(): handle.write(data))
     write_json_atomically(FileSystems.join(output, MANIFEST_FILE), manifest)
     yield manifest["totals"]
+
+
+def _cards(manifest: dict) -> dict:
+    """Relative path -> text of each dataset card: the output root's, and the token shards' when there are any."""
+    cards = {CARD_FILE: dataset_card(manifest)}
+    if manifest["shards"]:
+        cards[TOKENS_CARD_FILE] = tokens_card(manifest)
+    return cards
 
 
 def _relative(path: str, output: str) -> str:

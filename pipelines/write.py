@@ -31,8 +31,14 @@ def shard_path(directory: str, name: str, index: int, count: int) -> str:
 
 
 def write_parquet_atomically(path: str, table: pa.Table) -> None:
-    write_atomically(path, lambda handle: pq.write_table(table, handle, compression="zstd",
-                                                         write_statistics=False))
+    write_atomically(path, lambda handle: _write_parquet(handle, table))
+
+
+def _write_parquet(handle, table: pa.Table) -> None:
+    """An empty table gets no row group at all: Hugging Face datasets fails on an empty one."""
+    with pq.ParquetWriter(handle, table.schema, compression="zstd", write_statistics=False) as writer:
+        if table.num_rows:
+            writer.write_table(table)
 
 
 def shard_count(total_size: int, shard_size: int) -> int:

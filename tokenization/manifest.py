@@ -5,6 +5,7 @@ checks that the shards agree with it.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 
@@ -38,7 +39,15 @@ def build_manifest(shards: list, tokenizer: dict | None, layout: dict, languages
         "config": config,
         "config_hash": config_hash,
         "funnel": funnel,
+        "tokenmill_version": tokenmill_version(),
     }
+
+
+def tokenmill_version() -> str:
+    try:
+        return importlib.metadata.version("tokenmill")
+    except importlib.metadata.PackageNotFoundError:     # run from a source tree that was never installed
+        return "unknown"
 
 
 def _totals_by_source(shards: list, languages: list) -> dict:
