@@ -4,6 +4,7 @@
     tokenmill run ...            the same
     tokenmill demo [--output DIR]
     tokenmill inspect summary|validate|show|stats|plan ...
+    tokenmill export megatron|mds OUT DEST
     tokenmill report DIR         rebuild DIR/report/index.html from its report.json
 
 Options tokenmill does not own go to Beam's PipelineOptions, so every runner's
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tokenmill", description="Web crawl to curated documents and token shards.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     commands.add_parser("inspect", help="read token shards, manifest and plans (see `tokenmill inspect -h`)")
+    commands.add_parser("export", help="write a finished output for Megatron-LM or MosaicML streaming")
     report = commands.add_parser("report", help="rebuild report/index.html from report/report.json")
     report.add_argument("path", metavar="DIR", help="a run's output directory")
     run = commands.add_parser("run", help="run the pipeline")
@@ -138,10 +140,22 @@ def _inspect(argv) -> int:
         return EXIT_USAGE
 
 
+def _export(argv) -> int:
+    """Like inspect: no Beam, so a training machine can run it."""
+    from tokenization.export_cli import main as export_main
+    try:
+        return export_main(argv, _Parser)
+    except UsageError as error:
+        print(f"tokenmill export: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "inspect":
         return _inspect(argv[1:])
+    if argv and argv[0] == "export":
+        return _export(argv[1:])
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "run")          # `python beam_runner.py --input ...` means run
     try:

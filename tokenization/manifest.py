@@ -24,6 +24,14 @@ def read_manifest(root: str) -> dict:
         return json.load(handle)
 
 
+def shards_by_source(manifest: dict) -> dict:
+    """source -> its shard entries in index order: shard 0, 1, ... concatenated are the source's documents."""
+    shards: dict = {}
+    for shard in sorted(manifest["shards"], key=lambda entry: (entry["source"], entry["shard_index"])):
+        shards.setdefault(shard["source"], []).append(shard)
+    return shards
+
+
 def build_manifest(shards: list, tokenizer: dict | None, layout: dict, languages: list,
                    config: dict, config_hash: str, funnel: dict) -> dict:
     """`layout`: seq_len, token_dtype, tail, framing ids. `languages`: (source, lang, docs, bytes, tokens)."""

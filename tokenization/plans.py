@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tokenization.budgets import Budget
+from tokenization.manifest import shards_by_source
 from tokenization.ordering import seeded_order
 
 PLAN_VERSION = "1"
@@ -27,7 +28,8 @@ class PlanSettings:
 def build_plan(manifest: dict, budget: Budget, settings: PlanSettings) -> dict:
     seq_len = manifest["seq_len"]
     needed = -(-budget.tokens // seq_len)
-    shards = _shards_by_source(manifest)
+    shards = {source: [(entry["path"], entry["rows"]) for entry in entries]
+              for source, entries in shards_by_source(manifest).items()}
     unique = {source: sum(rows for _, rows in items) for source, items in shards.items()}
     wanted = _apportion(needed, _weights(unique, settings.weights))
     sources, order = {}, {}
@@ -51,13 +53,6 @@ def build_plan(manifest: dict, budget: Budget, settings: PlanSettings) -> dict:
         "split": {"hosts": hosts, "sequences_per_host": planned_total // hosts,
                   "sequences_unused": planned_total % hosts},
     }
-
-
-def _shards_by_source(manifest: dict) -> dict:
-    shards: dict = {}
-    for shard in manifest["shards"]:
-        shards.setdefault(shard["source"], []).append((shard["path"], shard["rows"]))
-    return shards
 
 
 def _weights(unique: dict, given: dict) -> dict:

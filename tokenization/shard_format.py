@@ -133,12 +133,27 @@ class Shard:
             return [None] * int(high - low)
         return self.doc_id_values.slice(low, high - low).to_pylist()
 
+    def continued_doc_id(self, row: int) -> str | None:
+        """The document that began in an earlier row and fills `row` up to its first start, if any."""
+        return self.continued_doc_ids[row].as_py() if self.continued_doc_ids is not None else None
+
     def documents(self, row: int) -> list:
         """(offset, id) of every document with tokens in `row`: the continued one at offset 0 first."""
-        continued = self.continued_doc_ids[row].as_py() if self.continued_doc_ids is not None else None
+        continued = self.continued_doc_id(row)
         starts = [int(offset) for offset in self.doc_starts(row)]
         head = [(0, continued)] if (not starts or starts[0] > 0) and continued is not None else []
         return head + list(zip(starts, self.doc_ids(row)))
+
+    def stream(self) -> np.ndarray:
+        """Every token of the shard in order, rows end to end (the padding of a last row included)."""
+        return self.tokens.reshape(-1)
+
+    def document_spans(self) -> tuple:
+        """(starts, ends, ids) of the shard's documents in its token stream; the padding is no document's."""
+        starts = self.doc_start_rows().astype(np.int64) * self.seq_len + self.doc_start_values
+        ends = np.append(starts[1:], self.rows * self.seq_len - self.metadata.get("pad_tokens", 0))
+        ids = self.doc_id_values.to_pylist() if self.doc_id_values is not None else [None] * len(starts)
+        return starts, ends, ids
 
     def doc_start_rows(self) -> np.ndarray:
         """The row of every document start, in the order of `doc_start_values`."""

@@ -79,6 +79,10 @@ class RemoteShard(Shard):
         self._row_bytes = self.metadata["seq_len"] * np.dtype(self.metadata["token_dtype"]).itemsize
         return self
 
+    def stream(self) -> np.ndarray:
+        size = self.rows * self._row_bytes
+        return np.frombuffer(self._handle.read_at(size, self._body_start), dtype=self.metadata["token_dtype"])
+
     def row(self, row: int) -> np.ndarray:
         if not 0 <= row < self.rows:
             raise IndexError(f"row {row} outside the shard's {self.rows} rows")

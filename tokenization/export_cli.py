@@ -1,0 +1,81 @@
+"""`tokenmill export megatron|mds OUT DEST`: a finished output in another trainer's format, without rerunning.
+
+OUT and DEST are local paths or URIs of any pyarrow filesystem (gs://, s3://).
+Everything is checked before DEST is touched; a mistake prints one line and
+exits 2. Files appear under DEST only once complete.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+
+from tokenization.export_mds import DEFAULT_SIZE_LIMIT, export_mds
+from tokenization.export_megatron import export_megatron
+from tokenization.manifest import MANIFEST_FILE
+from tokenization.shard_format import ShardError
+from tokenization.storage import locate
+
+EXIT_OK, EXIT_USAGE = 0, 2
+FORMATS = {"megatron": "Megatron-LM indexed dataset (.bin + .idx), one sequence per document",
+           "mds": "MosaicML streaming MDS shards, one sample per token row"}
+
+
+class ExportError(Exception):
+    """A usage problem: printed as one line."""
+
+
+def build_parser(parser_class=argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser = parser_class(prog="tokenmill export", description="Write a finished output in a trainer's format.")
+    formats = parser.add_subparsers(dest="format", required=True, parser_class=parser_class)
+    for name, text in FORMATS.items():
+        command = formats.add_parser(name, help=text)
+        command.add_argument("output", metavar="OUT", help="a finished tokenmill output")
+        command.add_argument("destination", metavar="DEST", help="a new or empty directory")
+        command.add_argument("--json", action="store_true", help="print what was written as JSON")
+    formats.choices["mds"].add_argument("--size-limit", type=int, default=DEFAULT_SIZE_LIMIT,
+                                        help=f"bytes per MDS shard (default {DEFAULT_SIZE_LIMIT:,})")
+    return parser
+
+
+def run(args, out=None) -> int:
+    out = out or sys.stdout
+    try:
+        source, destination = _checked(args)
+        if args.format == "megatron":
+            written = export_megatron(source, destination)
+        else:
+            written = export_mds(source, destination, args.size_limit)
+    except (ExportError, ShardError, OSError, pa.ArrowInvalid) as error:
+        print(f"tokenmill export: error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(written, indent=1, sort_keys=True), file=out)
+    for source_name, counts in sorted(written.items()):
+        print(f"{source_name}: " + ", ".join(f"{value:,} {key}" for key, value in counts.items()
+                                            if isinstance(value, int)) + f" -> {args.destination}", file=out)
+    return EXIT_OK
+
+
+def _checked(args):
+    if getattr(args, "size_limit", 1) < 1:
+        raise ExportError(f"--size-limit must be positive, got {args.size_limit}")
+    source, destination = locate(args.output), locate(args.destination)
+    if not source.exists(MANIFEST_FILE):
+        raise ExportError(f"no {MANIFEST_FILE} in {args.output}: not a finished tokenmill output")
+    if not source.read_json(MANIFEST_FILE)["shards"]:
+        raise ExportError(f"{args.output} has no token shards (tokenization was off, or nothing was kept)")
+    info = destination.filesystem.get_file_info(destination.root)
+    if info.type == pafs.FileType.File:
+        raise ExportError(f"{args.destination} is a file, not a directory")
+    if info.type == pafs.FileType.Directory and destination.filesystem.get_file_info(
+            pafs.FileSelector(destination.root)):
+        raise ExportError(f"{args.destination} is not empty: export into a new directory")
+    return source, destination
+
+
+def main(argv: list, parser_class=argparse.ArgumentParser) -> int:
+    return run(build_parser(parser_class).parse_args(argv))
