@@ -130,32 +130,24 @@ def _assets(args, beam_args) -> int:
     return 0
 
 
-def _inspect(argv) -> int:
-    """Reading outputs needs no Beam: kept apart from `run` so it starts fast."""
-    from tokenization.inspect_cli import main as inspect_main
-    try:
-        return inspect_main(argv, _Parser)
-    except UsageError as error:
-        print(f"tokenmill inspect: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+# Reading outputs needs no Beam: these commands are kept apart from `run`, so that they start fast
+# and a training machine can run them.
+_PLAIN_COMMANDS = {"inspect": "tokenization.inspect_cli", "export": "tokenization.export_cli"}
 
 
-def _export(argv) -> int:
-    """Like inspect: no Beam, so a training machine can run it."""
-    from tokenization.export_cli import main as export_main
+def _plain_command(name: str, argv) -> int:
+    import importlib
     try:
-        return export_main(argv, _Parser)
+        return importlib.import_module(_PLAIN_COMMANDS[name]).main(argv, _Parser)
     except UsageError as error:
-        print(f"tokenmill export: error: {error}", file=sys.stderr)
+        print(f"tokenmill {name}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
 
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "inspect":
-        return _inspect(argv[1:])
-    if argv and argv[0] == "export":
-        return _export(argv[1:])
+    if argv and argv[0] in _PLAIN_COMMANDS:
+        return _plain_command(argv[0], argv[1:])
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "run")          # `python beam_runner.py --input ...` means run
     try:
