@@ -25,9 +25,10 @@ def read_manifest(root: str) -> dict:
 
 
 def shards_by_source(manifest: dict) -> dict:
-    """source -> its shard entries in index order: shard 0, 1, ... concatenated are the source's documents."""
+    """source -> its shard entries in index order (the order of their zero-padded names): shard 0, 1, ...
+    concatenated are the source's documents."""
     shards: dict = {}
-    for shard in sorted(manifest["shards"], key=lambda entry: (entry["source"], entry["shard_index"])):
+    for shard in sorted(manifest["shards"], key=lambda entry: entry["path"]):
         shards.setdefault(shard["source"], []).append(shard)
     return shards
 
