@@ -73,10 +73,12 @@ def _heading(manifest: dict) -> str:
     rows = _rows_per_part(manifest.get("funnel") or {})
     parts = "\n".join(f"- `{name}/`: {text} ({rows[name]:,} rows{'' if rows[name] else ', so no config'})"
                        for name, text in PARQUET_PARTS)
+    tokens = ("packed token sequences, one Arrow IPC stream per shard, with the ids of the documents each row "
+              "holds; `load_dataset(\"OUT/tokens\")` loads them" if manifest.get("shards") else
+              "no token shards (tokenization was off, or no document was kept)")
     return (f"# tokenmill output\n\nMade by tokenmill {manifest.get('tokenmill_version', 'unknown')} with config "
             f"hash `{manifest.get('config_hash')}` (the whole config is in `manifest.json`).\n\n{parts}\n"
-            "- `tokens/`: packed token sequences, one Arrow IPC stream per shard, with the ids of the "
-            "documents each row holds; `load_dataset(\"OUT/tokens\")` loads them\n- `manifest.json`, `plans/`, `stats/`, `report/`: see docs/output-format.md")
+            f"- `tokens/`: {tokens}\n- `manifest.json`, `plans/`, `stats/`, `report/`: see docs/output-format.md")
 
 
 def _loading(manifest: dict) -> str:

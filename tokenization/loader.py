@@ -92,6 +92,10 @@ class PlanLoader:
         self._shards: OrderedDict = OrderedDict()
         self._picks, self._picks_at = None, -1
 
+    def __getstate__(self) -> dict:
+        """Picklable (DataLoader workers started by spawn): open shards and the blend walk are reopened."""
+        return {**self.__dict__, "_shards": OrderedDict(), "_picks": None, "_picks_at": -1}
+
     @property
     def steps(self) -> int:
         """Whole global steps from the start position; the remainder of the last one is not read."""

@@ -130,6 +130,14 @@ def test_the_loader_reads_an_output_through_any_pyarrow_filesystem(tokenized_out
     assert ranged[0].tokens.dtype == np.uint16 and ranged[0].tokens.flags.writeable
 
 
+def test_a_loader_that_has_read_still_pickles_for_spawned_workers(tokenized_output):
+    import pickle
+    loader = PlanLoader(str(tokenized_output), "tiny", 4)
+    first = next(iter(loader))
+    copy = pickle.loads(pickle.dumps(loader))
+    assert copy.steps_done == 1 and np.array_equal(copy.read_step(0).tokens, first.tokens)
+
+
 def _modules_after(imports: str) -> set:
     """Top-level packages loaded, beyond the standard library's."""
     code = (f"import sys\n{imports}\n"
