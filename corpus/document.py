@@ -7,14 +7,17 @@ from typing import Any, Optional
 import xxhash
 
 
-def stable_id(source: str, locator: str) -> str:
-    """An id derived only from the input, never from arrival order.
+def stable_id(source: str, name: str, position: int) -> str:
+    """An id derived only from where the record is, never from arrival order or from its content.
 
-    `locator` names the record inside the source: a WARC-Record-ID, a given id
-    field, or "file:line". 80 bits of xxh3-128 keep collisions out of reach for
-    tens of billions of documents while staying short enough to read.
+    `name` is the file's path below the root of its input pattern (the same
+    under any spelling of the pattern), `position` the record's offset (archives),
+    line (JSONL) or row (Parquet): unique within a source by construction. 80 bits
+    of xxh3-128 keep collisions out of reach for tens of billions of documents
+    while staying short enough to read.
     """
-    digest = xxhash.xxh3_128_hexdigest(f"{source}\x00{locator}".encode("utf-8", "surrogatepass"))
+    locator = f"{source}\x00{name}\x00{position}"
+    digest = xxhash.xxh3_128_hexdigest(locator.encode("utf-8", "surrogatepass"))
     return f"{source}/{digest[:20]}"
 
 

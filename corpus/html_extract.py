@@ -7,13 +7,12 @@ dropped; `annotations["extract_path"]` says which path gave it.
 """
 from __future__ import annotations
 
-import codecs
 import functools
 from dataclasses import dataclass
 from typing import Optional, Union
 
 from resiliparse.extract.html2text import extract_plain_text
-from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+from resiliparse.parse.encoding import bytes_to_str, detect_encoding, map_encoding_to_html5
 from resiliparse.parse.html import HTMLTree
 
 from corpus.document import Document, Drop, RawPage
@@ -126,12 +125,17 @@ def looks_like_html(head: bytes) -> bool:
 
 
 def choose_encoding(body: bytes, declared: Optional[str]) -> str:
-    """The HTTP header's charset when Python knows it, else the meta tag or uchardet."""
+    """The HTTP header's charset when it names a web text encoding, else the meta tag or uchardet.
+
+    Which names count is the WHATWG Encoding Standard's list of labels (through
+    resiliparse): Python also knows `base64`, `rot13`, `zlib`, `hex` or
+    `punycode`, which are no text encodings of a web page and would turn a good
+    page into an error.
+    """
     if declared:
-        try:
-            return codecs.lookup(declared).name
-        except LookupError:
-            pass
+        mapped = map_encoding_to_html5(declared, fallback_utf8=False)
+        if mapped:
+            return mapped
     return detect_encoding(body, from_html_meta=True)
 
 

@@ -1,19 +1,10 @@
 """How a reader reports what it could not read, so that every reader says it the same way."""
 from __future__ import annotations
 
-import gzip
-import zlib
+from typing import Optional
 
+from corpus.compression import Damage
 from corpus.document import ErrorRecord
-
-# Exceptions that mean "the bytes are bad", as opposed to a bug in tokenmill.
-# zstandard raises ZstdError, a subclass of Exception; it is matched by name so
-# that the list stays importable without it.
-_DATA_ERRORS = (OSError, EOFError, zlib.error, gzip.BadGzipFile, ValueError, UnicodeError)
-
-
-def is_data_error(error: BaseException) -> bool:
-    return isinstance(error, _DATA_ERRORS) or type(error).__name__ == "ZstdError"
 
 
 def read_error(source: str, location: str, error_type: str, message: str) -> ErrorRecord:
@@ -21,14 +12,19 @@ def read_error(source: str, location: str, error_type: str, message: str) -> Err
                        error_type=error_type, message=message[:500])
 
 
-def unreadable_rest(source: str, path: str, where: str, error: BaseException) -> ErrorRecord:
-    """The rest of a file from `where` on could not be read: one error stands for it."""
-    return read_error(source, f"{path}{where}", "unreadable_rest_of_file",
-                      f"{type(error).__name__}: {error}")
+def damage_error(source: str, name: str, codec: Optional[str], damage: Damage) -> ErrorRecord:
+    """One error for a damaged stretch of a compressed file (or a failed read), and what it cut."""
+    return read_error(source, damage.location(name, codec), damage.error_type, damage.message)
 
 
-def corrupt_members(corruptions: list, source: str, path: str, base_offset: int = 0):
-    """Report, once each, the corrupt gzip members the decompressor skipped so far."""
-    while corruptions:
-        offset, message = corruptions.pop(0)
-        yield read_error(source, f"{path}@gzip:{base_offset + offset}", "corrupt_gzip_member", message)
+def unrecognised_file(source: str, name: str, looks: str, expected: str) -> ErrorRecord:
+    """A file that is not in the format it was read as: one error, naming what it looks like."""
+    return read_error(source, name, "unrecognised_file", f"read as {expected}, but it looks like {looks}")
+
+
+def exception_error(source: str, location: str, error: BaseException) -> ErrorRecord:
+    """A record whose parsing raised: an error row for it, and reading goes on."""
+    kinds = {RecursionError: "too_deeply_nested", MemoryError: "record_too_large",
+             UnicodeError: "invalid_utf8"}
+    error_type = next((name for kind, name in kinds.items() if isinstance(error, kind)), "unparsable_record")
+    return read_error(source, location, error_type, f"{type(error).__name__}: {error}")

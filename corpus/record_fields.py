@@ -19,8 +19,10 @@ class FieldMap:
     keep_meta: tuple = field(default=())
 
 
-def record_to_document(record: object, fields: FieldMap, source: str, location: str
-                       ) -> Union[Document, ErrorRecord]:
+def record_to_document(record: object, fields: FieldMap, source: str, name: str, position: int,
+                       location: str) -> Union[Document, ErrorRecord]:
+    """`name` and `position` (line or row) make the id; a given id is kept in meta.source_id only,
+    so that two records with the same given id stay two documents."""
     if not isinstance(record, dict):
         return read_error(source, location, "not_an_object", f"record is a {type(record).__name__}")
     text = first_field(record, list(fields.text))
@@ -36,8 +38,7 @@ def record_to_document(record: object, fields: FieldMap, source: str, location: 
         meta["source_id"] = str(given_id)
     for name in fields.keep_meta:
         meta[name] = first_field(record, [name])
-    return Document(id=stable_id(source, str(given_id) if given_id is not None else location),
-                    text=text, source=source, url=_as_str(url), meta=meta)
+    return Document(id=stable_id(source, name, position), text=text, source=source, url=_as_str(url), meta=meta)
 
 
 def _as_str(value: object):

@@ -1,87 +1,67 @@
 """WARC, WET and ARC files to RawPages (HTML to extract) and Documents (WET text)."""
 from __future__ import annotations
 
-import io
 from typing import BinaryIO, Iterator, Union
 
-from corpus.archive_records import ArchiveRecord, iter_fastwarc, iter_tolerant
-from corpus.compression import decompressed, sniff_decompressed
+from corpus.archive_records import DOCUMENT_TYPES, KNOWN_TYPES, ArchiveRecord, Broken, iter_records
+from corpus.compression import Decoded
 from corpus.document import Document, ErrorRecord, RawPage, stable_id
+from corpus.formats import looks_like
 from corpus.http_message import parse_http_response
-from corpus.read_errors import corrupt_members, is_data_error, read_error, unreadable_rest
+from corpus.read_errors import damage_error, exception_error, read_error, unrecognised_file
 
 ReadItem = Union[RawPage, Document, ErrorRecord]
+_SNIFF_BYTES = 4096
 
 
-def read_archive(raw: BinaryIO, path: str, source: str, max_record_bytes: int) -> Iterator[ReadItem]:
+def read_archive(raw: BinaryIO, name: str, source: str, max_record_bytes: int) -> Iterator[ReadItem]:
     """Every document-bearing record becomes exactly one RawPage, Document or ErrorRecord.
 
-    WARC/1.x goes through fastwarc. If fastwarc stops on a broken file (a
-    corrupt gzip member, a truncated record), reading resumes with the tolerant
-    parser at the last record fastwarc read, which skips corrupt members and
-    reports each one. Older formats use the tolerant parser from the start.
+    Every stretch of the file that is not a complete record (a wrong length, a
+    bad header, a cut, a corrupt gzip member, bytes that are no record) is one
+    ErrorRecord. `name` is the file's name in ids, meta and error locations.
     """
-    raw = io.BufferedReader(raw, 1 << 20)   # a large buffer: sniffing a zstd block needs 128 KiB
-    if sniff_decompressed(raw).startswith(b"WARC/1."):
-        yield from _read_fastwarc(raw, path, source, max_record_bytes)
-    else:
-        yield from _read_tolerant(raw, path, source, max_record_bytes, resume_at=0, skip_first=False)
-
-
-def _read_fastwarc(raw: BinaryIO, path: str, source: str, max_record_bytes: int) -> Iterator[ReadItem]:
-    records = iter_fastwarc(raw, max_record_bytes)
-    last_start = None
-    while True:
-        try:
-            record = next(records)
-        except StopIteration:
-            return
-        except BaseException as error:  # fastwarc raises OSError, or a Rust panic (BaseException)
-            if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-                raise
-            break
-        last_start = record.offset
-        yield _record_to_item(record, path, source, max_record_bytes)
-    try:
-        raw.seek(last_start or 0)
-    except (OSError, ValueError) as error:
-        yield unreadable_rest(source, path, f"@{last_start}", error)
+    decoded = Decoded(raw)
+    looks = looks_like(decoded.peek(_SNIFF_BYTES))
+    if looks not in ("warc", "arc", "empty"):
+        yield unrecognised_file(source, name, looks, "warc/arc")
         return
-    yield from _read_tolerant(raw, path, source, max_record_bytes, resume_at=last_start or 0,
-                              skip_first=last_start is not None)
+    continues_damage = False
+    for stream in decoded.segments():
+        for event in iter_records(stream, max_record_bytes, decoded.output_offset, continues_damage):
+            if isinstance(event, Broken):
+                if not (event.at_end and decoded.damage is not None):   # else the damage stands for it
+                    yield read_error(source, f"{name}@{event.offset}", event.error_type, event.message)
+            elif event.kind in DOCUMENT_TYPES or event.kind not in KNOWN_TYPES:
+                yield _record_item(event, name, source, max_record_bytes)
+        if decoded.damage is not None:
+            yield damage_error(source, name, decoded.codec_name, decoded.damage)
+        continues_damage = decoded.damage is not None
 
 
-def _read_tolerant(raw: BinaryIO, path: str, source: str, max_record_bytes: int,
-                   resume_at: int, skip_first: bool) -> Iterator[ReadItem]:
-    stream, corruptions = decompressed(raw)
-    records = iter_tolerant(stream, max_record_bytes, base_offset=resume_at)
-    try:
-        for number, record in enumerate(records):
-            yield from corrupt_members(corruptions, source, path, resume_at)
-            if number > 0 or not skip_first:
-                yield _record_to_item(record, path, source, max_record_bytes)
-    except Exception as error:  # noqa: BLE001 - classified below, bugs re-raised
-        if not is_data_error(error):
-            raise
-        yield unreadable_rest(source, path, f"@{resume_at}+", error)
-    yield from corrupt_members(corruptions, source, path, resume_at)
-
-
-def _record_to_item(record: ArchiveRecord, path: str, source: str, max_record_bytes: int) -> ReadItem:
-    location = f"{path}@{record.offset}"
+def _record_item(record: ArchiveRecord, name: str, source: str, max_record_bytes: int) -> ReadItem:
+    location = f"{name}@{record.offset}"
+    if record.kind not in KNOWN_TYPES:
+        return read_error(source, location, "unknown_record_type", f"WARC-Type {record.kind[:100]!r}")
     if len(record.block) > max_record_bytes:
         return read_error(source, location, "record_too_large",
                           f"record block of {record.declared_length} bytes exceeds {max_record_bytes}")
-    if record.truncated:
-        return read_error(source, location, "truncated_record",
-                          f"block has {len(record.block)} of {record.declared_length} declared bytes")
-    doc_id = stable_id(source, record.record_id or location)
-    meta = {"file": path, "offset": record.offset, "crawl_date": record.date,
+    try:
+        return _to_item(record, name, source, max_record_bytes)
+    except Exception as error:  # noqa: BLE001 - one record's bytes must never stop the file
+        return exception_error(source, location, error)
+
+
+def _to_item(record: ArchiveRecord, name: str, source: str, max_record_bytes: int) -> ReadItem:
+    doc_id = stable_id(source, name, record.offset)
+    meta = {"file": name, "offset": record.offset, "crawl_date": record.date,
             "warc_record_id": record.record_id, **record.meta}
     if record.kind == "conversion":
         return Document(id=doc_id, text=record.block.decode("utf-8", "replace"),
                         source=source, url=record.url, meta=meta)
-    response = parse_http_response(record.block)
+    response = parse_http_response(record.block, max_record_bytes)
+    if response.body_problem:
+        return read_error(source, f"{name}@{record.offset}", "record_too_large", response.body_problem)
     meta["http_status"] = response.status
     return RawPage(id=doc_id, source=source, url=record.url, body=response.body,
                    content_type=response.mime_type or _archive_mime_type(record),

@@ -23,9 +23,10 @@ from pipelines.stage import COUNTER_NAMESPACE, ERRORS
 @dataclass(frozen=True, order=True)
 class InputFile:
     source: str
-    path: str
+    path: str                # what a worker opens
     format: str
     size_bytes: int
+    name: str = ""           # the path below its input pattern's root: in ids, meta.file and error locations
 
 
 class _ReadFileFn(beam.DoFn):
@@ -44,11 +45,11 @@ class _ReadFileFn(beam.DoFn):
             handle = FileSystems.open(spec.path, compression_type=CompressionTypes.UNCOMPRESSED)
         except Exception as error:  # noqa: BLE001 - a vanished or unreadable file is data
             yield beam.pvalue.TaggedOutput(ERRORS, read_error(
-                spec.source, spec.path, "unopenable_file", f"{type(error).__name__}: {error}"))
+                spec.source, spec.name, "unopenable_file", f"{type(error).__name__}: {error}"))
             return
         position = 0
         with handle:
-            for item in self._items(handle, spec):
+            for item in _guarded(self._items(handle, spec), spec, lambda: _tell(handle, position)):
                 if self._progress.active:      # a tell() per record: only when progress is shown
                     offset = _tell(handle, position)   # input bytes consumed, the unit of the estimate
                     self._progress.add(1, offset - position)
@@ -63,11 +64,22 @@ class _ReadFileFn(beam.DoFn):
     def _items(self, handle, spec: InputFile):
         kind = reader_kind(spec.format)
         if kind == "archive":
-            return read_archive(handle, spec.path, spec.source, self._config.max_record_bytes)
+            return read_archive(handle, spec.name, spec.source, self._config.max_record_bytes)
         if kind == "jsonl":
-            return read_jsonl(handle, spec.path, spec.source, self._fields,
+            return read_jsonl(handle, spec.name, spec.source, self._fields,
                               self._config.max_record_bytes)
-        return read_parquet(handle, spec.path, spec.source, self._fields)
+        return read_parquet(handle, spec.name, spec.source, self._fields)
+
+
+def _guarded(items, spec: InputFile, position):
+    """The reader's items; if reading the file itself fails, the items so far stand and one error
+    for the rest (its byte offset in the input) ends the file instead of the run."""
+    try:
+        yield from items
+    except Exception as error:  # noqa: BLE001 - a file that cannot be read is data, not a crash
+        offset = position()
+        yield read_error(spec.source, f"{spec.name}@{offset}", "unreadable_rest_of_file",
+                         f"{type(error).__name__}: {error}")
 
 
 def _tell(handle, default: int) -> int:

@@ -25,7 +25,8 @@ def test_charset_from_meta_tag_when_headers_say_nothing():
 
 
 def test_header_charset_wins_when_known_and_falls_back_when_not():
-    assert choose_encoding(b"<html></html>", "latin-1") == "iso8859-1"
+    assert choose_encoding(b"<html></html>", "latin-1") == "cp1252"      # the WHATWG reading of latin-1
+    assert choose_encoding(b"<html></html>", "shift_jis") == "shift_jis"
     assert choose_encoding("<html>Grüße</html>".encode("utf-8"), "no-such-charset") == "utf-8"
 
 

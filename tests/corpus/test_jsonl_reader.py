@@ -26,12 +26,13 @@ def test_plain_gzip_and_zstd(tmp_path, compress):
     assert docs[0].meta["source_id"] == "a"
 
 
-def test_ids_come_from_the_id_field_or_the_line_never_from_order(tmp_path):
-    path = write_jsonl(tmp_path / "a.jsonl", [{"id": 7, "text": "x"}, {"text": "y"}])
+def test_ids_come_from_file_and_line_never_from_the_given_id_or_order(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": 7, "text": "x"}, {"id": 7, "text": "y"}])
     docs = read(path)
-    other = write_jsonl(tmp_path / "b.jsonl", [{"text": "z"}, {"id": 7, "text": "x"}])
-    assert docs[0].id == read(other)[1].id          # same given id, same document id
-    assert docs[1].id != read(other)[0].id          # line-derived ids differ by file and line
+    other = write_jsonl(tmp_path / "b.jsonl", [{"id": 7, "text": "x"}])
+    assert len({docs[0].id, docs[1].id, read(other)[0].id}) == 3   # equal given ids never collide
+    assert [doc.meta["source_id"] for doc in docs] == ["7", "7"]
+    assert [doc.id for doc in read(path)] == [doc.id for doc in docs]
 
 
 def test_configurable_text_id_and_url_fields(tmp_path):

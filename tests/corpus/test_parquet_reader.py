@@ -27,4 +27,11 @@ def test_not_a_parquet_file(tmp_path):
     path = tmp_path / "a.parquet"
     path.write_bytes(b"this is not parquet at all")
     (item,) = read(path)
+    assert item.error_type == "unrecognised_file" and "looks like text" in item.message
+
+
+def test_a_parquet_file_cut_short_is_one_error(tmp_path):
+    path = write_parquet(tmp_path / "a.parquet", {"text": ["one", "two"]})
+    path.write_bytes(path.read_bytes()[:-20])
+    (item,) = read(path)
     assert item.error_type == "unreadable_parquet"

@@ -93,7 +93,7 @@ def test_empty_record_body(tmp_path):
     assert isinstance(item, RawPage) and item.body == b""
 
 
-def test_warc_0_18_with_wrong_content_length_resynchronises():
+def test_warc_0_18_with_wrong_content_length_is_an_error_and_the_next_record_is_read():
     body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html_page()
     wrong = (b"WARC/0.18\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.test/\r\n"
              b"Content-Length: " + str(len(body) - 30).encode() + b"\r\n\r\n" + body + b"\r\n\r\n")
@@ -101,8 +101,9 @@ def test_warc_0_18_with_wrong_content_length_resynchronises():
              b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body + b"\r\n\r\n")
     stream = io.BytesIO(gzip.compress(wrong + right))
     items = list(read_archive(stream, "old.warc.gz", "test", MAX))
-    assert [item.url for item in items] == ["http://a.test/", "http://b.test/"]
-    assert items[1].meta["bytes_skipped_before"] > 0
+    assert [type(item) for item in items] == [ErrorRecord, RawPage]
+    assert (items[0].error_type, items[0].location) == ("bad_content_length", "old.warc.gz@0")
+    assert items[1].url == "http://b.test/"
 
 
 def test_arc_file_records():
