@@ -13,6 +13,7 @@ import numpy as np
 from apache_beam.metrics import Metrics
 
 from corpus.document import Drop, rejected_row
+from corpus.parquet_rows import document_row
 from filters.dedup.components import large_star, small_star, union_find_labels
 from filters.dedup.config import NearDedupConfig
 from filters.dedup.exact import text_key, url_key
@@ -21,6 +22,13 @@ from filters.dedup.lsh import band_keys
 from filters.dedup.minhash import Permutations, signature
 from filters.dedup.shingles import jaccard, shingles
 from pipelines.stage import COUNTER_NAMESPACE, REJECTED
+from pipelines.write import row_order
+
+
+def _total_keep_order(doc) -> tuple:
+    """The keep rule, then the whole row: a tie on the keep key (ids are unique by construction,
+    so only a hash collision could tie) still picks the same keeper on every runner."""
+    return document_keep_key(doc), row_order(document_row(doc))
 
 
 class _KeepOnePerGroup(beam.DoFn):
@@ -32,7 +40,7 @@ class _KeepOnePerGroup(beam.DoFn):
 
     def process(self, keyed):
         _, docs = keyed
-        ordered = sorted(docs, key=document_keep_key)
+        ordered = sorted(docs, key=_total_keep_order)
         if self._latest:    # dated before undated, latest date first; the stable sort keeps smallest ids first
             ordered.sort(key=lambda doc: (document_keep_key(doc)[0] != NO_DATE, document_keep_key(doc)[0]),
                          reverse=True)

@@ -5,14 +5,17 @@ before it was written; `tokenmill inspect validate` says "incomplete" without it
 """
 from __future__ import annotations
 
+import io
+
 import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from pipelines.atomic_files import write_atomically
 from pipelines.json_output import write_json_atomically
 from reporting.dataset_card import CARD_FILE, TOKENS_CARD_FILE, dataset_card, tokens_card
 from tokenization.budgets import parse_budgets
-from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, build_manifest
+from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, build_manifest, file_entry
 from tokenization.plans import build_plan
 from tokenization.settings import PlansConfig
 
@@ -24,7 +27,8 @@ def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool
     if decontamination:
         manifest["decontamination"] = decontamination[0]
     cards = _cards(manifest)
-    manifest["files"] = sorted([*(_relative(path, output) for path in written), *cards])
+    card_entries = [file_entry(name, io.BytesIO(card.encode())) for name, card in cards.items()]
+    manifest["files"] = sorted([*written, *card_entries], key=lambda entry: entry["path"])
     for budget in parse_budgets(plans.budgets) if with_plans else []:
         write_json_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"),
                               build_plan(manifest, budget, plans.settings()))
@@ -46,6 +50,16 @@ def _relative(path: str, output: str) -> str:
     return path[len(output):].lstrip("/\\") if path.startswith(output) else path
 
 
+def _describe(path: str, output: str) -> dict:
+    """Size and checksum of a file just written, read back where it was written (in parallel).
+
+    `path` is where it was written, or its path below `output`."""
+    relative = _relative(path, output)
+    with FileSystems.open(FileSystems.join(output, relative),
+                          compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        return file_entry(relative, handle)
+
+
 class WritePlansAndManifest(beam.PTransform):
     """Takes the dict TokenizeDocuments returns, the accounting report ("funnel"), the paths of
     every other file written ("written") and how each benchmark was checked ("decontamination",
@@ -58,10 +72,11 @@ class WritePlansAndManifest(beam.PTransform):
 
     def expand(self, parts):
         side = beam.pvalue
+        written = parts["written"] | "DescribeFiles" >> beam.Map(_describe, self._output)
         return (parts["funnel"].pipeline | "Once" >> beam.Create([None])
                 | "Finish" >> beam.FlatMap(
                     _finish, self._output, self._plans, self._recorded, self._with_plans,
                     side.AsList(parts["shards"]), side.AsSingleton(parts["tokenizer"], default_value=None),
                     side.AsList(parts["layout"]), side.AsList(parts["languages"]),
-                    side.AsSingleton(parts["funnel"]), side.AsList(parts["written"]),
+                    side.AsSingleton(parts["funnel"]), side.AsList(written),
                     side.AsList(parts["decontamination"]), self._seq_len))

@@ -45,6 +45,12 @@ def shard_count(total_size: int, shard_size: int) -> int:
     return max(1, -(-total_size // shard_size))
 
 
+def row_order(row: dict) -> tuple:
+    """The whole row as a sort key, after the writer's own key: rows that tie on it come out
+    in one order, however they arrived (they are then equal, so the bytes are too)."""
+    return tuple((value is None, "" if value is None else str(value)) for value in row.values())
+
+
 class _WriteShardFn(beam.DoFn):
     def __init__(self, directory, name, schema, to_row, sort_key):
         self._directory, self._name = directory, name
@@ -52,9 +58,10 @@ class _WriteShardFn(beam.DoFn):
 
     def process(self, keyed, count):
         index, items = keyed
-        rows = [self._to_row(item) for item in sorted(
-            (item for item in items if not (isinstance(item, str) and item == _EMPTY)),
-            key=self._sort_key)]
+        real = (item for item in items if not (isinstance(item, str) and item == _EMPTY))
+        keyed_rows = [(self._sort_key(item), row_order(row), row)
+                      for item, row in ((item, self._to_row(item)) for item in real)]
+        rows = [row for _, _, row in sorted(keyed_rows, key=lambda entry: entry[:2])]
         table = pa.Table.from_pylist(rows, schema=self._schema)
         path = shard_path(self._directory, self._name, index, count)
         write_parquet_atomically(path, table)

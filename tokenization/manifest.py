@@ -9,6 +9,8 @@ import importlib.metadata
 import json
 import os
 
+import xxhash
+
 MANIFEST_VERSION = "1"
 # Where a run puts what this package reads back, relative to the output directory.
 MANIFEST_FILE = "manifest.json"
@@ -17,6 +19,18 @@ PLANS_DIR = "plans"
 TOKENIZER_DIR = "tokenizer"
 TOKENIZER_PATH = f"{TOKENIZER_DIR}/tokenizer.model"
 SHARD_COUNTS = ("rows", "tokens", "documents", "pad_tokens", "tail_tokens", "tail_documents")
+
+
+def file_entry(path: str, stream) -> dict:
+    """What the manifest records of one output file: its path, size and xxh3-128 checksum."""
+    digest, size = xxhash.xxh3_128(), 0
+    while True:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            break
+        digest.update(chunk)
+        size += len(chunk)
+    return {"path": path, "bytes": size, "xxh3_128": digest.hexdigest()}
 
 
 def read_manifest(root: str) -> dict:

@@ -10,7 +10,8 @@ import os
 
 import numpy as np
 
-from tokenization.manifest import MANIFEST_FILE, SHARD_COUNTS, TOKENIZER_PATH, TOKENS_DIR, read_manifest
+from tokenization.manifest import (MANIFEST_FILE, SHARD_COUNTS, TOKENIZER_PATH, TOKENS_DIR, file_entry,
+                                   read_manifest)
 from tokenization.shard_format import SHARD_SUFFIX, ShardError, open_shard, token_checksum
 
 
@@ -28,11 +29,26 @@ def validate_output(root: str) -> list:
     for entry in manifest["shards"]:
         problems += check_shard(os.path.join(root, TOKENS_DIR, entry["path"]), entry, manifest)
     problems += [f"{path}: shard on disk but not in the manifest" for path in _shards_on_disk(root) - listed]
-    problems += [f"{path}: listed in the manifest but missing" for path in manifest.get("files", [])
-                 if not os.path.exists(os.path.join(root, path))]
+    for entry in manifest.get("files", []):
+        problems += check_file(root, entry)
     problems += _check_totals(manifest)
     problems += _check_tokenizer(root, manifest)
     return problems
+
+
+def check_file(root: str, entry: dict) -> list:
+    """A file the manifest lists (documents, rejected, errors, stats ...) has its size and checksum."""
+    name = entry["path"]
+    path = os.path.join(root, name)
+    if not os.path.exists(path):
+        return [f"{name}: listed in the manifest but missing"]
+    with open(path, "rb") as handle:
+        found = file_entry(name, handle)
+    if found["bytes"] != entry.get("bytes"):
+        return [f"{name}: {found['bytes']} bytes, the manifest says {entry.get('bytes')} (truncated or altered)"]
+    if found["xxh3_128"] != entry.get("xxh3_128"):
+        return [f"{name}: checksum differs from the manifest's (altered)"]
+    return []
 
 
 def check_shard(path: str, entry: dict, manifest: dict) -> list:

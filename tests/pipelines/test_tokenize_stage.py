@@ -105,5 +105,5 @@ def test_without_tokenization_the_manifest_still_closes_the_run(tmp_path):
     output = run_tokenized(write_corpus(tmp_path), tmp_path / "out", extra=["tokenize.enabled=false"])
     manifest = json.loads((output / "manifest.json").read_text())
     assert manifest["shards"] == [] and not (output / "plans").exists() and not (output / "tokens").exists()
-    assert "stats/counts.json" in manifest["files"]
-    assert all((output / path).exists() for path in manifest["files"])
+    assert "stats/counts.json" in [entry["path"] for entry in manifest["files"]]
+    assert all((output / entry["path"]).stat().st_size == entry["bytes"] for entry in manifest["files"])

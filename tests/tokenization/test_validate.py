@@ -73,3 +73,17 @@ def test_an_output_without_manifest_or_with_leftovers_is_incomplete(output_copy)
     problems = validate_output(str(output_copy))
     assert any(p.startswith("incomplete: no manifest.json") for p in problems)
     assert any("x.arrow.inprogress is left from an interrupted write" in p for p in problems)
+
+
+def test_a_documents_parquet_cut_to_1000_bytes_is_caught(output_copy):
+    path = sorted((output_copy / "documents").glob("*.parquet"))[0]
+    path.write_bytes(path.read_bytes()[:1000])
+    name = f"documents/{path.name}"
+    assert any(p.startswith(f"{name}: 1000 bytes, the manifest says") for p in validate_output(str(output_copy)))
+
+
+def test_an_altered_json_file_of_the_same_size_is_caught(output_copy):
+    path = output_copy / "stats" / "counts.json"
+    text = path.read_text()
+    path.write_text(text.replace('"read": ', '"reaD": ', 1))
+    assert "stats/counts.json: checksum differs from the manifest's (altered)" in validate_output(str(output_copy))
