@@ -26,11 +26,13 @@ def _keys_error(error):
     return [(error.source, "errors"), (error.source, f"error.{error.stage}.{error.error_type}")]
 
 
-def _to_report(pairs) -> dict:
+def _to_report(pairs, every_source=()) -> dict:
+    """`every_source`: the sources of the inputs; each is reported, even one that read nothing."""
     sources: dict = {}
+    for source in sorted(every_source):
+        sources[source] = _empty_entry()
     for (source, key), count in sorted(pairs):
-        entry = sources.setdefault(source, {"read": 0, "kept": 0, "dropped": 0, "errors": 0,
-                                            "drops": {}, "error_types": {}})
+        entry = sources.setdefault(source, _empty_entry())
         if key.startswith("drop."):
             entry["drops"][key[5:]] = count
         elif key.startswith("error."):
@@ -40,11 +42,19 @@ def _to_report(pairs) -> dict:
     return {"sources": sources}
 
 
+def _empty_entry() -> dict:
+    return {"read": 0, "kept": 0, "dropped": 0, "errors": 0, "drops": {}, "error_types": {}}
+
+
 class CountOutcomes(beam.PTransform):
     """Takes a dict of PCollections: read (items and read errors), kept, rejected, errors.
 
-    Returns the per-source report (one element).
+    Returns the per-source report (one element), with an entry for each of `sources`.
     """
+
+    def __init__(self, sources=()):
+        super().__init__()
+        self._sources = sorted(set(sources))
 
     def expand(self, pcolls):
         keyed = [
@@ -58,7 +68,7 @@ class CountOutcomes(beam.PTransform):
                   | "One" >> beam.Map(lambda key: (key, 1))
                   | "Sum" >> beam.CombinePerKey(sum)
                   | "Gather" >> beam.combiners.ToList()
-                  | "Report" >> beam.Map(_to_report))
+                  | "Report" >> beam.Map(_to_report, self._sources))
         return report
 
 

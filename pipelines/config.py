@@ -24,6 +24,7 @@ from filters.quality.quality_filter import QualityConfig
 from filters.unsafe_classifier import UnsafeClassifierConfig
 from filters.unsafe_words import UnsafeWordsConfig
 from filters.url_filter import UrlFilterConfig
+from pipelines.input_names import normal_spec
 from tokenization.settings import PlansConfig, TokenizeConfig
 
 
@@ -81,8 +82,10 @@ class RunConfig:
         return _as_dict(self)
 
     def recorded(self) -> dict:
-        """What the manifest records: everything but where the output went, which changes nothing in it."""
+        """What the manifest records: everything but where the output went, which changes nothing in it,
+        with the inputs in one spelling (any spelling of the same files gives the same outputs)."""
         data = {key: value for key, value in self.to_dict().items() if key != "output"}
+        data["inputs"] = [normal_spec(spec, self.source) for spec in self.inputs]
         text = json.dumps(data, sort_keys=True)
         return {"config": data, "config_hash": hashlib.sha256(text.encode()).hexdigest()[:16]}
 

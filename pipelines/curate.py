@@ -119,7 +119,8 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
     all_errors = errors | "AllErrors" >> beam.Flatten()
     written += _write_outputs(config, items, all_rejected, all_errors)
     funnel = {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
-              "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes()
+              "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
+                  spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
     _tokenize_and_finish(pipeline, config, items, funnel, written, tokenizer_model, checked)
 

@@ -1,38 +1,21 @@
 """Turn --input patterns into the sorted list of files a run reads, before it starts.
 
-Each file also gets its `name`: its path below the root of the pattern that
-matched it (the directories before the first glob character). Ids, meta.file
-and error locations use the name, so the same files give the same outputs
-whether the pattern is spelled relative or absolute, from any working
-directory. When two patterns of one source give two files the same name, each
-of those names is prefixed with the last directories of its pattern's root,
-as few as make them distinct.
+Each file also gets its name (pipelines/input_names.py): its path below the
+root of its pattern, the same under any spelling of the pattern.
 """
 from __future__ import annotations
-
-import os
-import re
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.compression import decompressed_head
 from corpus.formats import FORMATS, UnknownFormat, detect_format, sniff_format
+from pipelines.input_names import file_names, normal_path, pattern_root, split_source
 from pipelines.read import InputFile
-
-_SOURCE_PREFIX = re.compile(r"^([A-Za-z0-9_.-]+)=(.+)$")
-_GLOB_CHARACTERS = "*?[{"
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class InputError(ValueError):
     pass
-
-
-def split_source(spec: str, default_source: str) -> tuple:
-    """"cc=path/*.warc.gz" names its source; a bare pattern takes the default."""
-    match = _SOURCE_PREFIX.match(spec)
-    return (match.group(1), match.group(2)) if match else (default_source, spec)
 
 
 def resolve_inputs(specs: list, default_source: str, fmt: str) -> list:
@@ -55,48 +38,9 @@ def resolve_inputs(specs: list, default_source: str, fmt: str) -> list:
                 files[path] = InputFile(source, path, file_format, metadata.size_in_bytes)
             if path not in roots or len(root) < len(roots[path]):   # matched twice: the widest pattern names it
                 roots[path] = root
-    return sorted(_named(files, roots).values())
-
-
-def normal_path(path: str) -> str:
-    """A local path made absolute and normal (a worker in another directory opens the same file)."""
-    return path if _SCHEME.match(path) else os.path.abspath(path)
-
-
-def pattern_root(pattern: str) -> str:
-    """The directories of a pattern before its first glob character, normalised, ending in '/'."""
-    first_glob = min([pattern.find(c) for c in _GLOB_CHARACTERS if c in pattern] or [len(pattern)])
-    root = pattern[:pattern.rfind("/", 0, first_glob) + 1]
-    if _SCHEME.match(pattern):
-        return root
-    return os.path.join(os.path.abspath(root or "."), "")
-
-
-def _named(files: dict, roots: dict) -> dict:
-    """Each file with its name below its root; names made distinct within each source."""
-    names = {path: path[len(roots[path]):] if path.startswith(roots[path]) else path.lstrip("/")
-             for path in files}
-    groups: dict = {}
-    for path, spec in files.items():
-        groups.setdefault((spec.source, names[path]), []).append(path)
-    taken = {key for key, paths in groups.items() if len(paths) == 1}
-    for (source, name), paths in sorted(groups.items()):
-        if len(paths) > 1:
-            for path, distinct in _distinct(paths, name, roots, {n for s, n in taken if s == source}).items():
-                names[path] = distinct
-                taken.add((source, distinct))
-    return {path: InputFile(spec.source, spec.path, spec.format, spec.size_bytes, names[path])
-            for path, spec in files.items()}
-
-
-def _distinct(paths: list, name: str, roots: dict, taken: set) -> dict:
-    """Prefix `name` with the fewest last directories of each root that tell the files apart."""
-    parts = {path: [part for part in roots[path].split("/") if part] for path in paths}
-    for depth in range(1, max(len(p) for p in parts.values()) + 1):
-        prefixed = {path: "/".join(parts[path][-depth:] + [name]) for path in paths}
-        if len(set(prefixed.values())) == len(paths) and not set(prefixed.values()) & taken:
-            return prefixed
-    return {path: path.lstrip("/") for path in paths}
+    names = file_names({path: spec.source for path, spec in files.items()}, roots)
+    return sorted(InputFile(spec.source, spec.path, spec.format, spec.size_bytes, names[path])
+                  for path, spec in files.items())
 
 
 def _format_of(path: str) -> str:

@@ -1,0 +1,74 @@
+"""How an input file is named in ids, meta.file and error locations: below the root of its pattern.
+
+A pattern's root is its directories before the first glob character, made
+absolute and normal. A file's name is its path below that root, so the same
+files get the same names (and ids) whether the pattern is spelled relative or
+absolute, from any working directory. When two patterns of one source give two
+files the same name, each of those names is prefixed with the last
+directories of its pattern's root, as few as make them distinct.
+
+Plain Python (no Beam): the config records inputs in this normal spelling too.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+_SOURCE_PREFIX = re.compile(r"^([A-Za-z0-9_.-]+)=(.+)$")
+_GLOB_CHARACTERS = "*?[{"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def split_source(spec: str, default_source: str) -> tuple:
+    """"cc=path/*.warc.gz" names its source; a bare pattern takes the default."""
+    match = _SOURCE_PREFIX.match(spec)
+    return (match.group(1), match.group(2)) if match else (default_source, spec)
+
+
+def normal_path(path: str) -> str:
+    """A local path made absolute and normal (a worker in another directory opens the same file)."""
+    return path if _SCHEME.match(path) else os.path.abspath(path)
+
+
+def pattern_root(pattern: str) -> str:
+    """The directories of a pattern before its first glob character, normalised, ending in '/'."""
+    first_glob = min([pattern.find(c) for c in _GLOB_CHARACTERS if c in pattern] or [len(pattern)])
+    root = pattern[:pattern.rfind("/", 0, first_glob) + 1]
+    if _SCHEME.match(pattern):
+        return root
+    return os.path.join(os.path.abspath(root or "."), "")
+
+
+def normal_spec(spec: str, default_source: str) -> str:
+    """SOURCE=PATTERN with the pattern's root normalised: one spelling for every spelling."""
+    source, pattern = split_source(spec, default_source)
+    first_glob = min([pattern.find(c) for c in _GLOB_CHARACTERS if c in pattern] or [len(pattern)])
+    cut = pattern.rfind("/", 0, first_glob) + 1
+    return f"{source}={pattern_root(pattern)}{pattern[cut:]}"
+
+
+def file_names(sources: dict, roots: dict) -> dict:
+    """path -> name, for files given as path -> source and path -> root; distinct within each source."""
+    names = {path: path[len(roots[path]):] if path.startswith(roots[path]) else path.lstrip("/")
+             for path in sources}
+    groups: dict = {}
+    for path, source in sources.items():
+        groups.setdefault((source, names[path]), []).append(path)
+    taken = {key for key, paths in groups.items() if len(paths) == 1}
+    for (source, name), paths in sorted(groups.items()):
+        if len(paths) > 1:
+            for path, distinct in _distinct(sorted(paths), name, roots,
+                                            {n for s, n in taken if s == source}).items():
+                names[path] = distinct
+                taken.add((source, distinct))
+    return names
+
+
+def _distinct(paths: list, name: str, roots: dict, taken: set) -> dict:
+    """Prefix `name` with the fewest last directories of each root that tell the files apart."""
+    parts = {path: [part for part in roots[path].split("/") if part] for path in paths}
+    for depth in range(1, max(len(p) for p in parts.values()) + 1):
+        prefixed = {path: "/".join(parts[path][-depth:] + [name]) for path in paths}
+        if len(set(prefixed.values())) == len(paths) and not set(prefixed.values()) & taken:
+            return prefixed
+    return {path: path.lstrip("/") for path in paths}
