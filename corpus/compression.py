@@ -79,6 +79,10 @@ class Decoded:
         self._pending_damage: Optional[Damage] = None     # found, not yet reported: ends the segment
         self._trusted = True                    # False after damage, until a member is complete
         self.output_offset = 0                  # decompressed bytes handed out so far
+        self._made = 0                          # decompressed bytes made ready so far
+        # Where unverified output starts: a member cut short gives what it decoded, which may
+        # be garbage when the cut was really damage that led the decoder astray to the end.
+        self.suspect_from: Optional[int] = None
         self._segment_over = False
         self._finished = False                  # no segment after this one
 
@@ -184,7 +188,10 @@ class Decoded:
             self._release()
             self._member, self._trusted = None, True
         elif (not out and used == 0) or (self._at == len(self._pending) and len(out) < OUTPUT_STEP):
-            if self._eof:
+            if self._eof and self._later_member():
+                self._corrupt(f"{self.codec.name} member does not end before the next one starts",
+                              self._member_start)
+            elif self._eof:
                 self._truncated()
             else:
                 self._fill(len(self._pending) - self._at + CHUNK)
@@ -207,6 +214,7 @@ class Decoded:
         self._held, self._held_bytes = [], 0
 
     def _give(self, data: bytes) -> None:
+        self._made += len(data)
         rest = self._ready[self._ready_at:]
         self._ready, self._ready_at = (rest + data if rest else data), 0
 
@@ -215,6 +223,8 @@ class Decoded:
     def _truncated(self) -> None:
         """The file ends inside a member: what it decoded is good (if the member is), the rest is missing."""
         if self._trusted:
+            if self._held and not self._streaming:
+                self.suspect_from = self._made
             self._release()
         self._held, self._held_bytes, self._member, self._finished = [], 0, None, True
         self._damaged(self._read_damage() or Damage(
@@ -233,6 +243,23 @@ class Decoded:
             self._end(None)
         elif self._trusted:
             self._pending_damage, self._trusted = damage, False
+
+    def _later_member(self) -> bool:
+        """Whether a member that decodes starts after the current one's start: then the current
+        one, which never ended, is corrupt (its header or a block size swallowed the rest), not cut."""
+        index = max(0, self._member_start - self._base + 1)
+        for _ in range(64):
+            index = self._pending.find(self.codec.magic, index)
+            if index < 0:
+                return False
+            try:
+                _, used, done = self.codec().feed(memoryview(self._pending)[index:index + (64 << 10)], 1 << 16)
+            except CorruptMember:
+                used, done = 0, False
+            if done or used >= 1024:        # a false header in compressed bytes fails long before
+                return True
+            index += 1
+        return False
 
     def _read_damage(self) -> Optional[Damage]:
         if self._read_error is None:

@@ -3,7 +3,9 @@
 Each line is parsed on its own: whatever a line raises (malformed JSON, a
 number past Python's digit limit, nesting too deep for the parser) is an error
 row for that line, and reading goes on. A line cut by damage to the compressed
-stream is counted once, as that damage.
+stream is counted once, as that damage; so are lines that do not parse in what
+a cut member decoded (`Decoded.suspect_from`: a cut may be damage that led the
+decoder astray).
 """
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from corpus.read_errors import damage_error, exception_error, read_error, unreco
 from corpus.record_fields import FieldMap, record_to_document
 
 _SNIFF_BYTES = 4096
-_READABLE = ("jsonl", "text", "empty")
+# Read line by line, each line an error if it is no record: a file that shows no other
+# format's signature (a file of text or stray bytes gives one error per line, never silence).
+_READABLE = ("jsonl", "text", "binary data", "empty")
 
 
 def read_jsonl(raw: BinaryIO, name: str, source: str, fields: FieldMap,
@@ -29,12 +33,14 @@ def read_jsonl(raw: BinaryIO, name: str, source: str, fields: FieldMap,
         return
     line_number = 0
     for number, stream in enumerate(decoded.segments()):
+        position = decoded.output_offset
         if number == 0 and head.startswith(UTF8_BOM):
-            stream.read(len(UTF8_BOM))
+            position += len(stream.read(len(UTF8_BOM)))
         while True:
             line = stream.readline(max_record_bytes + 1)
             if not line:
                 break
+            start, position = position, position + len(line)
             line_number += 1
             location = f"{name}:{line_number}"
             complete = line.endswith(b"\n") or (len(line) <= max_record_bytes and decoded.damage is None)
@@ -44,7 +50,9 @@ def read_jsonl(raw: BinaryIO, name: str, source: str, fields: FieldMap,
                     yield read_error(source, location, "record_too_large",
                                      f"line longer than {max_record_bytes} bytes")
             elif complete and line.strip():
-                yield parse_line(line, fields, source, name, line_number)
+                item = parse_line(line, fields, source, name, line_number)
+                if not (isinstance(item, ErrorRecord) and _suspect(decoded, start)):
+                    yield item
         if decoded.damage is not None:      # it stands for the line it cut, if any
             yield damage_error(source, name, decoded.codec_name, decoded.damage)
 
@@ -65,6 +73,10 @@ def parse_line(line: bytes, fields: FieldMap, source: str, name: str, line_numbe
         return record_to_document(record, fields, source, name, line_number, location)
     except Exception as error:  # noqa: BLE001 - a record's fields must never stop the file
         return exception_error(source, location, error)
+
+
+def _suspect(decoded: Decoded, start: int) -> bool:
+    return decoded.suspect_from is not None and start >= decoded.suspect_from
 
 
 def _skip_rest_of_line(stream: BinaryIO) -> bool:

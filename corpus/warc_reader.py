@@ -30,7 +30,9 @@ def read_archive(raw: BinaryIO, name: str, source: str, max_record_bytes: int) -
     for stream in decoded.segments():
         for event in iter_records(stream, max_record_bytes, decoded.output_offset, continues_damage):
             if isinstance(event, Broken):
-                if not (event.at_end and decoded.damage is not None):   # else the damage stands for it
+                # A stretch that a cut explains, or that lies in what a cut member decoded, is the cut's.
+                explained = event.at_end and decoded.damage is not None
+                if not explained and not (decoded.suspect_from is not None and event.offset >= decoded.suspect_from):
                     yield read_error(source, f"{name}@{event.offset}", event.error_type, event.message)
             elif event.kind in DOCUMENT_TYPES or event.kind not in KNOWN_TYPES:
                 yield _record_item(event, name, source, max_record_bytes)
