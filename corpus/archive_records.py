@@ -28,6 +28,7 @@ KNOWN_TYPES = DOCUMENT_TYPES + ("warcinfo", "request", "metadata", "revisit", "c
 _WARC_VERSION = re.compile(rb"WARC/\d+\.\d+[ \t]*\r?\n")
 _ARC_HEADER = re.compile(rb"(\S+) (\S+) (\d{14}) (\S*) (\d{1,18})[ \t\r]*\n")
 _EMBEDDED_WARC = re.compile(rb"\n(WARC/\d+\.\d+[ \t]*\r?\n)")
+_WARC_FIELD = re.compile(rb"\n(WARC-[A-Za-z-]+|Content-Length):", re.I)
 _EMBEDDED_ARC = re.compile(rb"\n(\S+ \S+ \d{14} \S* \d{1,18}[ \t\r]*\n)")
 _DIGITS = re.compile(r"[0-9]{1,18}")
 # What may end a record before the next one. WARC/1.x says CR LF CR LF (LF LF is let pass);
@@ -85,6 +86,10 @@ def iter_records(stream: BinaryIO, max_block_bytes: int, start: int = 0,
         if not line:
             break
         starts_line, at_line_start = at_line_start, line.endswith(b"\n")
+        glued = _WARC_VERSION.search(line, 1) if b"WARC/" in line[1:] else None
+        if glued is not None and glued.end() == len(line):     # a header right after bytes that are none
+            lines.unread(line[glued.start():])
+            line, at_line_start = line[:glued.start()], True
         if starts_line and is_header_line(line):
             if stretch is not None and not silent:
                 yield stretch
@@ -125,19 +130,21 @@ def _read_block(record: ArchiveRecord, lines: "_Lines", max_block_bytes: int, tr
     missing = min(length, max_block_bytes + 1) - len(record.block)
     if length > len(record.block) and not missing:
         missing = (length - len(record.block)) - lines.skip(length - len(record.block))
-    if missing:
-        return Broken(record.offset, "truncated_record",
-                      f"the stream ends {missing} bytes before the end of the block ({length} bytes declared)")
-    boundary = _boundary(lines, trailers)
+    boundary = "" if missing else _boundary(lines, trailers)
     if boundary == "record":
         return record
     if len(record.block) <= max_block_bytes:
         inside = embedded.search(record.block)
+        if inside is None and boundary == "cut":
+            return record               # the stream ends inside the trailer: the block is whole
         if inside is not None:          # the declared length runs into the next record: read that one
             lines.unread(record.block[inside.start(1):])
             return Broken(record.offset, "bad_content_length",
                           f"Content-Length {length} runs into the next record")
-    if boundary == "trailer":
+    if missing:
+        return Broken(record.offset, "truncated_record",
+                      f"the stream ends {missing} bytes before the end of the block ({length} bytes declared)")
+    if boundary == "trailer" and not _record_goes_on(lines, trailers):
         return record                   # what follows is a stretch of its own
     if len(record.block) <= max_block_bytes:
         lines.unread(record.block)
@@ -145,9 +152,23 @@ def _read_block(record: ArchiveRecord, lines: "_Lines", max_block_bytes: int, tr
                   f"Content-Length {length} does not end on a record boundary")
 
 
+def _record_goes_on(lines: "_Lines", trailers: tuple) -> bool:
+    """After a trailer that no header follows: whether the next header (within a MiB) comes right
+    after a trailer. Then the first trailer was a blank line inside the block (a declared length too
+    short), not the end of the record. Stray bytes between records do not end in a trailer, and a
+    record whose version line is damaged shows WARC fields at once: both are stretches of their own."""
+    if trailers != _WARC_TRAILERS:
+        return False
+    ahead = lines.peek(1 << 20)
+    header = _EMBEDDED_WARC.search(ahead, 1)
+    return (header is not None and ahead[:header.start(1)].endswith(b"\r\n\r\n")
+            and not _WARC_FIELD.search(ahead, 0, min(1024, header.start(1))))
+
+
 def _boundary(lines: "_Lines", trailers: tuple) -> str:
     """"record": a trailer, then the next record header or the end (the trailer is consumed);
-    "trailer": a trailer, then something else; "": no trailer where the block ends."""
+    "cut": the stream ends inside a trailer; "trailer": a trailer, then something else;
+    "": no trailer where the block ends."""
     for size in _LOOKAHEAD:
         ahead = lines.peek(size)
         at_end = len(ahead) < size
@@ -159,7 +180,7 @@ def _boundary(lines: "_Lines", trailers: tuple) -> str:
                 line_end = following.find(b"\n")
                 if (not following and at_end) or (line_end >= 0 and is_header_line(following[:line_end + 1])):
                     lines.read(min(len(trailer), len(ahead)))
-                    return "record"
+                    return "cut" if len(ahead) < len(trailer) else "record"
                 if line_end < 0 and not at_end:
                     verdict = "undecided"
                     break

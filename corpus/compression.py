@@ -20,6 +20,7 @@ never fills memory faster than a reader drains it.
 from __future__ import annotations
 
 import io
+from collections import deque
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Optional
 
@@ -74,7 +75,8 @@ class Decoded:
         self.codec = codec_of(self._pending[:16])
         self._hold_limit = hold_limit
         self._held, self._held_bytes, self._streaming = [], 0, False
-        self._ready, self._ready_at = b"", 0
+        self._ready: deque = deque()           # output made, not yet read: chunks, and where the first is at
+        self._ready_at, self._ready_bytes = 0, 0
         self.damage: Optional[Damage] = None
         self._pending_damage: Optional[Damage] = None     # found, not yet reported: ends the segment
         self._trusted = True                    # False after damage, until a member is complete
@@ -97,19 +99,32 @@ class Decoded:
     # -- reading the current segment
 
     def read(self, size: int) -> bytes:
-        while self._ready_at == len(self._ready) and not self._segment_over:
+        while not self._ready_bytes and not self._segment_over:
             self._step()
-        chunk = self._ready[self._ready_at:self._ready_at + size]
+        if not self._ready:
+            return b""
+        first = self._ready[0]
+        chunk = first[self._ready_at:self._ready_at + size]
         self._ready_at += len(chunk)
+        if self._ready_at == len(first):
+            self._ready.popleft()
+            self._ready_at = 0
+        self._ready_bytes -= len(chunk)
         self.output_offset += len(chunk)
         return chunk
 
     def peek(self, size: int) -> bytes:
         """Up to `size` next bytes of the segment, without consuming them."""
-        while len(self._ready) - self._ready_at < size and not self._segment_over \
-                and self._pending_damage is None:
+        while self._ready_bytes < size and not self._segment_over and self._pending_damage is None:
             self._step()
-        return self._ready[self._ready_at:self._ready_at + size]
+        parts, have, at = [], 0, self._ready_at
+        for chunk in self._ready:
+            if have >= size:
+                break
+            parts.append(chunk[at:at + size - have])
+            have += len(parts[-1])
+            at = 0
+        return b"".join(parts)
 
     def next_segment(self) -> bool:
         if self._finished:
@@ -209,14 +224,15 @@ class Decoded:
             self._streaming = self._trusted = True
 
     def _release(self) -> None:
-        if self._held:
-            self._give(b"".join(self._held))
+        for piece in self._held:
+            self._give(piece)
         self._held, self._held_bytes = [], 0
 
     def _give(self, data: bytes) -> None:
-        self._made += len(data)
-        rest = self._ready[self._ready_at:]
-        self._ready, self._ready_at = (rest + data if rest else data), 0
+        if data:
+            self._made += len(data)
+            self._ready.append(data)
+            self._ready_bytes += len(data)
 
     # -- damage
 
