@@ -5,6 +5,7 @@ import json
 import tracemalloc
 import zlib
 
+import pytest
 import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -119,20 +120,13 @@ def _cut_expectation(data: bytes, cut: int, bounds: list, codec: str) -> tuple:
     return decodable_prefix(data[:cut], codec).count(b"\n"), int(cut not in bounds)
 
 
-def test_gzip_cut_at_every_byte_keeps_every_complete_line_and_counts_the_rest_once():
-    data, bounds = _members(3, "gzip")
+@pytest.mark.parametrize("codec", ["gzip", "zstd"])
+def test_a_file_cut_at_every_byte_keeps_every_complete_line_and_counts_the_rest_once(codec):
+    data, bounds = _members(3, codec)
     for cut in range(len(data) + 1):
         items = read(data[:cut])
         assert (kinds(items).count("doc"), len(items) - kinds(items).count("doc")) == \
-            _cut_expectation(data, cut, bounds, "gzip"), cut
-
-
-def test_zstd_cut_at_every_byte_keeps_every_complete_line_and_counts_the_rest_once():
-    data, bounds = _members(3, "zstd")
-    for cut in range(len(data) + 1):
-        items = read(data[:cut])
-        assert (kinds(items).count("doc"), len(items) - kinds(items).count("doc")) == \
-            _cut_expectation(data, cut, bounds, "zstd"), cut
+            _cut_expectation(data, cut, bounds, codec), cut
 
 
 def test_single_stream_gzip_cut_at_60_percent_keeps_what_zcat_recovers():
