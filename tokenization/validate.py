@@ -37,11 +37,15 @@ def validate_output(root: str) -> list:
 
 
 def check_file(root: str, entry: dict) -> list:
-    """A file the manifest lists (documents, rejected, errors, stats ...) has its size and checksum."""
-    name = entry["path"]
+    """A file the manifest lists (documents, rejected, errors, stats ...) has its size and checksum.
+
+    An older manifest lists bare paths: those are only checked to exist."""
+    name = entry if isinstance(entry, str) else entry["path"]
     path = os.path.join(root, name)
     if not os.path.exists(path):
         return [f"{name}: listed in the manifest but missing"]
+    if isinstance(entry, str):
+        return []
     with open(path, "rb") as handle:
         found = file_entry(name, handle)
     if found["bytes"] != entry.get("bytes"):
