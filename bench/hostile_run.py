@@ -102,10 +102,11 @@ def real_sources() -> dict:
     sources[f"real_warc={WEB}/*/*.warc.gz"] = (_archives(WEB.glob("*/*.warc.gz")), 0)
     sources[f"real_arc={WEB}/*/*.arc"] = (_archives(WEB.glob("*/*.arc")), 0)
     sources[f"real_wet={WEB}/*/*.warc.wet.gz"] = (_archives(WEB.glob("*/*.warc.wet.gz")), 0)
-    sources[f"real_dolma={WEB}/dolma/*.jsonl.gz"] = (sum(gzip.decompress(p.read_bytes()).count(b"\n")
-                                                          for p in WEB.glob("dolma/*.jsonl.gz")), 0)
-    sources[f"real_hplt={WEB}/hplt_sample100/*.zst"] = (sum(_zstd_lines(p) for p in WEB.glob("hplt_sample100/*.zst")),
-                                                        0)
+    sources[f"real_wat={WEB}/*/*.warc.wat.gz"] = (_archives(WEB.glob("*/*.warc.wat.gz")), 0)   # metadata only
+    sources[f"real_dolma={WEB}/dolma/*.jsonl.gz"] = _lines_and_bad_lines(
+        gzip.decompress(path.read_bytes()) for path in WEB.glob("dolma/*.jsonl.gz"))
+    sources[f"real_hplt={WEB}/hplt_sample100/*.zst"] = _lines_and_bad_lines(
+        _unzstd(path) for path in WEB.glob("hplt_sample100/*.zst"))
     return sources
 
 
@@ -113,10 +114,29 @@ def _archives(paths) -> int:
     return sum(EXPECTED_RECORDS[f"{path.parent.name}/{path.name}"] for path in paths)
 
 
-def _zstd_lines(path: Path) -> int:
+def _unzstd(path: Path) -> bytes:
     with open(path, "rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(
-            lambda reader=zstandard.ZstdDecompressor().stream_reader(handle): reader.read(1 << 20), b""))
+        return zstandard.ZstdDecompressor().stream_reader(handle).read()
+
+
+def _lines_and_bad_lines(files) -> tuple:
+    """(records, records that are errors) of JSONL data, told by the json module: a line is a
+    record unless blank; an error unless it is UTF-8 JSON with a string "text" or "t"."""
+    records = errors = 0
+    for data in files:
+        for line in data.splitlines():
+            if not line.strip():
+                continue
+            records += 1
+            try:
+                value = json.loads(line.decode("utf-8"))
+            except ValueError:
+                errors += 1
+                continue
+            text = next((value[key] for key in ("text", "t") if isinstance(value, dict)
+                         and value.get(key) is not None), None)
+            errors += not isinstance(text, str)
+    return records, errors
 
 
 def run(inputs: list, output: Path, beam_args: list, cwd: Path, services: list = ()) -> dict:
