@@ -175,7 +175,7 @@ def _tree_rss(roots: list) -> int:
     return total
 
 
-def _service_pids(beam_args: list) -> list:
+def _service_pids() -> list:
     """The job service and worker pool that tests.beam_services started (children of this process)."""
     return [child.pid for child in psutil.Process().children() if "apache_beam" in " ".join(child.cmdline())]
 
@@ -204,7 +204,7 @@ def main() -> None:
         if not args.skip_portable:
             with portable_services() as portable_args:
                 runs["portable"] = run(inputs, scratch / "portable", portable_args, ROOT,
-                                       _service_pids(portable_args))
+                                       _service_pids())
         reference = file_bytes(scratch / "w1")
         counts = json.loads((scratch / "w1" / "stats" / "counts.json").read_text())["sources"]
         identical = {}

@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Optional
 
-from corpus.gzip_members import GZIP_HEADER, CorruptMember, GzipMember
+from corpus.gzip_members import CorruptMember, GzipMember
 from corpus.zstd_frames import ZSTD_MAGIC, ZstdFrame, skippable_frame_length
 
 GZIP_MAGIC = b"\x1f\x8b"
