@@ -82,11 +82,16 @@ class Decoded:
         self._trusted = True                    # False after damage, until a member is complete
         self.output_offset = 0                  # decompressed bytes handed out so far
         self._made = 0                          # decompressed bytes made ready so far
-        # Where unverified output starts: a member cut short gives what it decoded, which may
-        # be garbage when the cut was really damage that led the decoder astray to the end.
-        self.suspect_from: Optional[int] = None
+        # Output of damaged members, decoded up to the damage and never verified by a checksum:
+        # (start, end) in the output. It may be garbage where the damage led the decoder astray.
+        self._suspect: list = []
         self._segment_over = False
         self._finished = False                  # no segment after this one
+
+    def is_suspect(self, position: int) -> bool:
+        """Whether output `position` was decoded from a damaged member (a reader then counts what
+        does not parse there as part of the damage, not as errors of its own)."""
+        return any(start <= position < end for start, end in self._suspect)
 
     @property
     def codec_name(self) -> Optional[str]:
@@ -237,21 +242,50 @@ class Decoded:
     # -- damage
 
     def _truncated(self) -> None:
-        """The file ends inside a member: what it decoded is good (if the member is), the rest is missing."""
-        if self._trusted:
-            if self._held and not self._streaming:
-                self.suspect_from = self._made
-            self._release()
+        """The file ends inside a member: what it decoded is given (as suspect), the rest is missing."""
+        self._give_suspect(self._held if self._trusted and not self._streaming else [])
         self._held, self._held_bytes, self._member, self._finished = [], 0, None, True
         self._damaged(self._read_damage() or Damage(
             self._member_start, "truncated_file",
             f"the file ends inside the {self.codec.name} member that starts at byte {self._member_start}"))
 
     def _corrupt(self, message: str, start: int) -> None:
-        """Drop the member's held output and resume at the next member header."""
+        """Give what the member decoded before the damage (as suspect), resume at the next member header."""
+        recovered = self._recover(start) if self._member is not None and self._trusted and not self._streaming \
+            else []
         self._held, self._held_bytes, self._member = [], 0, None
+        self._give_suspect(recovered)
         self._damaged(Damage(start, f"corrupt_{self.codec.name}_member", message))
         self._skip_to_magic(start + 1)
+
+    def _recover(self, start: int) -> list:
+        """The member decoded again from `start` in small steps, up to the damage: what came before it.
+
+        (A step that fails loses its own output; 64 input bytes make at most some 64 KB.)"""
+        if start < self._base:
+            return list(self._held)
+        data = memoryview(self._pending)[start - self._base:]
+        codec, pos, end, out, made = self.codec(), 0, 0, [], 0
+        try:
+            while end < len(data) and made <= self._hold_limit:
+                end = min(end + 64, len(data))
+                piece, used, done = codec.feed(data[pos:end], OUTPUT_STEP)
+                pos, made = pos + used, made + len(piece)
+                out.append(piece)
+                if done:
+                    break
+        except CorruptMember:
+            pass
+        finally:
+            data.release()
+        return out
+
+    def _give_suspect(self, pieces: list) -> None:
+        start = self._made
+        for piece in pieces:
+            self._give(piece)
+        if self._made > start:
+            self._suspect.append((start, self._made))
 
     def _damaged(self, damage: Optional[Damage]) -> None:
         """End the segment with `damage`, unless it continues a stretch already reported."""

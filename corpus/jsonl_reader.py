@@ -4,8 +4,8 @@ Each line is parsed on its own: whatever a line raises (malformed JSON, a
 number past Python's digit limit, nesting too deep for the parser) is an error
 row for that line, and reading goes on. A line cut by damage to the compressed
 stream is counted once, as that damage; so are lines that do not parse in what
-a cut member decoded (`Decoded.suspect_from`: a cut may be damage that led the
-decoder astray).
+a damaged member decoded before the damage (`Decoded.is_suspect`: the damage may
+have led the decoder astray before it failed).
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def read_jsonl(raw: BinaryIO, name: str, source: str, fields: FieldMap,
                                      f"line longer than {max_record_bytes} bytes")
             elif complete and line.strip():
                 item = parse_line(line, fields, source, name, line_number)
-                if not (isinstance(item, ErrorRecord) and _suspect(decoded, start)):
+                if not (isinstance(item, ErrorRecord) and decoded.is_suspect(start)):
                     yield item
         if decoded.damage is not None:      # it stands for the line it cut, if any
             yield damage_error(source, name, decoded.codec_name, decoded.damage)
@@ -73,10 +73,6 @@ def parse_line(line: bytes, fields: FieldMap, source: str, name: str, line_numbe
         return record_to_document(record, fields, source, name, line_number, location)
     except Exception as error:  # noqa: BLE001 - a record's fields must never stop the file
         return exception_error(source, location, error)
-
-
-def _suspect(decoded: Decoded, start: int) -> bool:
-    return decoded.suspect_from is not None and start >= decoded.suspect_from
 
 
 def _skip_rest_of_line(stream: BinaryIO) -> bool:

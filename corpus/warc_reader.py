@@ -30,9 +30,10 @@ def read_archive(raw: BinaryIO, name: str, source: str, max_record_bytes: int) -
     for stream in decoded.segments():
         for event in iter_records(stream, max_record_bytes, decoded.output_offset, continues_damage):
             if isinstance(event, Broken):
-                # A stretch that a cut explains, or that lies in what a cut member decoded, is the cut's.
-                explained = event.at_end and decoded.damage is not None
-                if not explained and not (decoded.suspect_from is not None and event.offset >= decoded.suspect_from):
+                # A stretch that damage explains (it runs into it, or lies in what a damaged
+                # member decoded before it) is the damage's.
+                explained = (event.at_end and decoded.damage is not None) or decoded.is_suspect(event.offset)
+                if not explained:
                     yield read_error(source, f"{name}@{event.offset}", event.error_type, event.message)
             elif event.kind in DOCUMENT_TYPES or event.kind not in KNOWN_TYPES:
                 yield _record_item(event, name, source, max_record_bytes)
