@@ -4,7 +4,7 @@
 
 `--code DIR` runs the tokenmill checkout in DIR (default: this one); `--before
 DIR` runs a second checkout too (e.g. a worktree of main) and prints both side
-by side. Each case is its own run, so that a case that kills a run (as some did
+by side (`--before-from JSON` takes those runs from an earlier report). Each case is its own run, so that a case that kills a run (as some did
 on main) cannot hide the others. The expected counts come from the cases' own
 generator (tests/hostile/cases.py). Writes bench/out/hostile_cases.json.
 """
@@ -88,19 +88,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", default=str(ROOT), help="the tokenmill checkout to run (default: this one)")
     parser.add_argument("--before", default=None, help="a second checkout to run first, e.g. main")
+    parser.add_argument("--before-from", default=None, metavar="JSON",
+                        help="take the --before runs from an earlier bench/out/hostile_cases.json instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hostile-") as scratch:
         scratch = Path(scratch)
         expected = build_cases(scratch / "cases")
         runs = {}
-        if args.before:
+        if args.before_from:
+            runs["before"] = json.loads(Path(args.before_from).read_text())["runs"]["before"]
+        elif args.before:
             runs["before"] = run_all(Path(args.before).resolve(), scratch / "cases", scratch / "before")
-        runs["after" if args.before else "this"] = run_all(Path(args.code).resolve(), scratch / "cases",
-                                                           scratch / "after")
+        runs["after" if "before" in runs else "this"] = run_all(Path(args.code).resolve(), scratch / "cases",
+                                                                scratch / "after")
     print(table(expected, runs))
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    report = {"command": "python bench/hostile_cases.py" + (f" --before {args.before}" if args.before else ""),
+    report = {"command": "python bench/hostile_cases.py" + (f" --before {args.before}" if args.before else "")
+              + (f" --before-from {args.before_from}" if args.before_from else ""),
               "expected": {name: vars(want) for name, want in expected.items()}, "runs": runs}
     (out / "hostile_cases.json").write_text(json.dumps(report, indent=1, sort_keys=True))
 
