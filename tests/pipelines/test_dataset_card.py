@@ -70,4 +70,4 @@ def test_the_card_states_tokenizer_lengths_counts_funnel_version_and_config_hash
     assert "| alpha | 12 | 8 | 4 | 0 |" in text and "alpha: dropped 4 × normalize.too_short" in text
     assert f"tokenmill {manifest['tokenmill_version']}" in text and manifest["config_hash"] in text
     assert manifest["tokenmill_version"] == __import__("importlib.metadata").metadata.version("tokenmill")
-    assert {"README.md", "tokens/README.md"} <= set(manifest["files"])
+    assert {"README.md", "tokens/README.md"} <= {entry["path"] for entry in manifest["files"]}
