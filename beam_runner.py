@@ -6,22 +6,29 @@
     tokenmill inspect summary|validate|show|stats|plan ...
     tokenmill export megatron|mds OUT DEST
     tokenmill report DIR         rebuild DIR/report/index.html from its report.json
+    tokenmill --version          python -m tokenmill ... is the same command
 
 Options tokenmill does not own go to Beam's PipelineOptions, so every runner's
-flags work as Beam users expect. Usage mistakes end with one line on stderr
-and exit status 2, never a traceback.
+flags work as Beam users expect. Usage mistakes (every subclass of
+tokenmill.usage.UsageError, whichever layer raises it) end with one line on
+stderr and exit status 2, never a traceback, before any output is touched.
+Ctrl-C ends with "interrupted" and status 130; a closed stdout (`| head`)
+ends quietly.
 """
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+import threading
 
-EXIT_USAGE = 2
+from tokenmill import version
+from tokenmill.usage import UsageError
 
-
-class UsageError(Exception):
-    pass
+EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")     # pipelines.beam_options has the same
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,8 +45,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override one config option, e.g. normalize.min_chars=200")
     parser.add_argument("--workers", type=int, default=None,
-                        help="local runner worker processes (default: all cores)")
+                        help="local runner worker processes (default: in this process for under 8 MB of "
+                             "input, else one per CPU this process may use)")
     parser.add_argument("--quiet", action="store_true", help="no progress line while running")
+    parser.add_argument("--strict", action="store_true",
+                        help="warnings fail the run (exit 1); warnings known at start stop it before any work")
+    parser.add_argument("--log-level", default="WARNING", type=str.upper, choices=LOG_LEVELS,
+                        help="for tokenmill's, Beam's and the workers' logs (default WARNING: Beam's INFO "
+                             "lines hidden)")
     parser.add_argument("--tokenizer", default=None, metavar="PATH.model",
                         help="a SentencePiece model (default: train one on the curated text)")
     parser.add_argument("--seq-len", type=int, default=None, help="tokens per training sequence (default 8192)")
@@ -53,6 +66,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tokenmill", description="Web crawl to curated documents and token shards.")
+    parser.add_argument("--version", action="version", version=f"tokenmill {version()}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     commands.add_parser("inspect", help="read token shards, manifest and plans (see `tokenmill inspect -h`)")
     commands.add_parser("export", help="write a finished output for Megatron-LM or MosaicML streaming")
@@ -81,9 +95,14 @@ def _config_from(args):
                        source=args.source, **{key: value for key, value in flags.items() if value is not None})
 
 
-def _run(args, beam_args) -> int:
+def _run_curation(args, beam_args) -> int:
     from pipelines.run import run_curation
-    return run_curation(_config_from(args), beam_args, args.workers, progress=False if args.quiet else None)
+    return run_curation(_config_from(args), beam_args, args.workers, progress=False if args.quiet else None,
+                        strict=args.strict, log_level=args.log_level)
+
+
+def _run(args, beam_args) -> int:
+    return _run_curation(args, beam_args)
 
 
 # The demo corpus holds a few thousand tokens: short rows, and a budget it can meet beside the big three.
@@ -92,12 +111,11 @@ _DEMO_TOKENS = ["tokenize.seq_len=128", "plans.budgets=[2T, 8T, 13T, demo=8K]"]
 
 def _demo(args, beam_args) -> int:
     from corpus.demo_corpus import build_demo_blocklist, build_demo_corpus
-    from pipelines.run import run_curation
     args.input = build_demo_corpus(os.path.join(args.output, "corpus"))
     lists = build_demo_blocklist(os.path.join(args.output, "lists"))
     args.set = [f"url_filter.lists=['{lists}']", "url_filter.categories=[gambling]", *_DEMO_TOKENS, *args.set]
     print(f"demo corpus written to {os.path.join(args.output, 'corpus')}")
-    status = run_curation(_config_from(args), beam_args, args.workers, progress=False if args.quiet else None)
+    status = _run_curation(args, beam_args)
     print(f"curated documents: {os.path.join(args.output, 'documents')}")
     print(f"token shards: {os.path.join(args.output, 'tokens')}  (tokenmill inspect summary {args.output})")
     return status
@@ -144,28 +162,71 @@ def _plain_command(name: str, argv) -> int:
         return EXIT_USAGE
 
 
+def _configure_logging(level: str) -> None:
+    """Before anything logs: Beam's INFO lines stay hidden unless --log-level asks for them."""
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+
+
+_INTERRUPTED = threading.Event()
+
+
+def _on_interrupt(signum, frame):
+    """Ctrl-C: the run unwinds, and Beam logs each worker connection it loses on the way; one line instead."""
+    _INTERRUPTED.set()
+    logging.disable(logging.CRITICAL)
+    threading.excepthook = lambda args: None
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in _PLAIN_COMMANDS:
-        return _plain_command(argv[0], argv[1:])
-    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        argv.insert(0, "run")          # `python beam_runner.py --input ...` means run
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _on_interrupt)
     try:
-        args, beam_args = build_parser().parse_known_args(argv)
-        if args.command is None:
-            build_parser().print_help()
-            return EXIT_USAGE
-        return {"run": _run, "demo": _demo, "assets": _assets, "report": _report}[args.command](args, beam_args)
+        return _main(argv)
     except UsageError as error:
         print(f"tokenmill: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as error:  # noqa: BLE001 - usage errors raised by the layers below
-        if type(error).__name__ in ("ConfigError", "InputError", "BeamOptionError", "BenchmarkError",
-                                    "TokenizerError", "BudgetError", "NerModelError"):
-            print(f"tokenmill: error: {error}", file=sys.stderr)
-            return EXIT_USAGE
-        raise
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except BaseException:
+        if not _INTERRUPTED.is_set():
+            raise
+        print("tokenmill: interrupted", file=sys.stderr)      # whatever the unwinding raised instead
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list) -> int:
+    if argv and argv[0] in _PLAIN_COMMANDS:
+        return _plain_command(argv[0], argv[1:])
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "run")          # `python beam_runner.py --input ...` means run
+    args, beam_args = build_parser().parse_known_args(argv)
+    _configure_logging(getattr(args, "log_level", "WARNING"))
+    if args.command is None:
+        build_parser().print_help()
+        return EXIT_USAGE
+    return {"run": _run, "demo": _demo, "assets": _assets, "report": _report}[args.command](args, beam_args)
+
+
+def _silence_stdout() -> None:
+    """The reader went away (`| head`): further writes, and the flush at exit, must not complain."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def console_main() -> None:
+    """The `tokenmill` command and `python -m tokenmill`."""
+    status = main()
+    if status == EXIT_INTERRUPTED:
+        # The local runner's worker threads wait on processes Ctrl-C already ended: do not wait for them.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

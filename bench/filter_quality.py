@@ -35,7 +35,7 @@ from filters.quality.gopher_quality import GopherQualityConfig, gopher_quality  
 from filters.quality.gopher_repetition import GopherRepetitionConfig, gopher_repetition  # noqa: E402
 from filters.quality.quality_filter import QualityConfig, QualityFilter  # noqa: E402
 from filters.quality.text_view import TextView  # noqa: E402
-from filters.unsafe_words import UnsafeWordsConfig, UnsafeWordsFilter  # noqa: E402
+from filters.unsafe_words import UnsafeWordsConfig, UnsafeWordsFilter, load_word_lists  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 DOLMA = os.path.join(SHARED, "web", "dolma", "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
@@ -94,9 +94,10 @@ def davidson_scores(dolma: list) -> list:
         tweets = [(row["tweet"], row["class"] != "2", row["class"] == "0") for row in csv.DictReader(handle)]
     rows = []
     for inflections in (False, True):
+        lists = load_word_lists(LDNOOBW, inflections)
         for name, min_hits, ratio in PAGE_RULES:
             unsafe = UnsafeWordsFilter(UnsafeWordsConfig(lists=LDNOOBW, min_hits=min_hits, max_hit_ratio=ratio,
-                                                         inflections=inflections))
+                                                         inflections=inflections), lists)
             tp = fp = fn = hate_found = hate = 0
             for text, offensive, hateful in tweets:
                 flagged = isinstance(unsafe(Document("t", text, "davidson", annotations={"lang": "en"})), Drop)

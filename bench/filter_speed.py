@@ -27,8 +27,9 @@ from real_corpus import real_text_rows  # noqa: E402
 from corpus.document import Document  # noqa: E402
 from filters.language import FastTextLID, LanguageConfig, LanguageFilter  # noqa: E402
 from filters.quality.quality_filter import QualityConfig, QualityFilter  # noqa: E402
-from filters.unsafe_words import UnsafeWordsFilter  # noqa: E402
-from filters.url_filter import UrlFilter  # noqa: E402
+from filters.side_files import read_local  # noqa: E402
+from filters.unsafe_words import UnsafeWordsFilter, load_word_lists  # noqa: E402
+from filters.url_filter import UrlFilter, side_files  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 UNSAFE = os.path.join(SHARED, "unsafe")
@@ -46,7 +47,9 @@ def callables(rows: list) -> dict:
     from pipelines.config import load_config
     config = load_config(overrides=URL_SETTINGS)
     model = FastTextLID()
-    url_filter, unsafe = UrlFilter(config.url_filter), UnsafeWordsFilter(config.unsafe_words)
+    url_filter = UrlFilter(config.url_filter, read_local(side_files(config.url_filter)))
+    unsafe = UnsafeWordsFilter(config.unsafe_words, load_word_lists(config.unsafe_words.lists,
+                                                                    config.unsafe_words.inflections))
     language, quality = LanguageFilter(LanguageConfig(), model), QualityFilter(QualityConfig())
     docs = [Document(r["id"], r["text"], "dolma", url=r["url"]) for r in rows]
     for doc in docs:

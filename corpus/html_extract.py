@@ -16,6 +16,7 @@ from resiliparse.parse.encoding import bytes_to_str, detect_encoding, map_encodi
 from resiliparse.parse.html import HTMLTree
 
 from corpus.document import Document, Drop, RawPage
+from tokenmill.option_checks import OptionChecks
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml+xhtml"})
 # Types a crawler labels carelessly; the body decides whether they are HTML.
@@ -26,6 +27,7 @@ SNIFF_BYTES = 2048
 FALLBACKS = ("whole_page", "trafilatura", "none")
 # The annotation's values: which extraction gave the document its text.
 MAIN_CONTENT, WHOLE_PAGE, TRAFILATURA = "main_content", "whole_page", "trafilatura"
+EXTRACTORS = ("resiliparse", "trafilatura")
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,24 @@ class ExtractConfig:
     fallback: str = "whole_page"
     fallback_ratio: float = 0.04
 
+    def problems(self, where: str = "extract") -> list:
+        check = OptionChecks(self, where)
+        check.one_of("extractor", EXTRACTORS)
+        check.one_of("fallback", FALLBACKS)
+        check.fraction("fallback_ratio")
+        if self.enabled and self.extractor == "trafilatura":
+            check.installed("trafilatura", "extractor", "trafilatura")
+        if self.enabled and self.fallback == "trafilatura":
+            check.installed("trafilatura", "fallback", "trafilatura")
+        return check.problems
+
 
 class HtmlExtractor:
     """RawPage -> Document with the page's main text, or a Drop saying why not."""
 
     def __init__(self, config: ExtractConfig):
         self.config = config
-        if config.extractor not in ("resiliparse", "trafilatura"):
+        if config.extractor not in EXTRACTORS:
             raise ValueError(f"unknown extractor {config.extractor!r} (resiliparse or trafilatura)")
         if config.fallback not in FALLBACKS:
             raise ValueError(f"unknown extract.fallback {config.fallback!r} ({', '.join(FALLBACKS)})")

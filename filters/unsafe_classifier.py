@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, Union
 
 from corpus.document import Document, Drop
+from tokenmill.option_checks import OptionChecks
 
 
 class TextScorer(Protocol):
@@ -37,6 +38,14 @@ class UnsafeClassifierConfig:
     threshold: float = 0.9
     languages: list = field(default_factory=lambda: ["en"])
     max_chars: int = 20_000       # the model reads short texts; long pages are scored on a prefix
+
+    def problems(self, where: str = "unsafe_classifier") -> list:
+        check = OptionChecks(self, where)
+        check.fraction("threshold")
+        check.at_least("max_chars", 1)
+        if self.enabled:
+            check.installed("profanity_check", "enabled", "classifier")
+        return check.problems
 
 
 class UnsafeClassifierFilter:

@@ -14,7 +14,6 @@ measurement behind the defaults.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -22,7 +21,9 @@ from typing import Optional, Union
 from corpus.document import Document, Drop
 from filters.inflections import inflected_forms
 from filters.quality.text_view import NO_SPACE_LANGUAGES
-from filters.word_lists import alternation_pattern, list_files, read_entries
+from filters.side_files import SideFile, read_local_tree
+from filters.word_lists import alternation_pattern, parse_entries
+from tokenmill.option_checks import OptionChecks
 
 # Punctuation stripped from the ends of whitespace tokens ("heck," -> "heck");
 # inner punctuation stays, so listed words such as "g-spot" and "s&m" still match.
@@ -39,6 +40,12 @@ class UnsafeWordsConfig:
     max_hit_ratio: float = 0.05      # > 0: also drop when hits / words reaches this (0.05: one word in 20)
     also_check: list = field(default_factory=lambda: ["en"])   # lists applied to every language
     unknown_language: str = "en"     # the list for documents without a language annotation
+
+    def problems(self, where: str = "unsafe_words") -> list:
+        check = OptionChecks(self, where)
+        check.at_least("min_hits", 1)
+        check.fraction("max_hit_ratio")
+        return check.problems
 
 
 class LanguageWordList:
@@ -69,22 +76,39 @@ class LanguageWordList:
         return found
 
 
-def load_word_lists(folder: str, inflect: bool = True) -> dict:
-    """Language code -> LanguageWordList; regional files (fr-CA-...) join their language."""
+# LDNOOBW names each file by its language code; regional files (fr-CA-u-sd-caqc) join their language.
+LIST_FILE_NAME = r"[a-z]{2,3}(-[A-Za-z0-9-]+)?"
+
+
+def side_files(config: UnsafeWordsConfig) -> list:
+    return [SideFile("unsafe_words.lists", config.lists, True, LIST_FILE_NAME)] if config.lists else []
+
+
+def word_lists_from_tree(tree: dict, inflect: bool = True) -> dict:
+    """Language code -> LanguageWordList, from a folder's tree (top-level files named by language)."""
     entries_by_lang: dict = {}
-    for name in list_files(folder):
-        path = os.path.join(folder, name)
-        if os.path.isfile(path) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9-]+)?", name):
-            entries_by_lang.setdefault(name.split("-")[0], set()).update(read_entries(path))
-    return {lang: LanguageWordList(sorted(entries), spaced=lang not in NO_SPACE_LANGUAGES, lang=lang, inflect=inflect)
+    for name in sorted(tree):
+        if re.fullmatch(LIST_FILE_NAME, name):
+            entries_by_lang.setdefault(name.split("-")[0], set()).update(parse_entries(tree[name]))
+    return {lang: LanguageWordList(sorted(entries), spaced=lang not in NO_SPACE_LANGUAGES, lang=lang,
+                                   inflect=inflect)
             for lang, entries in entries_by_lang.items()}
 
 
+def load_word_lists(folder: str, inflect: bool = True) -> dict:
+    """From a local folder: for notebooks, tests and benchmarks (a run reads its side files through Beam)."""
+    return word_lists_from_tree(read_local_tree(folder), inflect)
+
+
 class UnsafeWordsFilter:
+    """`lists`: the parsed word lists of `config.lists` (word_lists_from_tree); none when it is empty."""
+
     def __init__(self, config: UnsafeWordsConfig, lists: Optional[dict] = None):
+        if config.lists and lists is None:
+            raise ValueError("UnsafeWordsFilter takes the word lists of unsafe_words.lists, parsed "
+                             "(word_lists_from_tree or load_word_lists), not their path")
         self.config = config
-        self.lists = lists if lists is not None else (
-            load_word_lists(config.lists, config.inflections) if config.lists else {})
+        self.lists = lists or {}
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
         lang = doc.annotations.get("lang") or self.config.unknown_language

@@ -1,13 +1,12 @@
-"""Read list files: one entry per line, '#' comments, blank lines, any encoding."""
+"""Parse list files: one entry per line, '#' comments, blank lines, any encoding, gzip or not."""
 from __future__ import annotations
 
 import gzip
-import os
 import re
 
 
-def read_entries(path: str) -> list:
-    """Entries of a list file, lower-cased and stripped.
+def parse_entries(data: bytes) -> list:
+    """Entries of a list file's bytes, lower-cased and stripped.
 
     Lists in the wild are UTF-8, Latin-1 or carry a BOM; a line that is not
     valid UTF-8 is decoded as Latin-1 rather than dropped, so no entry is lost
@@ -15,11 +14,10 @@ def read_entries(path: str) -> list:
     line: some banned words (#xx) begin with one, so a whole-line comment is
     '# ' or a '#' line that is the file's header.
     """
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as handle:
-        raw_lines = handle.read().splitlines()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
     entries = []
-    for raw in raw_lines:
+    for raw in data.splitlines():
         try:
             line = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -34,7 +32,3 @@ def alternation_pattern(entries: list):
     """One compiled regex matching any entry, longest first so that a longer entry wins; None if empty."""
     entries = sorted({entry for entry in entries if entry}, key=lambda entry: (-len(entry), entry))
     return re.compile("|".join(map(re.escape, entries))) if entries else None
-
-
-def list_files(folder: str) -> list:
-    return sorted(name for name in os.listdir(folder) if not name.startswith("."))

@@ -3,19 +3,40 @@
 Beam discards flags it does not know with only a log warning, so a misspelt
 `--temp_locaton` would silently run with the default. Here every flag that
 tokenmill does not own must be a Beam option, or the run stops with one line.
+Beam's own validation of the options for the chosen runner (an invalid
+Dataflow project id, a missing region, ...) runs here too: Beam would
+otherwise run it only when the pipeline is constructed.
+
+Without --runner the run is local: in this process for a small input, else
+Beam's FnApiRunner with one worker process per CPU this process may use
+(its CPU affinity, not the machine's count). The worker processes start
+through pipelines/local_worker.py, so that Ctrl-C ends them quietly.
 """
 from __future__ import annotations
 
+import logging
 import os
+import sys
 
-from apache_beam.options.pipeline_options import (DirectOptions, PipelineOptions,
-                                                  StandardOptions, _BeamArgumentParser)
+from apache_beam.options.pipeline_options import (DirectOptions, GoogleCloudOptions, PipelineOptions,
+                                                  StandardOptions, WorkerOptions, _BeamArgumentParser)
+from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.runners.runner import create_runner
+from apache_beam.transforms.environments import SubprocessSDKEnvironment
+
+from tokenmill.usage import UsageError
 
 LOCAL_RUNNER = "FnApiRunner"   # named explicitly: DirectRunner first tries to download Prism
+# Below this much input, the multi-process runner's start-up (about 6 s for 2 worker processes here)
+# costs more than it saves: measured by bench/local_runner.py, docs/runners.md.
+IN_PROCESS_BELOW_BYTES = 8 << 20
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_LOG_LEVEL = "WARNING"
+_WORKER_COMMAND = f"{sys.executable} -m pipelines.local_worker"
 
 
-class BeamOptionError(ValueError):
+class BeamOptionError(UsageError):
     pass
 
 
@@ -37,24 +58,78 @@ def check_beam_args(beam_args: list) -> None:
         raise BeamOptionError(f"unknown option {flags[0]} (neither a tokenmill nor a Beam option)")
 
 
-def pipeline_options(beam_args: list, workers: int | None = None) -> PipelineOptions:
-    """Beam options; without --runner, the local Python runner on every core."""
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask, which containers and taskset narrow."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:          # not on Linux
+        return os.cpu_count() or 1
+
+
+def local_workers(workers: int | None, input_bytes: int) -> int:
+    """--workers when given; else 1 (in this process) for a small input, one per usable CPU otherwise."""
+    if workers is not None:
+        if workers < 1:
+            raise BeamOptionError(f"--workers must be at least 1, got {workers}")
+        return workers
+    return 1 if input_bytes < IN_PROCESS_BELOW_BYTES else usable_cpus()
+
+
+def pipeline_options(beam_args: list, workers: int | None = None, input_bytes: int = 0,
+                     log_level: str = DEFAULT_LOG_LEVEL) -> PipelineOptions:
+    """Beam options, checked for the runner they name; without --runner, the local runner."""
     check_beam_args(beam_args)
     options = PipelineOptions(beam_args)
     standard = options.view_as(StandardOptions)
-    if standard.runner:
-        _check_runner(standard.runner)
+    if standard.runner and standard.runner != LOCAL_RUNNER:
+        if workers is not None:
+            raise BeamOptionError(f"--workers sets the local runner's processes; {standard.runner} "
+                                  "takes its own options (e.g. --num_workers on Dataflow)")
+        runner = _named_runner(standard.runner)
+        _check_dataflow_locations(options, runner)
     else:
-        standard.runner = LOCAL_RUNNER
-        direct = options.view_as(DirectOptions)
-        count = workers or os.cpu_count() or 1
-        direct.direct_num_workers = count
-        direct.direct_running_mode = "multi_processing" if count > 1 else "in_memory"
+        runner = _local_runner(options, local_workers(workers, input_bytes))
+    worker = options.view_as(WorkerOptions)
+    if worker.default_sdk_harness_log_level is None:      # the SDK harness logs at INFO unless told
+        worker.default_sdk_harness_log_level = log_level
+    errors = PipelineOptionsValidator(options, runner).validate()
+    if errors:
+        raise BeamOptionError(f"Beam option: {errors[0].strip()}")
     return options
 
 
-def _check_runner(name: str) -> None:
+def _named_runner(name: str):
     try:
-        create_runner(name)
+        return create_runner(name)
     except (ValueError, ImportError) as error:
         raise BeamOptionError(str(error).split(". Valid values")[0]) from None
+
+
+def _check_dataflow_locations(options: PipelineOptions, runner) -> None:
+    """Without a bucket, Beam would try to create a default one over the network while validating."""
+    cloud = options.view_as(GoogleCloudOptions)
+    if type(runner).__name__ == "DataflowRunner" and not (cloud.temp_location or cloud.staging_location):
+        raise BeamOptionError("DataflowRunner needs --temp_location gs://BUCKET/PATH (side files and Beam's "
+                              "own files are staged there)")
+
+
+def _local_runner(options: PipelineOptions, workers: int):
+    """In this process for one worker; else worker processes started by pipelines/local_worker.py."""
+    direct = options.view_as(DirectOptions)
+    direct.direct_num_workers = workers
+    direct.direct_running_mode = "in_memory"
+    standard = options.view_as(StandardOptions)
+    if workers == 1:
+        standard.runner = LOCAL_RUNNER
+        return create_runner(LOCAL_RUNNER)
+    # A runner built with its worker environment; the "in_memory" mode keeps Beam from replacing it
+    # with its own multi-process command. Beam's note that in_memory wants one worker does not apply.
+    logging.getLogger("apache_beam.runners.portability.fn_api_runner.fn_runner").addFilter(_NotInMemoryNote())
+    runner = FnApiRunner(default_environment=SubprocessSDKEnvironment.from_command_string(_WORKER_COMMAND))
+    standard.runner = runner
+    return runner
+
+
+class _NotInMemoryNote(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "direct_running_mode should be" not in record.getMessage()

@@ -2,18 +2,25 @@
 
 Plain Python (no Beam) so that notebooks and tests can build and check a
 config without a pipeline. Unknown keys are errors: a misspelt option that is
-silently ignored is the worst kind of bug in a long run.
+silently ignored is the worst kind of bug in a long run. Every option is then
+checked, before anything runs: its type here (by the type of its default),
+its range and allowed values by the `problems()` method of its section.
+
+The config recorded in a run's manifest.json loads back to the same config
+(and config_hash): give the manifest itself, or its "config", to --config.
 """
 from __future__ import annotations
 
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import yaml
 
+from corpus.formats import FORMATS
 from corpus.html_extract import ExtractConfig
 from corpus.normalize import NormalizeConfig
 from filters.decontam import DecontamConfig
@@ -26,9 +33,13 @@ from filters.unsafe_words import UnsafeWordsConfig
 from filters.url_filter import UrlFilterConfig
 from pipelines.input_names import normal_spec
 from tokenization.settings import PlansConfig, TokenizeConfig
+from tokenmill.option_checks import OptionChecks
+from tokenmill.usage import UsageError
+
+SOURCE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-class ConfigError(ValueError):
+class ConfigError(UsageError):
     """A configuration problem, reported as one line."""
 
 
@@ -45,6 +56,13 @@ class ReadConfig:
     date_field: list = field(default_factory=lambda: ["date", "created", "metadata.date"])
     max_record_bytes: int = 64 << 20
 
+    def problems(self, where: str = "read") -> list:
+        check = OptionChecks(self, where)
+        check.one_of("format", ("auto", *FORMATS))
+        check.not_empty("text_field")
+        check.at_least("max_record_bytes", 1)
+        return check.problems
+
 
 @dataclass
 class WriteConfig:
@@ -55,6 +73,13 @@ class WriteConfig:
     rejected_shards: int = 0
     error_shards: int = 0
     shard_mb: int = 64
+
+    def problems(self, where: str = "write") -> list:
+        check = OptionChecks(self, where)
+        for name in ("document_shards", "rejected_shards", "error_shards"):
+            check.at_least(name, 0)      # 0: by size
+        check.at_least("shard_mb", 1)
+        return check.problems
 
 
 @dataclass
@@ -78,6 +103,12 @@ class RunConfig:
     plans: PlansConfig = field(default_factory=PlansConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
 
+    def problems(self, where: str = "") -> list:
+        check = OptionChecks(self, where)
+        if not SOURCE_NAME.match(self.source):
+            check.fail(f"source must be a name of letters, digits, '_', '.' or '-', got {self.source!r}")
+        return check.problems
+
     def to_dict(self) -> dict:
         return _as_dict(self)
 
@@ -91,29 +122,71 @@ class RunConfig:
 
 
 def load_config(path: str | None = None, overrides: list | None = None, **flags: Any) -> RunConfig:
-    """Build a RunConfig. `overrides` are "dotted.key=yaml_value" strings."""
+    """Build and check a RunConfig. `overrides` are "dotted.key=yaml_value" strings.
+
+    Raises ConfigError, naming the option, at the first option that is unknown,
+    of the wrong type, out of range or not one of its allowed values.
+    """
     data = _as_dict(RunConfig())
     if path:
-        data = _merge(data, _read_yaml(path), "")
+        data = _merge(data, _read_config_file(path), "")
     for item in overrides or []:
         key, sep, value = item.partition("=")
         if not sep:
             raise ConfigError(f"--set wants KEY=VALUE, got {item!r}")
-        data = _merge(data, _nest(key.strip(), yaml.safe_load(value)), "")
+        data = _merge(data, _nest(key.strip(), _yaml_value(key.strip(), value)), "")
     for key, value in flags.items():
         if value is not None:
             data = _merge(data, _nest(key, value), "")
-    return _build(RunConfig, data, "")
+    config = _build(RunConfig, data, "")
+    problems = config_problems(config)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ConfigError(problems[0] + more)
+    return config
 
 
-def _read_yaml(path: str) -> dict:
+def config_problems(config) -> list:
+    """Every problem of a config and of each of its sections, by their `problems()` methods."""
+    return _problems(config, "")
+
+
+def _problems(section, where: str) -> list:
+    found = list(section.problems(where.rstrip("."))) if hasattr(section, "problems") else []
+    for spec in fields(section):
+        value = getattr(section, spec.name)
+        if is_dataclass(value):
+            found += _problems(value, f"{where}{spec.name}.")
+    return found
+
+
+def _yaml_value(key: str, text: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"--set {key}={text}: not a YAML value ({_first_line(error)})") from None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _read_config_file(path: str) -> dict:
+    """YAML, or JSON for *.json (PyYAML reads JSON's 1e-05 as a string). A manifest gives its config."""
     try:
         with open(path, encoding="utf-8") as handle:
-            loaded = yaml.safe_load(handle) or {}
+            text = handle.read()
     except OSError as error:
         raise ConfigError(f"cannot read config {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"config {path} is not valid YAML: {str(error).splitlines()[0]}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config {path} is not UTF-8 text") from None
+    try:
+        loaded = json.loads(text) if path.lower().endswith(".json") else (yaml.safe_load(text) or {})
+    except (ValueError, yaml.YAMLError) as error:
+        kind = "JSON" if path.lower().endswith(".json") else "YAML"
+        raise ConfigError(f"config {path} is not valid {kind}: {_first_line(error)}") from None
+    if isinstance(loaded, dict) and isinstance(loaded.get("config"), dict) and "config_hash" in loaded:
+        loaded = loaded["config"]               # a run's manifest.json: the config it recorded
     if not isinstance(loaded, dict):
         raise ConfigError(f"config {path} must be a mapping of options")
     return loaded
@@ -158,24 +231,48 @@ def _build(cls, data: dict, where: str):
 
 
 def _coerce(value: Any, default: Any, name: str) -> Any:
-    if isinstance(default, list) and isinstance(value, str):
-        return [value]
-    if isinstance(default, bool) and not isinstance(value, bool):
-        raise ConfigError(f"option {name!r} must be true or false, got {value!r}")
+    """The value as the type of the option's default, or ConfigError."""
+    if isinstance(default, list):
+        return _string_list(value, name)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"option {name!r} must be true or false, got {value!r}")
+        return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"option {name!r} must be a number, got {value!r}")
         return float(value)
     if isinstance(default, dict):
-        return dict(value)
-    if isinstance(default, int) and not isinstance(default, bool):
+        return _mapping(value, default, name)
+    if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"option {name!r} must be a whole number, got {value!r}")
     if isinstance(default, str) and not isinstance(value, str):
         raise ConfigError(f"option {name!r} must be a string, got {value!r}")
-    if isinstance(default, list) and not isinstance(value, list):
-        raise ConfigError(f"option {name!r} must be a list, got {value!r}")
     return value
+
+
+def _string_list(value: Any, name: str) -> list:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"option {name!r} must be a list of strings, got {value!r}")
+    return value
+
+
+def _mapping(value: Any, default: dict, name: str) -> dict:
+    """A mapping option. Where the default has whole-number keys (n-gram sizes), keys are read as
+    whole numbers: JSON writes them as strings, and the manifest's config must load back the same."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"option {name!r} must be a mapping, got {value!r}")
+    if not default or not all(isinstance(key, int) for key in default):
+        return dict(value)
+    coerced = {}
+    for key, item in value.items():
+        if isinstance(key, bool) or not (isinstance(key, int) or (isinstance(key, str) and key.isdigit())):
+            raise ConfigError(f"option {name!r} wants whole-number keys, got {key!r}")
+        coerced[int(key)] = item
+    return coerced
 
 
 def _as_dict(obj: Any) -> Any:

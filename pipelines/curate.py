@@ -13,12 +13,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.html_extract import HtmlExtractor, refuse_raw_pages
 from corpus.normalize import Normalizer
-from filters.language import LanguageFilter
-from filters.pii.pii_filter import PiiFilter
 from filters.quality.quality_filter import QualityFilter
 from filters.unsafe_classifier import UnsafeClassifierFilter
-from filters.unsafe_words import UnsafeWordsFilter
-from filters.url_filter import UrlFilter
 from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA, document_row,
                                  error_row_dict, rejected_row_dict, sort_key_document,
                                  sort_key_error, sort_key_rejected)
@@ -31,12 +27,15 @@ from pipelines.manifest import WritePlansAndManifest
 from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.read import ReadInputs
 from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
+from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
+from pipelines.staging import Staging, side_files_by_stage
 from pipelines.tokenize import TokenizeDocuments
 from pipelines.write import WriteShardedParquet
 from reporting.dataset_card import CARD_FILE
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_DIR, TOKENS_DIR
 
-# Cleared before a run. The manifest goes first: without it the directory reads as incomplete.
+# Replaced by a run, once everything is checked. The manifest goes first: without it the directory
+# reads as incomplete.
 OUTPUT_PATHS = (MANIFEST_FILE, CARD_FILE, "documents", "rejected", "errors", "stats", TOKENS_DIR, PLANS_DIR, TOKENIZER_DIR,
                 "report")
 NEAR_DEDUP_FILE = "near_dedup.json"
@@ -44,24 +43,36 @@ NEAR_DEDUP_FILE = "near_dedup.json"
 PROFILE_POINTS = {"normalize": "normalized", "language": "identified"}
 
 
-def stage_factories(config: RunConfig) -> list:
+def stage_factories(config: RunConfig, staging: Staging | None = None) -> list:
     """(name, factory) for each enabled per-document stage, in pipeline order.
 
     Cheap stages first: URL checks need no text, language ID is needed by the
     quality and unsafe rules that follow it. Factories run on the workers, so
-    models and lists load once per worker, not into the pickled pipeline.
+    models and lists load once per worker, not into the pickled pipeline; a
+    stage with side files fetches them from `staging`. Without a staging (a
+    benchmark or notebook building stages in this process), they are read here.
     """
     candidates = [
         ("extract", config.extract.enabled, partial(HtmlExtractor, config.extract)),
         ("normalize", config.normalize.enabled, partial(Normalizer, config.normalize)),
-        ("url_filter", config.url_filter.enabled, partial(UrlFilter, config.url_filter)),
-        ("language", config.language.enabled, partial(LanguageFilter, config.language)),
+        ("url_filter", config.url_filter.enabled, None),
+        ("language", config.language.enabled, None),
         ("quality", config.quality.enabled, partial(QualityFilter, config.quality)),
-        ("unsafe_words", config.unsafe_words.enabled, partial(UnsafeWordsFilter, config.unsafe_words)),
+        ("unsafe_words", config.unsafe_words.enabled, None),
         ("unsafe_classifier", config.unsafe_classifier.enabled,
          partial(UnsafeClassifierFilter, config.unsafe_classifier)),
     ]
-    return [(name, factory) for name, enabled, factory in candidates if enabled]
+    return [(name, factory or side_file_stage(config, name, staging))
+            for name, enabled, factory in candidates if enabled]
+
+
+def side_file_stage(config: RunConfig, name: str, staging: Staging | None):
+    """The factory of a stage that reads side files (pipelines/stage_builders.py)."""
+    assert name in BUILDERS, name
+    files = side_files_by_stage(config).get(name, [])
+    if staging is None:
+        return partial(build_here, name, getattr(config, name), files)
+    return WorkerBuild(name, getattr(config, name), staging.select(files))
 
 
 def configuration_warnings(config: RunConfig) -> list:
@@ -80,9 +91,8 @@ def configuration_warnings(config: RunConfig) -> list:
     return warnings
 
 
-def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
-                   tokenizer_model: bytes | None = None) -> None:
-    """`tokenizer_model`: the bytes of a given SentencePiece model; None trains one."""
+def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, staging: Staging) -> None:
+    """`staging`: where workers find the side files (the given tokenizer among them)."""
     read = pipeline | "Read" >> ReadInputs(files, config.read)
     batches, rejected, errors = read.items | "Batch" >> BatchDocuments(), [], [read[ERRORS]]
     written = []        # paths of every file written: the manifest waits for all of them
@@ -96,7 +106,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
     if not config.extract.enabled:
         batches = route(batches | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
     profiles = {}
-    for name, factory in stage_factories(config):
+    for name, factory in stage_factories(config, staging):
         batches = route(batches | name >> ApplyStage(name, factory))
         if name in PROFILE_POINTS:
             profiles[PROFILE_POINTS[name]] = (batches | f"Unbatch_{name}" >> Unbatch()
@@ -104,10 +114,11 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
     items = _deduplicate(config, batches | "Unbatch" >> Unbatch(), rejected, written)
     batches = items | "BatchDeduplicated" >> BatchDocuments()
     if config.pii.enabled:
-        batches = route(batches | "pii" >> ApplyStage("pii", partial(PiiFilter, config.pii)))
+        batches = route(batches | "pii" >> ApplyStage("pii", side_file_stage(config, "pii", staging)))
     checked = []        # how each benchmark's items are checked, for the manifest
     if config.decontaminate.enabled and config.decontaminate.benchmarks:
-        benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate)
+        staged = staging.select(side_files_by_stage(config)["decontaminate"])
+        benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate, staged)
         batches = route(batches | "Decontaminate" >> Decontaminate(config.decontaminate, benchmarks["index"]))
         checked.append(benchmarks["coverage"])
     items = batches | "UnbatchKept" >> Unbatch()
@@ -122,14 +133,16 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list,
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
-    _tokenize_and_finish(pipeline, config, items, funnel, written, tokenizer_model, checked)
+    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked)
 
 
-def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, tokenizer_model,
+def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, staging: Staging,
                          decontamination: list) -> None:
     """Token shards and plans when tokenization is on; the manifest always, after every other file."""
     if config.tokenize.enabled:
-        tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize, tokenizer_model)
+        given = staging.select(side_files_by_stage(config)["tokenize"])
+        tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize,
+                                                            next(iter(given.values()), None))
         written.append(tokenized.pop("tokenizer_file"))
     else:
         tokenized = {name: pipeline | f"No_{name}" >> beam.Create([])

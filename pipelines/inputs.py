@@ -12,9 +12,10 @@ from corpus.compression import decompressed_head
 from corpus.formats import FORMATS, UnknownFormat, detect_format, sniff_format
 from pipelines.input_names import file_names, normal_path, pattern_root, split_source
 from pipelines.read import InputFile
+from tokenmill.usage import UsageError
 
 
-class InputError(ValueError):
+class InputError(UsageError):
     pass
 
 

@@ -1,48 +1,119 @@
-"""Run the curation pipeline from a config: resolve inputs, run, then check the accounting."""
+"""Run the curation pipeline from a config: check everything, replace the previous output, run, report.
+
+Order matters, because a mistake must cost one line and nothing else:
+
+1. the config (already checked by load_config), the inputs, Beam's options
+   for the chosen runner, and every side file, read and parsed here;
+2. the pipeline is built and the output location proved writable;
+3. only then are the previous outputs removed, the side files staged and
+   the pipeline run. `--dry_run=True` stops before step 3: nothing is written.
+
+A usage mistake raises a tokenmill.usage.UsageError from steps 1-2, before
+any output is touched.
+"""
 from __future__ import annotations
 
 import logging
 import sys
+import uuid
+from dataclasses import dataclass
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import TestOptions
+from apache_beam.options.pipeline_options import StandardOptions, TestOptions
 
-from filters.pii.ner_model import check_ner_model
 from pipelines.accounting import COUNTS_FILE, accounting_problems
-from pipelines.beam_options import pipeline_options
+from pipelines.beam_options import DEFAULT_LOG_LEVEL, pipeline_options
 from pipelines.config import RunConfig
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
 from pipelines.decontam import check_benchmarks
+from pipelines.emptied import emptied_sources
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
 from pipelines.progress import ProgressDisplay
 from pipelines.report import tokenmill_counters, write_run_report
-from pipelines.tokenize import prepare_tokenizer
+from pipelines.stage_builders import BUILDERS, check_stage
+from pipelines.staging import Staging, read_side_files, side_files_by_stage
+from tokenization.sentencepiece_model import describe
+from tokenmill.usage import UsageError
 
-EXIT_OK, EXIT_ACCOUNTING = 0, 1
+EXIT_OK, EXIT_ACCOUNTING, EXIT_WARNINGS = 0, 1, 1
+DRY_RUNNING_RUNNERS = ("DataflowRunner", "TestDataflowRunner")    # the runners that honour --dry_run
+
+
+class OutputError(UsageError):
+    pass
+
+
+@dataclass
+class PreparedRun:
+    """A checked run, built and not started: nothing has been written yet."""
+    config: RunConfig
+    files: list
+    options: object
+    staging: Staging
+    pipeline: beam.Pipeline
+    warnings: list
+
+    @property
+    def dry_run(self) -> bool:
+        return bool(self.options.view_as(TestOptions).dry_run)
+
+    def start(self):
+        """Replace the previous outputs, stage the side files, run. Returns Beam's result."""
+        _clear_previous_outputs(self.config.output)
+        self.staging.write()
+        return self.pipeline.run()
+
+    def translate(self):
+        """A dry run: Dataflow translates the job and stops (its own dry run); other runners would run,
+        so for them the pipeline is only translated to its portable form here."""
+        if self.options.view_as(StandardOptions).runner in DRY_RUNNING_RUNNERS:
+            return self.pipeline.run()
+        self.pipeline.to_runner_api()
+        return None
 
 
 def run_curation(config: RunConfig, beam_args: list, workers: int | None = None, out=None,
-                 progress: bool | None = None, progress_stream=None) -> int:
-    """Run to the end; print the funnel; non-zero exit when the accounting fails.
+                 progress: bool | None = None, progress_stream=None, strict: bool = False,
+                 log_level: str = DEFAULT_LOG_LEVEL) -> int:
+    """Run to the end; print the funnel; non-zero exit when the accounting fails (or, with `strict`, on
+    any warning).
 
     `progress`: show it while running (default: when stderr is a terminal).
     """
     out, progress_stream = out or sys.stdout, progress_stream or sys.stderr
-    files = resolve_inputs(config.inputs, config.source, config.read.format)
-    show = progress_stream.isatty() if progress is None else progress
-    with ProgressDisplay(progress_stream, sum(item.size_bytes for item in files), show):
-        _, result, options = start_curation(config, beam_args, workers, files)
-        result.wait_until_finish()
-    if options.view_as(TestOptions).dry_run:
-        print("dry run: the pipeline was translated and not executed", file=out)
+    run = prepare_curation(config, beam_args, workers, log_level=log_level)
+    _warn(run.warnings)
+    if strict and run.warnings:
+        print("tokenmill: --strict: stopping before the run, on the warnings above", file=sys.stderr)
+        return EXIT_WARNINGS
+    if run.dry_run:
+        run.translate()
+        print(f"dry run: every option and side file checked, the pipeline built and not executed; "
+              f"{config.output} was not touched", file=out)
         return EXIT_OK
-    status = _check_and_print(FileSystems.join(config.output, "stats", COUNTS_FILE), out)
-    page = write_run_report(config.output, tokenmill_counters(result), files)
+    show = progress_stream.isatty() if progress is None else progress
+    try:
+        with ProgressDisplay(progress_stream, sum(item.size_bytes for item in run.files), show):
+            result = run.start()
+            result.wait_until_finish()
+    finally:
+        run.staging.remove()
+    report = read_json(FileSystems.join(config.output, "stats", COUNTS_FILE))
+    status = _check_and_print(report, out)
+    page = write_run_report(config.output, tokenmill_counters(result), run.files)
     print(f"report: {page}", file=out)
-    return max(status, _check_near_dedup(config, out))
+    warnings = emptied_sources(report)
+    _warn(warnings)
+    status = max(status, _check_near_dedup(config, out))
+    return max(status, EXIT_WARNINGS if strict and warnings else EXIT_OK)
+
+
+def _warn(warnings: list) -> None:
+    for warning in warnings:
+        print(f"tokenmill: warning: {warning}", file=sys.stderr)
 
 
 def _check_near_dedup(config: RunConfig, out) -> int:
@@ -59,9 +130,9 @@ def _check_near_dedup(config: RunConfig, out) -> int:
     return EXIT_ACCOUNTING
 
 
-def start_curation(config: RunConfig, beam_args: list, workers: int | None = None,
-                   files: list | None = None) -> tuple:
-    """Check inputs and options, build the pipeline and start it: (pipeline, result, options).
+def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = None, files: list | None = None,
+                     log_level: str = DEFAULT_LOG_LEVEL) -> PreparedRun:
+    """Check inputs, options and side files, and build the pipeline: nothing is written.
 
     `files`: the inputs, when the caller has resolved them already.
     """
@@ -69,22 +140,58 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
         raise InputError("no output: give --output DIR")
     if files is None:
         files = resolve_inputs(config.inputs, config.source, config.read.format)
-    options = pipeline_options(beam_args, workers)
-    check_benchmarks(config.decontaminate)
-    if config.pii.enabled:
-        check_ner_model(config.pii.ner_model)
-    tokenizer_model = prepare_tokenizer(config)
+    options = pipeline_options(beam_args, workers, sum(item.size_bytes for item in files), log_level)
+    by_stage = side_files_by_stage(config)
+    side_files = [side_file for stage_files in by_stage.values() for side_file in stage_files]
+    contents = read_side_files(side_files)
+    warnings = configuration_warnings(config) + _check_side_files(config, by_stage, contents)
+    staging = Staging.for_run(options, config.output, side_files, contents)
     _quiet_local_worker_logs()
-    for warning in configuration_warnings(config):
-        print(f"tokenmill: warning: {warning}", file=sys.stderr)
-    _clear_previous_outputs(config.output)
     pipeline = beam.Pipeline(options=options)
-    build_curation(pipeline, config, files, tokenizer_model)
-    return pipeline, pipeline.run(), options
+    build_curation(pipeline, config, files, staging)
+    run = PreparedRun(config, files, options, staging, pipeline, warnings)
+    if not run.dry_run:
+        check_output_writable(config.output)
+    return run
 
 
-def _check_and_print(counts_path: str, out) -> int:
-    report = read_json(counts_path)
+def start_curation(config: RunConfig, beam_args: list, workers: int | None = None,
+                   files: list | None = None) -> tuple:
+    """Check, build and start (or, for a dry run, only translate): (pipeline, result, options)."""
+    run = prepare_curation(config, beam_args, workers, files)
+    result = run.translate() if run.dry_run else run.start()
+    return run.pipeline, result, run.options
+
+
+def _check_side_files(config: RunConfig, by_stage: dict, contents: dict) -> list:
+    """Build each stage that reads side files from what was read here; the warnings they give."""
+    warnings = []
+    for stage, stage_files in by_stage.items():
+        if stage in BUILDERS and (stage_files or stage == "language"):   # the default model's labels too
+            built = check_stage(stage, getattr(config, stage), contents)
+            if stage == "unsafe_words" and stage_files:
+                warnings += [f"unsafe_words.also_check: {config.unsafe_words.lists} has no list for {code!r}"
+                             for code in config.unsafe_words.also_check if code not in built.lists]
+    if "decontaminate" in by_stage:
+        check_benchmarks(config.decontaminate, contents)
+    for side_file in by_stage.get("tokenize", []):
+        describe(contents[side_file.location], f"tokenizer {side_file.location}")
+    return warnings
+
+
+def check_output_writable(output: str) -> None:
+    """Write and remove a probe file, so that an unwritable output fails now, not after the whole run."""
+    probe = FileSystems.join(output, f".tokenmill-write-probe-{uuid.uuid4().hex}")
+    try:
+        with FileSystems.create(probe) as handle:
+            handle.write(b"probe")
+        FileSystems.delete([probe])
+    except Exception as error:  # noqa: BLE001 - each filesystem raises its own types
+        text = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        raise OutputError(f"cannot write to --output {output}: {text}") from None
+
+
+def _check_and_print(report: dict, out) -> int:
     print(format_funnel(report), file=out)
     problems = accounting_problems(report)
     for problem in problems:

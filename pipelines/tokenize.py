@@ -10,6 +10,9 @@ source concatenated are the source's documents in one global order, whatever
 the runner or bundle sizes. Each shard packs on its own: its last partial row
 is dropped or padded (one tail per shard, counted), which is what lets shards
 be written in parallel.
+
+A given tokenizer is a side file: read and checked on the launcher, staged,
+and read back by one step of the pipeline (never carried inside the job graph).
 """
 from __future__ import annotations
 
@@ -20,40 +23,19 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipelines.atomic_files import write_atomically
-from pipelines.config import ConfigError, RunConfig
 from pipelines.stage import COUNTER_NAMESPACE
+from pipelines.staging import StagedFile, fetch
 from tokenization.encoding import Framing, encode_texts
 from tokenization.manifest import TOKENIZER_PATH, TOKENS_DIR
 from tokenization.packing import pack
-from tokenization.sentencepiece_model import TokenizerError, cached_processor, describe
-from tokenization.settings import TokenizeConfig, plans_problems, tokenize_problems
+from tokenization.sentencepiece_model import cached_processor, describe
+from tokenization.settings import TokenizeConfig
 from tokenization.shard_format import (FORMAT_VERSION, shard_name, token_checksum, token_dtype_for,
                                        write_shard)
 from tokenization.training import sample_key, take_sample, train_model
 
 _ENCODE_MICROS = Metrics.counter(COUNTER_NAMESPACE, "time_us.tokenize")
 _SAMPLE_COMPACT_EVERY = 4096
-
-
-def read_tokenizer(path: str) -> bytes:
-    """The model's bytes, checked now so a wrong file fails before the run, in one line."""
-    try:
-        with FileSystems.open(path, compression_type="uncompressed") as handle:
-            model = handle.read()
-    except (OSError, IOError) as error:
-        raise TokenizerError(f"cannot read tokenizer {path}: {str(error).splitlines()[0][:160]}") from None
-    describe(model, f"tokenizer {path}")
-    return model
-
-
-def prepare_tokenizer(config: RunConfig) -> bytes | None:
-    """Check the tokenize and plans options; the given model's bytes, or None to train one."""
-    if not config.tokenize.enabled:
-        return None
-    problems = tokenize_problems(config.tokenize) + plans_problems(config.plans)
-    if problems:
-        raise ConfigError(problems[0])
-    return read_tokenizer(config.tokenize.tokenizer) if config.tokenize.tokenizer else None
 
 
 class _SampleTexts(beam.CombineFn):
@@ -82,15 +64,17 @@ def _train(texts: list, settings):
 
 
 class TokenizerModel(beam.PTransform):
-    """One element: the model's bytes, given or trained on the curated documents."""
+    """One element: the model's bytes, given (read from where it was staged) or trained on the
+    curated documents."""
 
-    def __init__(self, config: TokenizeConfig, given: bytes | None):
+    def __init__(self, config: TokenizeConfig, given: StagedFile | None):
         super().__init__()
         self._config, self._given = config, given
 
     def expand(self, documents):
         if self._given is not None:
-            return documents.pipeline | "GivenModel" >> beam.Create([self._given])
+            return (documents.pipeline | "GivenModel" >> beam.Create([self._given])
+                    | "ReadGivenModel" >> beam.Map(fetch))
         return (documents
                 | "KeyForSample" >> beam.Map(lambda doc: (sample_key(doc.id), doc.id, doc.text))
                 | "Sample" >> beam.CombineGlobally(_SampleTexts(self._config.train_sample_bytes))
@@ -193,7 +177,7 @@ class TokenizeDocuments(beam.PTransform):
     """documents -> dict of PCollections: shards (one info per file), tokenizer, languages, layout,
     and tokenizer_file (the model's path once written)."""
 
-    def __init__(self, output: str, config: TokenizeConfig, given_model: bytes | None):
+    def __init__(self, output: str, config: TokenizeConfig, given_model: StagedFile | None):
         super().__init__()
         self._output, self._config, self._given = output, config, given_model
 

@@ -18,7 +18,7 @@ def jsonl(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--input", "/no/such/dir/*.warc.gz", "--output", "o"], "no files match /no/such/dir/*.warc.gz"),
-    (["--input", "{jsonl}", "--format", "csv", "--output", "o"], "unknown format 'csv'"),
+    (["--input", "{jsonl}", "--format", "csv", "--output", "o"], "read.format must be one of auto, warc"),
     (["--input", "{jsonl}", "--output", "o", "--workers", "many"], "argument --workers: invalid int value"),
     (["--input", "{jsonl}", "--output", "o", "--temp_locaton", "x"], "unknown option --temp_locaton"),
     (["--input", "{jsonl}", "--output", "o", "--set", "normalize.min_char=3"],

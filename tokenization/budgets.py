@@ -4,13 +4,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tokenmill.usage import UsageError
+
 DEFAULT_BUDGETS = ("2T", "8T", "13T")
 _UNITS = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "G": 10**9, "T": 10**12}
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([KMBGT]?)$", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-class BudgetError(ValueError):
+class BudgetError(UsageError):
     """A budget that cannot be read."""
 
 

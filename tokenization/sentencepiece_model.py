@@ -11,12 +11,14 @@ from dataclasses import asdict, dataclass
 
 import sentencepiece as spm
 
+from tokenmill.usage import UsageError
+
 # Text that a normalising model would change: double and leading spaces, tabs,
 # newlines, full-width letters, a circled digit, a combining accent.
 _ROUND_TRIP_PROBE = " lead  double\ttab\nline ｆｕｌｌ ① e\u0301 ß"
 
 
-class TokenizerError(ValueError):
+class TokenizerError(UsageError):
     """The tokenizer file is missing or is not a SentencePiece model."""
 
 

@@ -26,6 +26,9 @@ class TokenizeConfig:
     shard_tokens: int = 64 * 1024 * 1024
     token_dtype: str = "auto"          # auto (uint16 when the vocabulary fits) | uint16 | uint32
 
+    def problems(self, where: str = "tokenize") -> list:
+        return tokenize_problems(self)
+
     def training(self) -> TrainingSettings:
         return TrainingSettings(self.vocab_size, self.train_threads, self.character_coverage,
                                 self.train_sample_bytes)
@@ -38,6 +41,9 @@ class PlansConfig:
     weights: dict = field(default_factory=dict)
     seed: int = 0
     hosts: int = 1
+
+    def problems(self, where: str = "plans") -> list:
+        return plans_problems(self)
 
     def settings(self) -> PlanSettings:
         return PlanSettings(self.epoch_cap, dict(self.weights), self.seed, self.hosts)
@@ -58,6 +64,10 @@ def tokenize_problems(config: TokenizeConfig) -> list:
         problems.append(f"tokenize.vocab_size must be between 300 and {MAX_VOCAB:,}, got {config.vocab_size}")
     if config.train_threads < 1 or config.train_sample_bytes < 1:
         problems.append("tokenize.train_threads and tokenize.train_sample_bytes must be positive")
+    if not 0 < config.character_coverage <= 1:
+        problems.append(f"tokenize.character_coverage must be in (0, 1], got {config.character_coverage}")
+    if config.pad_id < -1:
+        problems.append(f"tokenize.pad_id must be -1 (the model's) or a token id, got {config.pad_id}")
     return problems
 
 

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tokenmill.option_checks import OptionChecks
+
+COMPONENTS = ("star", "union_find")
+
 
 @dataclass(frozen=True)
 class ExactDedupConfig:
@@ -25,6 +29,23 @@ class NearDedupConfig:
     max_rounds: int = 20             # star rounds unrolled in the pipeline (a 1,000-node chain needs 21)
     verify_jaccard: float = 0.0      # > 0: keep only candidate pairs whose true Jaccard reaches this
     max_bucket_size: int = 100_000   # larger LSH buckets are split (counted), never held whole
+
+    def problems(self, where: str = "near_dedup") -> list:
+        from filters.dedup.lsh import PRESETS
+        check = OptionChecks(self, where)
+        if self.bands or self.rows:
+            check.at_least("bands", 1)
+            check.at_least("rows", 1)
+        else:
+            check.one_of("preset", PRESETS)
+        check.at_least("word_ngram", 1)
+        check.at_least("char_ngram", 1)
+        check.one_of("components", COMPONENTS)
+        check.at_least("max_rounds", 2)       # convergence is proved by the last two rounds
+        check.fraction("verify_jaccard")
+        check.at_least("max_bucket_size", 2)
+        check.between("seed", 0, 2**32 - 1)     # numpy's RandomState draws the permutations
+        return check.problems
 
     def lsh_params(self):
         from filters.dedup.lsh import PRESETS, LshParams

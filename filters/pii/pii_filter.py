@@ -7,10 +7,12 @@ from typing import Union
 from corpus.document import Document, Drop
 from filters.pii.candidates import candidate_windows, count_candidates
 from filters.pii.spans import Span, redact, resolve_overlaps
+from tokenmill.option_checks import OptionChecks
 
 UNIVERSAL_ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO",
                       "AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "URL_PASSWORD", "API_TOKEN"]
 ENGLISH_ENTITIES = ["US_SSN", "US_BANK_NUMBER", "US_ITIN", "US_PASSPORT", "UK_NHS"]
+PII_MODES = ("redact", "drop")
 CHUNK_CHARS = 100_000       # Presidio analyses long texts in pieces of this size (cut at whitespace)
 
 
@@ -28,6 +30,20 @@ class PiiConfig:
     window_margin: int = 100
     ner_model: str = ""                 # an installed spaCy model adds PERSON and LOCATION
     max_candidates: int = 1000          # more PII-like places than this: the page is a list, dropped
+
+    def problems(self, where: str = "pii") -> list:
+        check = OptionChecks(self, where)
+        check.fraction("min_score")
+        check.one_of("mode", PII_MODES)
+        check.fraction("max_density")
+        check.at_least("window_margin", 0)
+        check.at_least("max_candidates", 1)
+        try:
+            self.placeholder.format(entity="EMAIL_ADDRESS")
+        except (KeyError, IndexError, ValueError):
+            check.fail(f"{check.key('placeholder')} may name {{entity}} and nothing else in braces, "
+                       f"got {self.placeholder!r}")
+        return check.problems
 
 
 class PiiDetector:
@@ -81,7 +97,7 @@ def _chunks(text: str, start: int, end: int) -> list:
 
 class PiiFilter:
     def __init__(self, config: PiiConfig, detector: PiiDetector = None):
-        if config.mode not in ("redact", "drop"):
+        if config.mode not in PII_MODES:
             raise ValueError(f"pii.mode must be redact or drop, got {config.mode!r}")
         self.config = config
         self.detector = detector or PiiDetector(config)

@@ -13,6 +13,7 @@ from typing import Union
 
 from corpus.document import Drop
 from filters.quality.text_view import TERMINAL_PUNCTUATION, TextView
+from tokenmill.option_checks import OptionChecks
 
 POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies",
                   "use cookies")
@@ -28,6 +29,13 @@ class C4Config:
     max_word_length: int = 1000
     min_sentences: int = 5
     remove_citations: bool = True
+
+    def problems(self, where: str = "quality.c4") -> list:
+        check = OptionChecks(self, where)
+        check.at_least("min_words_per_line", 0)
+        check.at_least("max_word_length", 1)
+        check.at_least("min_sentences", 0)
+        return check.problems
 
 
 def count_sentences(text: str) -> int:

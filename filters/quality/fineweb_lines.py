@@ -7,6 +7,7 @@ from typing import Optional
 from corpus.document import Drop
 from filters.quality.gopher_repetition import duplicate_fractions
 from filters.quality.text_view import TERMINAL_PUNCTUATION, TextView
+from tokenmill.option_checks import OptionChecks
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,14 @@ class FineWebConfig:
     max_short_line_ratio: float = 0.67
     max_dup_line_char_ratio: float = 0.01
     max_newline_word_ratio: float = 0.3
+
+    def problems(self, where: str = "quality.fineweb") -> list:
+        check = OptionChecks(self, where)
+        for name in ("min_line_punct_ratio", "max_short_line_ratio", "max_dup_line_char_ratio"):
+            check.fraction(name)
+        check.at_least("short_line_length", 0)
+        check.at_least("max_newline_word_ratio", 0)
+        return check.problems
 
 
 def fineweb_lines(view: TextView, config: FineWebConfig) -> Optional[Drop]:

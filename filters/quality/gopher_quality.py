@@ -6,6 +6,7 @@ from typing import Optional
 
 from corpus.document import Drop
 from filters.quality.text_view import BULLETS, ELLIPSES, TextView
+from tokenmill.option_checks import OptionChecks
 
 ENGLISH_STOP_WORDS = ("the", "be", "to", "of", "and", "that", "have", "with")
 
@@ -23,6 +24,18 @@ class GopherQualityConfig:
     min_alpha_words_ratio: float = 0.8
     min_stop_words: int = 2
     stop_word_languages: list = field(default_factory=lambda: ["en"])
+
+    def problems(self, where: str = "quality.gopher_quality") -> list:
+        check = OptionChecks(self, where)
+        check.at_least("min_words", 0)
+        check.at_least("max_words", max(1, self.min_words))
+        check.at_least("min_mean_word_length", 0)
+        check.at_least("max_mean_word_length", self.min_mean_word_length)
+        for name in ("max_symbol_word_ratio", "max_bullet_lines_ratio", "max_ellipsis_lines_ratio",
+                     "min_alpha_words_ratio"):
+            check.fraction(name)
+        check.at_least("min_stop_words", 0)
+        return check.problems
 
 
 def gopher_quality(view: TextView, config: GopherQualityConfig) -> Optional[Drop]:

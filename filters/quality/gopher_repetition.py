@@ -18,6 +18,7 @@ import numpy as np
 
 from corpus.document import Drop
 from filters.quality.text_view import TextView
+from tokenmill.option_checks import OptionChecks
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
@@ -32,6 +33,17 @@ class GopherRepetitionConfig:
     max_top_ngram_char_fraction: dict = field(default_factory=lambda: {2: 0.20, 3: 0.18, 4: 0.16})
     max_dup_ngram_char_fraction: dict = field(default_factory=lambda: {
         5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10})
+
+    def problems(self, where: str = "quality.gopher_repetition") -> list:
+        check = OptionChecks(self, where)
+        for name in ("max_dup_line_fraction", "max_dup_paragraph_fraction", "max_dup_line_char_fraction",
+                     "max_dup_paragraph_char_fraction"):
+            check.fraction(name)
+        for name in ("max_top_ngram_char_fraction", "max_dup_ngram_char_fraction"):
+            check.fractions_by_key(name, int)
+            if any(isinstance(n, int) and n < 1 for n in getattr(self, name)):
+                check.fail(f"{check.key(name)}: n-gram sizes must be at least 1")
+        return check.problems
 
 
 def duplicate_fractions(items: list) -> tuple:

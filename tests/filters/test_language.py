@@ -2,6 +2,7 @@ import pytest
 
 from corpus.document import Document, Drop
 from filters.language import FastTextLID, LanguageConfig, LanguageFilter, default_model_path
+from tokenmill.usage import UsageError
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +48,22 @@ def test_odd_texts_get_a_defined_outcome(model, text):
 def test_a_missing_model_file_is_a_clear_error():
     with pytest.raises(FileNotFoundError, match="does not exist"):
         FastTextLID("/no/such/model.bin")
+
+
+def test_a_language_the_model_never_predicts_is_a_usage_error_before_any_document(model):
+    with pytest.raises(UsageError, match=r"language.keep: 'english' is not a label of the language model"):
+        LanguageFilter(LanguageConfig(keep=["english"]), model)
+    with pytest.raises(UsageError, match=r"language.min_score_by_language: 'eng' .*did you mean en\?"):
+        LanguageFilter(LanguageConfig(min_score_by_language={"eng": 0.5}), model)
+    assert len(model.labels()) == 176 and {"en", "de", "zh"} <= set(model.labels())
+
+
+def test_a_model_given_as_bytes_predicts_as_the_file_does(model):
+    with open(default_model_path(), "rb") as handle:
+        from_bytes = FastTextLID.from_bytes(handle.read())
+    text = "Die Katze sitzt auf der Matte und schaut aus dem Fenster."
+    assert from_bytes.predict(text) == model.predict(text)
+    with pytest.raises(UsageError, match="not a fastText model"):
+        FastTextLID.from_bytes(b"not a model at all")
+    with pytest.raises(ValueError, match="not its path"):
+        LanguageFilter(LanguageConfig(model_path="/somewhere/lid.bin"))

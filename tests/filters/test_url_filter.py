@@ -1,8 +1,14 @@
 import pytest
 
 from corpus.document import Document, Drop
-from filters.url_filter import UrlFilter, UrlFilterConfig, host_and_path
+from filters.side_files import read_local
+from filters.url_filter import UrlFilter, UrlFilterConfig, host_and_path, side_files
 from tests.conftest import shared_data
+from tokenmill.usage import UsageError
+
+
+def local_filter(config: UrlFilterConfig) -> UrlFilter:
+    return UrlFilter(config, read_local(side_files(config)))
 
 
 @pytest.fixture
@@ -21,7 +27,7 @@ def lists(tmp_path):
 
 @pytest.fixture
 def url_filter(lists):
-    return UrlFilter(UrlFilterConfig(
+    return local_filter(UrlFilterConfig(
         lists=[str(lists / "ut1"), f"custom={lists / 'extra_domains'}"], categories=["gambling", "adult"],
         banned_words=str(lists / "words.txt"), soft_banned_words=str(lists / "soft.txt"),
         banned_subwords=str(lists / "subwords.txt")))
@@ -61,15 +67,25 @@ def test_host_parsing():
     assert host_and_path("mailto:x@y") is None
 
 
-def test_unknown_list_path_is_a_clear_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="neither a folder nor CATEGORY=FILE"):
-        UrlFilter(UrlFilterConfig(lists=[str(tmp_path / "missing")]))
+def test_the_filter_takes_contents_never_a_path(tmp_path):
+    with pytest.raises(ValueError, match="takes the contents of its lists, not their paths"):
+        UrlFilter(UrlFilterConfig(lists=[str(tmp_path / "ut1")]))
+
+
+def test_a_category_in_no_folder_is_a_usage_error(lists):
+    with pytest.raises(UsageError, match="url_filter.categories: 'gamblin' has no domains or urls file"):
+        local_filter(UrlFilterConfig(lists=[str(lists / "ut1")], categories=["adult", "gamblin"]))
+
+
+def test_only_the_chosen_categories_are_carried(lists):
+    (side_file,) = side_files(UrlFilterConfig(lists=[str(lists / "ut1")], categories=["gambling"]))
+    assert side_file.folder and sorted(read_local([side_file])[side_file.location]) == ["gambling/domains"]
 
 
 def test_real_ut1_and_hplt_lists():
     ut1 = shared_data("unsafe/ut1_blacklists/blacklists")
     hplt = shared_data("unsafe/hplt_adult_domains/hplt_adult_domains")
-    url_filter = UrlFilter(UrlFilterConfig(lists=[str(ut1), f"adult={hplt}"], categories=["adult", "gambling"]))
+    url_filter = local_filter(UrlFilterConfig(lists=[str(ut1), f"adult={hplt}"], categories=["adult", "gambling"]))
     assert len(url_filter.blocklists.domains) > 30_000
     assert url_filter.check("https://www.0-casino.info/") == Drop("url_blocklisted:gambling", "0-casino.info")
     assert url_filter.check("https://en.wikipedia.org/wiki/River") is None

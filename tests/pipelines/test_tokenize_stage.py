@@ -80,7 +80,7 @@ def test_an_empty_corpus_ends_cleanly_with_an_empty_manifest_and_plans_that_say_
 
 
 @pytest.mark.parametrize("content, message", [(b"this is not a model", "is not a SentencePiece model"),
-                                              (None, "cannot read tokenizer")])
+                                              (None, "tokenize.tokenizer: file")])
 def test_a_bad_tokenizer_is_a_one_line_error(tmp_path, capsys, content, message):
     inputs = write_corpus(tmp_path)
     model = tmp_path / "bad.model"

@@ -1,0 +1,88 @@
+"""Stages that read side files, built from their contents: on the launcher to check, on workers to run.
+
+The same builder runs in both places, so a list, model or label that the
+launcher accepts is exactly what every worker builds. On the launcher it gets
+the contents it read (`check_stages`); on a worker, a `WorkerBuild` fetches
+the staged copies first (pipelines/staging.py).
+"""
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import hashlib
+import shutil
+import tempfile
+
+from filters.language import FastTextLID, LanguageFilter
+from filters.pii.pii_filter import PiiFilter
+from filters.side_files import write_tree
+from filters.unsafe_words import UnsafeWordsFilter, word_lists_from_tree
+from filters.url_filter import UrlFilter
+from pipelines.staging import SideFileError, fetch_all, read_side_files
+from tokenmill.usage import UsageError
+
+
+def build_url_filter(config, contents: dict):
+    return UrlFilter(config, contents)
+
+
+def build_unsafe_words(config, contents: dict):
+    if not config.lists:
+        return UnsafeWordsFilter(config)
+    lists = word_lists_from_tree(contents[config.lists], config.inflections)
+    if not lists:
+        raise SideFileError(f"unsafe_words.lists: {config.lists} holds no word list (files named by "
+                            "language code: en, fr, ...)")
+    return UnsafeWordsFilter(config, lists)
+
+
+def build_language(config, contents: dict):
+    model = FastTextLID.from_bytes(contents[config.model_path], config.model_path) if config.model_path else None
+    return LanguageFilter(config, model)
+
+
+_UNPACKED: dict = {}     # sha256 of a model directory's files -> where this process unpacked them
+
+
+def build_pii(config, contents: dict):
+    """A NER model directory is unpacked to a local folder (spaCy loads only from disk), once per process."""
+    tree = contents.get(config.ner_model)
+    if tree is None:                  # no model, or an installed package
+        return PiiFilter(config)
+    key = hashlib.sha256(repr(sorted((name, hashlib.sha256(data).hexdigest())
+                                     for name, data in tree.items())).encode()).hexdigest()
+    if key not in _UNPACKED:
+        _UNPACKED[key] = write_tree(tree, tempfile.mkdtemp(prefix="tokenmill-ner-"))
+        atexit.register(shutil.rmtree, _UNPACKED[key], True)
+    return PiiFilter(dataclasses.replace(config, ner_model=_UNPACKED[key]))
+
+
+# Stage name -> (builder, the config section it takes). Stages not listed read no side file.
+BUILDERS = {"url_filter": build_url_filter, "unsafe_words": build_unsafe_words, "language": build_language,
+            "pii": build_pii}
+
+
+class WorkerBuild:
+    """A stage factory for workers: fetch the stage's staged side files, then build it."""
+
+    def __init__(self, stage: str, config, staged: dict):
+        self._stage, self._config, self._staged = stage, config, staged
+
+    def __call__(self):
+        return BUILDERS[self._stage](self._config, fetch_all(self._staged))
+
+
+def build_here(stage: str, config, side_files: list):
+    """Read the side files in this process (through FileSystems) and build: for benchmarks and notebooks."""
+    return BUILDERS[stage](config, read_side_files(side_files))
+
+
+def check_stage(stage: str, config, contents: dict):
+    """Build the stage on the launcher from the contents read there; any failure is a usage error."""
+    try:
+        return BUILDERS[stage](config, contents)
+    except UsageError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a list or model that cannot be used, whatever the cause
+        text = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        raise SideFileError(f"{stage}: its side files cannot be used: {text}") from None

@@ -1,0 +1,12 @@
+"""The one base class of usage mistakes: a bad option, a missing file, an unreadable side file.
+
+Every layer raises its own subclass (ConfigError, InputError, ...) with a
+message that names the option and what it allows; the command line maps the
+whole family, in one place, to one line on stderr and exit status 2. Plain
+Python, so that corpus/, filters/ and tokenization/ can raise it too.
+"""
+from __future__ import annotations
+
+
+class UsageError(ValueError):
+    """A mistake in how tokenmill was called: reported as one line, before any output is touched."""
