@@ -1,9 +1,15 @@
 # The two commands of the README. Both create .venv and install tokenmill into it.
+# `make bench` also builds .venv-datatrove for the peer (bench/datatrove-requirements.txt): datatrove's
+# processing extra pins trafilatura < 1.12, which tokenmill's test extra cannot share.
+# `make check-installs` asks pip (and so PyPI: it needs the network) whether every extra resolves together,
+# and whether the datatrove environment resolves; the unit tests never use the network.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+DATATROVE_VENV ?= .venv-datatrove
+ALL_EXTRAS := test,bench,gcp,aws,trafilatura,classifier,torch,torch-test
 
-.PHONY: demo test test-torch bench clean
+.PHONY: demo test test-torch bench bench-scripts check-installs clean
 
 demo: $(VENV)/.installed
 	$(BIN)/tokenmill demo --output demo_output
@@ -23,7 +29,10 @@ test-torch: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/tokenization/test_torch_dataset.py tests/tokenization/test_exports.py \
 		tests/tokenization/test_loader.py
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench $(DATATROVE_VENV)/.installed
+	DATATROVE_PYTHON=$(abspath $(DATATROVE_VENV))/bin/python $(MAKE) --no-print-directory bench-scripts
+
+bench-scripts:
 	$(BIN)/python bench/read_extract.py
 	$(BIN)/python bench/filter_speed.py
 	$(BIN)/python bench/filter_quality.py
@@ -38,6 +47,15 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/end_to_end.py
 	$(BIN)/python bench/stage_batching.py
 	$(BIN)/python bench/scale_on_paper.py
+	$(BIN)/python bench/local_runner.py
+	$(BIN)/python bench/usage_mistakes.py
+
+check-installs: | $(VENV)/bin/python
+	$(BIN)/python -m pip install --dry-run --ignore-installed --quiet --report $(VENV)/extras-report.json \
+		-e ".[$(ALL_EXTRAS)]"
+	$(BIN)/python -m pip install --dry-run --ignore-installed --quiet --report $(VENV)/datatrove-report.json \
+		-r bench/datatrove-requirements.txt
+	$(BIN)/python bench/check_installs.py $(VENV)/extras-report.json $(VENV)/datatrove-report.json
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,5 +73,11 @@ $(VENV)/.installed-bench: pyproject.toml setup.py | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
+$(DATATROVE_VENV)/.installed: bench/datatrove-requirements.txt
+	$(PYTHON) -m venv $(DATATROVE_VENV)
+	$(DATATROVE_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	$(DATATROVE_VENV)/bin/python -m pip install --quiet -r bench/datatrove-requirements.txt
+	touch $@
+
 clean:
-	rm -rf $(VENV) demo_output bench/out
+	rm -rf $(VENV) $(DATATROVE_VENV) demo_output bench/out

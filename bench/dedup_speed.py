@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from measure import print_table, subprocess_run, write_json  # noqa: E402
+from measure import datatrove_python, print_table, subprocess_run, write_json  # noqa: E402
 from neardup_quality import DOLMA, edit  # noqa: E402
 
 from corpus.normalize import normalize_text  # noqa: E402
@@ -75,7 +75,7 @@ def datatrove_minhash(corpus_dir: str, work: str, params) -> tuple:
     """datatrove's four MinHash stages in their own process, from an empty work folder:
     (seconds, peak RSS MB, {"seconds": per stage, "kept": documents})."""
     subprocess.run(["rm", "-rf", work], check=True)
-    seconds, rss, stdout = subprocess_run([sys.executable, os.path.join(os.path.dirname(__file__),
+    seconds, rss, stdout = subprocess_run([datatrove_python(), os.path.join(os.path.dirname(__file__),
                                            "datatrove_minhash.py"), corpus_dir, work, str(params.bands),
                                            str(params.rows)])
     return seconds, rss, json.loads(stdout.strip().splitlines()[-1])

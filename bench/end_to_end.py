@@ -38,8 +38,10 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 from filter_speed import URL_SETTINGS  # noqa: E402
 from hf_from_sentencepiece import LLAMA2, hf_tokenizer  # noqa: E402
-from measure import print_table, process_tree_peaks, subprocess_run, write_json  # noqa: E402
+from measure import datatrove_python, print_table, process_tree_peaks, subprocess_run, write_json  # noqa: E402
 from real_corpus import real_text_rows  # noqa: E402
+
+from filters.language import default_model_path  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 OUT = os.path.join(os.path.dirname(__file__), "out", "end_to_end")
@@ -97,7 +99,8 @@ def datatrove(corpus: str, work: str) -> dict:
     tokenizer_json = os.path.join(OUT, "llama2_hf_tokenizer.json")
     hf_tokenizer(LLAMA2).save(tokenizer_json)
     script = os.path.join(os.path.dirname(__file__), "datatrove_pipeline.py")
-    wall, rss, stdout = subprocess_run([sys.executable, script, corpus, work, tokenizer_json])
+    wall, rss, stdout = subprocess_run([datatrove_python(), script, corpus, work, tokenizer_json,
+                                        default_model_path()])
     return {"wall_s": wall, "peak_rss_mb": rss, **json.loads(stdout.strip().splitlines()[-1])}
 
 

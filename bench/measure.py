@@ -47,6 +47,16 @@ def write_json(path: str, data: dict) -> None:
         json.dump(data, handle, indent=1, sort_keys=True)
 
 
+def datatrove_python() -> str:
+    """The python of datatrove's own environment (its pins conflict with tokenmill's test extra)."""
+    path = os.environ.get("DATATROVE_PYTHON") or os.path.join(os.path.dirname(__file__), "..", ".venv-datatrove",
+                                                               "bin", "python")
+    if not os.path.exists(path):
+        raise SystemExit(f"no datatrove environment at {path}: `make bench` builds it "
+                         "(or set DATATROVE_PYTHON to a python with bench/datatrove-requirements.txt)")
+    return path
+
+
 # Runs a command and prints the largest peak RSS (KB) of its processes: each run gets a fresh parent,
 # so one run's memory never shows up in another's figure.
 _RSS_WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "

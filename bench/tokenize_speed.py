@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 from hf_from_sentencepiece import LLAMA2, hf_tokenizer  # noqa: E402
-from measure import median_seconds, print_table, write_json  # noqa: E402
+from measure import datatrove_python, median_seconds, print_table, write_json  # noqa: E402
 from real_corpus import real_text_rows, unique_real_text  # noqa: E402
 
 from tokenization.encoding import Framing, encode_texts  # noqa: E402
@@ -88,18 +88,11 @@ def tokenmill_run(jsonl: str, output: str, tokenize: bool) -> float:
 
 
 def datatrove_run(jsonl: str, output: str, tokenizer_json: str, tokenize: bool) -> float:
-    from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.readers import JsonlReader
-    from datatrove.pipeline.tokens import DocumentTokenizer
-    shutil.rmtree(output, ignore_errors=True)    # datatrove skips tasks its logs call finished
-    steps = [JsonlReader(os.path.dirname(jsonl), glob_pattern=os.path.basename(jsonl))]
-    if tokenize:
-        steps.append(DocumentTokenizer(output_folder=os.path.join(output, "tokens"),
-                                       local_working_dir=os.path.join(output, "work"),
-                                       tokenizer_name_or_path=tokenizer_json, eos_token="</s>"))
-    start = time.perf_counter()
-    LocalPipelineExecutor(steps, tasks=1, workers=1, logging_dir=os.path.join(output, "logs")).run()
-    return time.perf_counter() - start
+    """Seconds of datatrove's run, timed inside its own process (bench/datatrove_tokenize.py)."""
+    script = os.path.join(os.path.dirname(__file__), "datatrove_tokenize.py")
+    done = subprocess.run([datatrove_python(), script, jsonl, output, tokenizer_json, "on" if tokenize else "off"],
+                          check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
 
 
 def loader_speed(output: str) -> dict:

@@ -99,7 +99,8 @@ def unknown_labels(config: LanguageConfig, labels: list) -> list:
         for lang in languages:
             if lang not in known:
                 close = difflib.get_close_matches(lang, labels, n=3)
-                hint = f"did you mean {', '.join(close)}?" if close else f"labels are codes such as {', '.join(labels[:8])}"
+                hint = (f"did you mean {', '.join(close)}?" if close
+                        else f"labels are codes such as {', '.join(labels[:8])}")
                 problems.append(f"language.{option}: {lang!r} is not a label of the language model "
                                 f"({len(labels)} labels; {hint})")
     return problems

@@ -4,12 +4,14 @@ Order matters, because a mistake must cost one line and nothing else:
 
 1. the config (already checked by load_config), the inputs, Beam's options
    for the chosen runner, and every side file, read and parsed here;
-2. the pipeline is built and the output location proved writable;
-3. only then are the previous outputs removed, the side files staged and
-   the pipeline run. `--dry_run=True` stops before step 3: nothing is written.
+2. the pipeline is built;
+3. the output location is proved writable (a probe file, written and
+   removed), and only then are the previous outputs removed, the side files
+   staged and the pipeline run. `--dry_run=True` stops before step 3: nothing
+   is written. With --strict, a warning from steps 1-2 stops there too.
 
-A usage mistake raises a tokenmill.usage.UsageError from steps 1-2, before
-any output is touched.
+A usage mistake raises a tokenmill.usage.UsageError before any output is
+touched.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import StandardOptions, TestOptions
 
+from filters.pii.pii_filter import PiiConfig
 from pipelines.accounting import COUNTS_FILE, accounting_problems
 from pipelines.beam_options import DEFAULT_LOG_LEVEL, pipeline_options
 from pipelines.config import RunConfig
@@ -61,7 +64,9 @@ class PreparedRun:
         return bool(self.options.view_as(TestOptions).dry_run)
 
     def start(self):
-        """Replace the previous outputs, stage the side files, run. Returns Beam's result."""
+        """Prove the output writable, replace the previous outputs, stage the side files, run.
+        Returns Beam's result."""
+        check_output_writable(self.config.output)
         _clear_previous_outputs(self.config.output)
         self.staging.write()
         return self.pipeline.run()
@@ -149,10 +154,7 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     _quiet_local_worker_logs()
     pipeline = beam.Pipeline(options=options)
     build_curation(pipeline, config, files, staging)
-    run = PreparedRun(config, files, options, staging, pipeline, warnings)
-    if not run.dry_run:
-        check_output_writable(config.output)
-    return run
+    return PreparedRun(config, files, options, staging, pipeline, warnings)
 
 
 def start_curation(config: RunConfig, beam_args: list, workers: int | None = None,
@@ -167,7 +169,7 @@ def _check_side_files(config: RunConfig, by_stage: dict, contents: dict) -> list
     """Build each stage that reads side files from what was read here; the warnings they give."""
     warnings = []
     for stage, stage_files in by_stage.items():
-        if stage in BUILDERS and (stage_files or stage == "language"):   # the default model's labels too
+        if stage in BUILDERS and (stage_files or stage == "language" or _custom_entities(config, stage)):
             built = check_stage(stage, getattr(config, stage), contents)
             if stage == "unsafe_words" and stage_files:
                 warnings += [f"unsafe_words.also_check: {config.unsafe_words.lists} has no list for {code!r}"
@@ -177,6 +179,13 @@ def _check_side_files(config: RunConfig, by_stage: dict, contents: dict) -> list
     for side_file in by_stage.get("tokenize", []):
         describe(contents[side_file.location], f"tokenizer {side_file.location}")
     return warnings
+
+
+def _custom_entities(config: RunConfig, stage: str) -> bool:
+    """PII entities other than the defaults are checked against the analyzer (building it takes a second)."""
+    default = PiiConfig()
+    return stage == "pii" and (config.pii.entities != default.entities
+                               or config.pii.english_entities != default.english_entities)
 
 
 def check_output_writable(output: str) -> None:
@@ -208,5 +217,13 @@ def _clear_previous_outputs(output: str) -> None:
 
 
 def _quiet_local_worker_logs() -> None:
-    """Local workers relay harmless start-up warnings through the job service logger."""
-    logging.getLogger("apache_beam.runners.portability.local_job_service").setLevel(logging.ERROR)
+    """Local workers relay one harmless start-up warning each (no semi-persistent directory, which only
+    Beam's containers have); every other warning a worker relays is kept."""
+    relay = logging.getLogger("apache_beam.runners.portability.local_job_service")
+    if not any(isinstance(known, _NoSemiPersistentNote) for known in relay.filters):
+        relay.addFilter(_NoSemiPersistentNote())
+
+
+class _NoSemiPersistentNote(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "No semi_persistent_directory found" not in record.getMessage()

@@ -45,16 +45,24 @@ _UNPACKED: dict = {}     # sha256 of a model directory's files -> where this pro
 
 
 def build_pii(config, contents: dict):
-    """A NER model directory is unpacked to a local folder (spaCy loads only from disk), once per process."""
+    """A NER model directory is unpacked to a local folder (spaCy loads only from disk), once per process.
+    Every entity asked for must be one the analyzer can find: a misspelt one would never be redacted."""
     tree = contents.get(config.ner_model)
-    if tree is None:                  # no model, or an installed package
-        return PiiFilter(config)
-    key = hashlib.sha256(repr(sorted((name, hashlib.sha256(data).hexdigest())
-                                     for name, data in tree.items())).encode()).hexdigest()
-    if key not in _UNPACKED:
-        _UNPACKED[key] = write_tree(tree, tempfile.mkdtemp(prefix="tokenmill-ner-"))
-        atexit.register(shutil.rmtree, _UNPACKED[key], True)
-    return PiiFilter(dataclasses.replace(config, ner_model=_UNPACKED[key]))
+    if tree is not None:              # else no model, or an installed package
+        key = hashlib.sha256(repr(sorted((name, hashlib.sha256(data).hexdigest())
+                                         for name, data in tree.items())).encode()).hexdigest()
+        if key not in _UNPACKED:
+            _UNPACKED[key] = write_tree(tree, tempfile.mkdtemp(prefix="tokenmill-ner-"))
+            atexit.register(shutil.rmtree, _UNPACKED[key], True)
+        config = dataclasses.replace(config, ner_model=_UNPACKED[key])
+    stage = PiiFilter(config)
+    known = set(stage.detector.analyzer.get_supported_entities(language=stage.detector.language))
+    for option in ("entities", "english_entities"):
+        unknown = [entity for entity in getattr(config, option) if entity not in known]
+        if unknown:
+            raise UsageError(f"pii.{option}: {unknown[0]!r} is not an entity the analyzer finds "
+                             f"({', '.join(sorted(known))})")
+    return stage
 
 
 # Stage name -> (builder, the config section it takes). Stages not listed read no side file.

@@ -17,7 +17,7 @@ def _imported_modules(path: Path) -> set:
     return modules
 
 
-@pytest.mark.parametrize("package", ["corpus", "filters", "tokenization", "reporting"])
+@pytest.mark.parametrize("package", ["tokenmill", "corpus", "filters", "tokenization", "reporting"])
 def test_plain_packages_never_import_beam(package):
     offenders = [str(path.relative_to(ROOT)) for path in (ROOT / package).rglob("*.py")
                  if any(name.split(".")[0] == "apache_beam" for name in _imported_modules(path))]

@@ -1,0 +1,110 @@
+"""Every usage mistake of issue 14, run as the real `tokenmill` command against a complete previous output.
+
+    python bench/usage_mistakes.py
+
+Builds a small corpus and a complete output DIR with `tokenmill run`, then for
+each mistake of tests/usage_mistakes.py runs the command again into DIR and
+records the exit status, what it printed on stderr, whether a traceback
+appeared, and whether DIR stayed byte-identical (every file, report/ too).
+Also: --version, python -m tokenmill, a closed stdout, and Ctrl-C during a
+run. Writes bench/out/usage_mistakes.json and prints the table as Markdown.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.tokenized_output import NO_FILTERS, SMALL_TOKENS, write_corpus  # noqa: E402
+from tests.usage_mistakes import MISTAKES, command, expected_text, tree_digest, write_side_files  # noqa: E402
+
+TOKENMILL = str(Path(sys.executable).parent / "tokenmill")
+OUT = ROOT / "bench" / "out" / "usage_mistakes"
+
+
+def run(args: list, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
+
+
+def outcome(name: str, result, digest_before: str, output: Path, expect: str = "", status: int = 2) -> dict:
+    lines = result.stderr.strip().splitlines()
+    return {"mistake": name, "status": result.returncode, "stderr_lines": len(lines),
+            "stderr": lines[-1] if lines else "", "stdout_last": (result.stdout.strip().splitlines() or [""])[-1],
+            "traceback": "Traceback" in result.stderr + result.stdout,
+            "unchanged": tree_digest(output) == digest_before,
+            "as_expected": result.returncode == status and (not expect or expect in result.stderr + result.stdout)}
+
+
+def ctrl_c(inputs: list, output: Path) -> dict:
+    """SIGINT to the whole process group once the worker processes run, as a terminal's Ctrl-C does."""
+    args = [TOKENMILL, "run", *[a for spec in inputs for a in ("--input", spec)], "--output", str(output),
+            "--workers", "2", "--quiet", *[a for item in NO_FILTERS + SMALL_TOKENS for a in ("--set", item)]]
+    process = subprocess.Popen(args, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        group = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout.split()
+        if len(group) >= 3:
+            break
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    lines = err.decode().strip().splitlines()
+    return {"mistake": "Ctrl-C during a run (2 workers)", "status": process.returncode, "stderr_lines": len(lines),
+            "stderr": lines[-1] if lines else "", "traceback": "Traceback" in err.decode(), "unchanged": None,
+            "as_expected": process.returncode == 130 and lines[-1:] == ["tokenmill: interrupted"]}
+
+
+def closed_pipe(output: Path) -> dict:
+    process = subprocess.Popen([TOKENMILL, "inspect", "summary", str(output), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    return {"mistake": "inspect summary --json into a closed pipe", "status": process.returncode,
+            "stderr_lines": len(err.splitlines()), "stderr": err.decode().strip(), "traceback": b"Traceback" in err,
+            "unchanged": None, "as_expected": err == b""}
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    inputs = write_corpus(OUT)
+    output, side = OUT / "DIR", write_side_files(OUT / "side")
+    sets = [a for item in NO_FILTERS + SMALL_TOKENS for a in ("--set", item)]
+    done = run([TOKENMILL, "run", *[a for spec in inputs for a in ("--input", spec)], "--output", str(output),
+                "--workers", "1", "--quiet", *sets])
+    assert done.returncode == 0, done.stderr[-2000:]
+    digest = tree_digest(output)
+    rows = []
+    for mistake in MISTAKES:
+        result = run([TOKENMILL, *command(mistake, inputs, output, side)])
+        rows.append(outcome(mistake.name, result, digest, output, expected_text(mistake, output, side),
+                            mistake.status))
+        print(f"{rows[-1]['status']:>3}  {'same' if rows[-1]['unchanged'] else 'CHANGED'}  {mistake.name}: "
+              f"{rows[-1]['stderr'] or rows[-1]['stdout_last']}", flush=True)
+    for name, args in (("--version", [TOKENMILL, "--version"]),
+                       ("python -m tokenmill --version", [sys.executable, "-m", "tokenmill", "--version"])):
+        rows.append(outcome(name, run(args, cwd=OUT), digest, output, "tokenmill ", status=0))
+    rows.append(closed_pipe(output))
+    rows.append(ctrl_c(inputs, OUT / "interrupted"))
+    failed = [row["mistake"] for row in rows if not row["as_expected"] or row["traceback"]
+              or row["unchanged"] is False]
+    with open(OUT.parent / "usage_mistakes.json", "w") as handle:
+        json.dump({"rows": rows, "failed": failed, "date": time.strftime("%Y-%m-%d")}, handle, indent=1)
+    print("\n| mistake | exit | stderr (last line) | lines | DIR byte-identical |\n|---|---|---|---|---|")
+    for row in rows:
+        text = row.get("stdout_last", "") if row["status"] == 0 else row["stderr"]
+        text = text.replace(str(OUT), "…").replace("|", "\\|")
+        same = {True: "yes", False: "NO", None: "n/a"}[row["unchanged"]]
+        print(f"| {row['mistake']} | {row['status']} | {text} | {row['stderr_lines']} | {same} |")
+    print(f"\n{len(rows) - len(failed)} of {len(rows)} as expected" + (f"; failed: {failed}" if failed else ""))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

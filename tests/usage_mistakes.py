@@ -1,0 +1,152 @@
+"""Every usage mistake of issue 14, as a new user makes them, run against a complete previous output.
+
+Each mistake must end with exit status 2 and one line on stderr, and leave
+the previous output byte-identical. `tests/test_usage_mistakes.py` runs them
+in-process; `bench/usage_mistakes.py` runs each as the real command and
+writes the table of what each printed (bench/out/usage_mistakes.json).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATAFLOW = ("--runner", "DataflowRunner", "--project", "tokenmill-test", "--region", "us-central1",
+            "--temp_location", "gs://tokenmill-test-bucket/tmp")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str              # what the user did, as the closing note lists it
+    args: tuple            # after `run --input CORPUS --output DIR`; {side} is a folder of side files
+    expect: str            # a piece of the one line on stderr (of stdout, for status 0)
+    status: int = 2
+
+
+def s(*items: str) -> tuple:
+    return tuple(arg for item in items for arg in ("--set", item))
+
+
+MISTAKES = [
+    # What was found, 1: these deleted the previous output and ended in a traceback.
+    Mistake("near_dedup.components typo", s("near_dedup.components=unionfind"),
+            "near_dedup.components must be one of star, union_find; got 'unionfind'"),
+    Mistake("pii.mode typo", s("pii.mode=bogus"), "pii.mode must be one of redact, drop"),
+    Mistake("extract.extractor typo", s("extract.extractor=bogus"), "extract.extractor must be one of"),
+    Mistake("near_dedup.preset typo", s("near_dedup.preset=bogus"), "near_dedup.preset must be one of fineweb"),
+    Mistake("near_dedup.max_rounds=1", s("near_dedup.max_rounds=1"), "near_dedup.max_rounds must be at least 2"),
+    Mistake("write.shard_mb=0", s("write.shard_mb=0"), "write.shard_mb must be at least 1, got 0"),
+    Mistake("read.text_field=[1]", s("read.text_field=[1]"), "'read.text_field' must be a list of strings"),
+    Mistake("--workers -1", ("--workers", "-1"), "--workers must be at least 1, got -1"),
+    Mistake("a YAML error in --set", s("normalize.min_chars=[1"), "normalize.min_chars=[1: not a YAML value"),
+    Mistake("missing url_filter.lists", s("url_filter.lists=['{side}/no-such-ut1']"),
+            "url_filter.lists: folder {side}/no-such-ut1 does not exist"),
+    Mistake("missing unsafe_words.lists", s("unsafe_words.lists={side}/no-such-lists"),
+            "unsafe_words.lists: folder {side}/no-such-lists does not exist"),
+    Mistake("missing language.model_path", s("language.model_path={side}/no-such.bin"),
+            "language.model_path: file {side}/no-such.bin does not exist"),
+    # 2: a dry run is dry; Beam's own validation comes first.
+    Mistake("Dataflow --dry_run=True", (*DATAFLOW, "--dry_run=True"), "was not touched", status=0),
+    Mistake("invalid Dataflow project id", ("--runner", "DataflowRunner", "--project", "Bad_Project!",
+                                            "--region", "us-central1", "--temp_location",
+                                            "gs://tokenmill-test-bucket/tmp"), "Invalid Project ID (Bad_Project!)"),
+    Mistake("Dataflow without --temp_location", ("--runner", "DataflowRunner", "--project", "tokenmill-test",
+                                                 "--region", "us-central1"), "DataflowRunner needs --temp_location"),
+    # 3: range checks.
+    Mistake("write.document_shards=-3", s("write.document_shards=-3"), "write.document_shards must be at least 0"),
+    Mistake("normalize.max_chars=-5", s("normalize.max_chars=-5"), "normalize.max_chars must be at least 50"),
+    Mistake("read.max_record_bytes=-1", s("read.max_record_bytes=-1"), "read.max_record_bytes must be at least 1"),
+    Mistake("--workers 0", ("--workers", "0"), "--workers must be at least 1, got 0"),
+    # 4: a run that would keep nothing.
+    Mistake("language.keep=[english]", s("language.keep=[english]"),
+            "language.keep: 'english' is not a label of the language model"),
+    Mistake("min_score_by_language key eng", s("language.min_score_by_language={eng: 0.5}"),
+            "'eng' is not a label of the language model (176 labels; did you mean en?)"),
+    # 7: an unwritable output fails before the run.
+    Mistake("unwritable --output", ("--output", "{dir}/manifest.json/out"), "cannot write to --output"),
+    # Done when: a typo in any enum option.
+    Mistake("tokenize.tail typo", s("tokenize.tail=pda"), "tokenize.tail must be one of drop, pad"),
+    Mistake("tokenize.token_dtype typo", s("tokenize.token_dtype=uint8"), "tokenize.token_dtype must be auto"),
+    Mistake("decontaminate.mode typo", s("decontaminate.mode=cutt"), "decontaminate.mode must be one of drop, cut"),
+    Mistake("--format typo", ("--format", "warcc"), "read.format must be one of auto, warc"),
+    Mistake("pii.entities typo", s("pii.entities=[EMAIL]"), "pii.entities: 'EMAIL' is not an entity the analyzer"),
+    Mistake("--log-level typo", ("--log-level", "LOUD"), "argument --log-level: invalid choice: 'LOUD'"),
+    Mistake("--runner typo", ("--runner", "DataflowRuner"), "DataflowRuner"),
+    Mistake("a misspelt option", s("normalize.min_char=3"), "unknown option 'normalize.min_char'"),
+    Mistake("a misspelt Beam flag", ("--temp_locaton", "gs://x/tmp"), "unknown option --temp_locaton"),
+    # A bad YAML value.
+    Mistake("a config file that is not YAML", ("--config", "{side}/bad.yaml"), "is not valid YAML"),
+    Mistake("a wrong type", s("near_dedup.verify_jaccard=high"), "'near_dedup.verify_jaccard' must be a number"),
+    # A missing or unreadable side file.
+    Mistake("missing tokenizer", ("--tokenizer", "{side}/no-such.model"),
+            "tokenize.tokenizer: file {side}/no-such.model does not exist"),
+    Mistake("a tokenizer that is not a model", ("--tokenizer", "{side}/garbage.bin"), "is not a SentencePiece model"),
+    Mistake("missing benchmark file", s("decontaminate.benchmarks=[gsm8k={side}/no-such.jsonl]"),
+            "decontaminate.benchmarks: file {side}/no-such.jsonl does not exist"),
+    Mistake("a benchmark that is not JSON lines", s("decontaminate.benchmarks=[gsm8k={side}/bad.jsonl]"),
+            "not JSON"),
+    Mistake("a language model that is not fastText", s("language.model_path={side}/garbage.bin"),
+            "is not a fastText model"),
+    Mistake("a folder given as the language model", s("language.model_path={side}"),
+            "language.model_path: cannot read"),
+    Mistake("a corrupt gzip word list", s("url_filter.banned_words={side}/bad.txt.gz"),
+            "url_filter: its side files cannot be used"),
+    Mistake("a word-list folder without lists", s("unsafe_words.lists={side}/empty_lists"), "holds no word list"),
+    Mistake("a UT1 category that is not there", s("url_filter.lists=['{side}/ut1']", "url_filter.categories=[gamblng]"),
+            "url_filter.categories: 'gamblng' has no domains or urls file"),
+    Mistake("missing NER model", ("--pii-ner-model", "{side}/no-such-model"), "pii.ner_model: spaCy model"),
+    # A negative or zero count.
+    Mistake("tokenize.seq_len=0", ("--seq-len", "0"), "tokenize.seq_len must be at least 2"),
+    Mistake("--shard-tokens 0", ("--shard-tokens", "0"), "tokenize.shard_tokens (0) must be at least seq_len"),
+    Mistake("gopher min_words=-1", s("quality.gopher_quality.min_words=-1"),
+            "quality.gopher_quality.min_words must be at least 0"),
+    Mistake("pii.max_candidates=0", s("pii.max_candidates=0"), "pii.max_candidates must be at least 1"),
+    Mistake("near_dedup.bands=-1", s("near_dedup.bands=-1", "near_dedup.rows=8"),
+            "near_dedup.bands must be at least 1"),
+    Mistake("unsafe_words.min_hits=0", s("unsafe_words.min_hits=0"), "unsafe_words.min_hits must be at least 1"),
+    Mistake("plans.hosts=0", s("plans.hosts=0"), "plans.hosts must be at least 1"),
+]
+
+
+def write_side_files(folder: Path) -> Path:
+    """Side files that exist but are wrong, next to names that do not exist."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bad.yaml").write_text("normalize: [min_chars: 3\n")
+    (folder / "garbage.bin").write_bytes(b"this is neither a fastText nor a SentencePiece model\n" * 20)
+    (folder / "bad.jsonl").write_text('{"question": "1 + 1?"}\nnot json at all\n')
+    (folder / "bad.txt.gz").write_bytes(gzip.compress(b"casino\n")[:12])
+    (folder / "empty_lists").mkdir(exist_ok=True)
+    (folder / "empty_lists" / "README.md").write_text("no language files here\n")
+    (folder / "ut1" / "gambling").mkdir(parents=True, exist_ok=True)
+    (folder / "ut1" / "gambling" / "domains").write_text("casino.example\n")
+    return folder
+
+
+def command(mistake: Mistake, inputs: list, output: Path, side: Path) -> list:
+    """The `tokenmill run` arguments of a mistake, against `output`."""
+    args = [_fill(arg, output, side) for arg in mistake.args]
+    base = ["run", *[arg for spec in inputs for arg in ("--input", spec)]]
+    return base + ([] if "--output" in args else ["--output", str(output)]) + args
+
+
+def expected_text(mistake: Mistake, output: Path, side: Path) -> str:
+    return _fill(mistake.expect, output, side)
+
+
+def _fill(text: str, output: Path, side: Path) -> str:
+    return text.replace("{side}", str(side)).replace("{dir}", str(output))
+
+
+def tree_digest(root: Path) -> str:
+    """One sha256 over every file's path and bytes under `root` (report/ included)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def recorded_inputs(output: Path) -> list:
+    return json.loads((output / "manifest.json").read_text())["config"]["inputs"]
