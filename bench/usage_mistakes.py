@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.tokenized_output import NO_FILTERS, SMALL_TOKENS, write_corpus  # noqa: E402
-from tests.usage_mistakes import MISTAKES, command, expected_text, tree_digest, write_side_files  # noqa: E402
+from tests.usage_mistakes import (MISTAKES, command, expected_text, process_group, tree_digest,  # noqa: E402
+                                  worker_processes, write_side_files)
 
 TOKENMILL = str(Path(sys.executable).parent / "tokenmill")
 OUT = ROOT / "bench" / "out" / "usage_mistakes"
@@ -47,18 +48,19 @@ def ctrl_c(inputs: list, output: Path) -> dict:
     args = [TOKENMILL, "run", *[a for spec in inputs for a in ("--input", spec)], "--output", str(output),
             "--workers", "2", "--quiet", *[a for item in NO_FILTERS + SMALL_TOKENS for a in ("--set", item)]]
     process = subprocess.Popen(args, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        group = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout.split()
-        if len(group) >= 3:
-            break
+    deadline = time.time() + 120
+    while time.time() < deadline and len(worker_processes(process.pid)) < 2:
         time.sleep(0.2)
+    time.sleep(1)
     os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=120)
+    _, err = process.communicate(timeout=120)
     lines = err.decode().strip().splitlines()
+    time.sleep(1)
     return {"mistake": "Ctrl-C during a run (2 workers)", "status": process.returncode, "stderr_lines": len(lines),
             "stderr": lines[-1] if lines else "", "traceback": "Traceback" in err.decode(), "unchanged": None,
-            "as_expected": process.returncode == 130 and lines[-1:] == ["tokenmill: interrupted"]}
+            "processes_left": len(process_group(process.pid)),
+            "as_expected": process.returncode == 130 and lines[-1:] == ["tokenmill: interrupted"]
+            and not process_group(process.pid)}
 
 
 def closed_pipe(output: Path) -> dict:

@@ -19,7 +19,7 @@ import os
 import sys
 
 from apache_beam.options.pipeline_options import (DirectOptions, GoogleCloudOptions, PipelineOptions,
-                                                  StandardOptions, WorkerOptions, _BeamArgumentParser)
+                                                  StandardOptions, TestOptions, WorkerOptions, _BeamArgumentParser)
 from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.runners.runner import create_runner
@@ -92,10 +92,21 @@ def pipeline_options(beam_args: list, workers: int | None = None, input_bytes: i
     worker = options.view_as(WorkerOptions)
     if worker.default_sdk_harness_log_level is None:      # the SDK harness logs at INFO unless told
         worker.default_sdk_harness_log_level = log_level
-    errors = PipelineOptionsValidator(options, runner).validate()
+    errors = _validation_errors(options, runner)
     if errors:
         raise BeamOptionError(f"Beam option: {errors[0].strip()}")
     return options
+
+
+def _validation_errors(options: PipelineOptions, runner) -> list:
+    """Beam's checks for the runner, as a dry run makes them: the same errors, without probing the
+    buckets' soft-delete policy over the network (a billing warning, which Beam's run still gives)."""
+    test = options.view_as(TestOptions)
+    dry_run, test.dry_run = test.dry_run, True
+    try:
+        return PipelineOptionsValidator(options, runner).validate()
+    finally:
+        test.dry_run = dry_run
 
 
 def _named_runner(name: str):
@@ -106,11 +117,16 @@ def _named_runner(name: str):
 
 
 def _check_dataflow_locations(options: PipelineOptions, runner) -> None:
-    """Without a bucket, Beam would try to create a default one over the network while validating."""
+    """Without a valid bucket, Beam would try to create a default one over the network while validating."""
+    if type(runner).__name__ != "DataflowRunner":
+        return
     cloud = options.view_as(GoogleCloudOptions)
-    if type(runner).__name__ == "DataflowRunner" and not (cloud.temp_location or cloud.staging_location):
+    if not cloud.temp_location:
         raise BeamOptionError("DataflowRunner needs --temp_location gs://BUCKET/PATH (side files and Beam's "
                               "own files are staged there)")
+    errors = PipelineOptionsValidator(options, runner).validate_gcs_path(cloud, "temp_location")
+    if errors:
+        raise BeamOptionError(f"Beam option: {errors[0].strip()}")
 
 
 def _local_runner(options: PipelineOptions, workers: int):

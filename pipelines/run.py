@@ -8,7 +8,7 @@ Order matters, because a mistake must cost one line and nothing else:
 3. the output location is proved writable (a probe file, written and
    removed), and only then are the previous outputs removed, the side files
    staged and the pipeline run. `--dry_run=True` stops before step 3: nothing
-   is written. With --strict, a warning from steps 1-2 stops there too.
+   is written. With --strict, a warning from steps 1-2 stops the run there.
 
 A usage mistake raises a tokenmill.usage.UsageError before any output is
 touched.
@@ -64,9 +64,8 @@ class PreparedRun:
         return bool(self.options.view_as(TestOptions).dry_run)
 
     def start(self):
-        """Prove the output writable, replace the previous outputs, stage the side files, run.
+        """Replace the previous outputs, stage the side files, run (after check_output_writable).
         Returns Beam's result."""
-        check_output_writable(self.config.output)
         _clear_previous_outputs(self.config.output)
         self.staging.write()
         return self.pipeline.run()
@@ -90,10 +89,13 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
     """
     out, progress_stream = out or sys.stdout, progress_stream or sys.stderr
     run = prepare_curation(config, beam_args, workers, log_level=log_level)
-    _warn(run.warnings)
     if strict and run.warnings:
+        _warn(run.warnings)
         print("tokenmill: --strict: stopping before the run, on the warnings above", file=sys.stderr)
         return EXIT_WARNINGS
+    if not run.dry_run:
+        check_output_writable(config.output)
+    _warn(run.warnings)
     if run.dry_run:
         run.translate()
         print(f"dry run: every option and side file checked, the pipeline built and not executed; "
@@ -161,8 +163,10 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
                    files: list | None = None) -> tuple:
     """Check, build and start (or, for a dry run, only translate): (pipeline, result, options)."""
     run = prepare_curation(config, beam_args, workers, files)
-    result = run.translate() if run.dry_run else run.start()
-    return run.pipeline, result, run.options
+    if run.dry_run:
+        return run.pipeline, run.translate(), run.options
+    check_output_writable(config.output)
+    return run.pipeline, run.start(), run.options
 
 
 def _check_side_files(config: RunConfig, by_stage: dict, contents: dict) -> list:

@@ -13,6 +13,7 @@ from beam_runner import main
 from pipelines.beam_options import IN_PROCESS_BELOW_BYTES, local_workers
 from pipelines.emptied import emptied_sources
 from tests.fixtures import ARTICLE, write_jsonl
+from tests.usage_mistakes import process_group, worker_processes
 from tokenmill import version
 
 TOKENMILL = Path(sys.executable).parent / "tokenmill"
@@ -53,30 +54,18 @@ def test_ctrl_c_prints_one_line_and_leaves_no_process(tokenized_output, tmp_path
     run = subprocess.Popen([str(TOKENMILL), "run", *inputs, "--output", str(tmp_path / "out"), "--workers", "2",
                             "--quiet", "--set", "tokenize.vocab_size=600", "--set", "tokenize.seq_len=64"],
                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(_group(run.pid)) < 3:     # the launcher and its worker processes
+    deadline = time.time() + 120
+    while time.time() < deadline and len(worker_processes(run.pid)) < 2:
         time.sleep(0.2)
-    assert len(_group(run.pid)) >= 3, "the local runner's worker processes never started"
+    assert len(worker_processes(run.pid)) == 2, "the local runner's worker processes never started"
+    time.sleep(1)                              # past their interpreter's start-up (see docs/runners.md)
     os.killpg(run.pid, signal.SIGINT)          # what a terminal's Ctrl-C does
     _, err = run.communicate(timeout=60)
     lines = err.decode().splitlines()
     assert run.returncode == 130 and lines[-1] == "tokenmill: interrupted", lines
     assert not [line for line in lines if not line.startswith("tokenmill: ")], lines
     time.sleep(1)
-    assert _group(run.pid) == []
-
-
-def _group(pgid: int) -> list:
-    found = subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True, text=True).stdout.split()
-    return [pid for pid in found if _alive(int(pid))]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split()[2] != "Z"
-    except OSError:
-        return False
+    assert process_group(run.pid) == []
 
 
 @needs_script

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,3 +152,31 @@ def tree_digest(root: Path) -> str:
 
 def recorded_inputs(output: Path) -> list:
     return json.loads((output / "manifest.json").read_text())["config"]["inputs"]
+
+
+def worker_processes(pgid: int) -> list:
+    """The local runner's worker interpreters in a process group (not the shells that start them)."""
+    return [pid for pid in process_group(pgid)
+            if _command(pid).startswith(sys.executable) and "local_worker" in _command(pid)]
+
+
+def process_group(pgid: int) -> list:
+    """The live processes of a process group (zombies are gone already)."""
+    group = []
+    for pid in (name for name in os.listdir("/proc") if name.isdigit()):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            group.append(pid)
+    return group
+
+
+def _command(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
