@@ -66,7 +66,7 @@ class DecontamConfig:
             names.append(name)
         for name, chosen in self.fields.items():
             if name not in names:
-                check.fail(f"{check.key('fields')}: {name!r} is not a benchmark name "
+                check.fail(f"{check.key('fields')} names {name!r}, which is not in {check.key('benchmarks')} "
                            f"({', '.join(names) or 'none'})")
             elif not (isinstance(chosen, str) or (isinstance(chosen, list)
                                                    and all(isinstance(item, str) for item in chosen))):
