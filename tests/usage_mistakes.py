@@ -31,6 +31,13 @@ def s(*items: str) -> tuple:
     return tuple(arg for item in items for arg in ("--set", item))
 
 
+def missing(option: str, kind: str, name: str, value: str = "{path}") -> Mistake:
+    """A side file that does not exist: `value` is how the option names {path}."""
+    path = "{side}/" + name
+    return Mistake(f"missing {option}", s(f"{option}={value.replace('{path}', path)}"),
+                   f"{option}: {kind} {path} does not exist")
+
+
 MISTAKES = [
     # What was found, 1: these deleted the previous output and ended in a traceback.
     Mistake("near_dedup.components typo", s("near_dedup.components=unionfind"),
@@ -43,12 +50,9 @@ MISTAKES = [
     Mistake("read.text_field=[1]", s("read.text_field=[1]"), "'read.text_field' must be a list of strings"),
     Mistake("--workers -1", ("--workers", "-1"), "--workers must be at least 1, got -1"),
     Mistake("a YAML error in --set", s("normalize.min_chars=[1"), "normalize.min_chars=[1: not a YAML value"),
-    Mistake("missing url_filter.lists", s("url_filter.lists=['{side}/no-such-ut1']"),
-            "url_filter.lists: folder {side}/no-such-ut1 does not exist"),
-    Mistake("missing unsafe_words.lists", s("unsafe_words.lists={side}/no-such-lists"),
-            "unsafe_words.lists: folder {side}/no-such-lists does not exist"),
-    Mistake("missing language.model_path", s("language.model_path={side}/no-such.bin"),
-            "language.model_path: file {side}/no-such.bin does not exist"),
+    missing("url_filter.lists", "folder", "no-such-ut1", "['{path}']"),
+    missing("unsafe_words.lists", "folder", "no-such-lists"),
+    missing("language.model_path", "file", "no-such.bin"),
     # 2: a dry run is dry; Beam's own validation comes first.
     Mistake("Dataflow --dry_run=True", (*DATAFLOW, "--dry_run=True"), "was not touched", status=0),
     Mistake("invalid Dataflow project id", ("--runner", "DataflowRunner", "--project", "Bad_Project!",
@@ -85,8 +89,7 @@ MISTAKES = [
     Mistake("missing tokenizer", ("--tokenizer", "{side}/no-such.model"),
             "tokenize.tokenizer: file {side}/no-such.model does not exist"),
     Mistake("a tokenizer that is not a model", ("--tokenizer", "{side}/garbage.bin"), "is not a SentencePiece model"),
-    Mistake("missing benchmark file", s("decontaminate.benchmarks=[gsm8k={side}/no-such.jsonl]"),
-            "decontaminate.benchmarks: file {side}/no-such.jsonl does not exist"),
+    missing("decontaminate.benchmarks", "file", "no-such.jsonl", "[gsm8k={path}]"),
     Mistake("a benchmark that is not JSON lines", s("decontaminate.benchmarks=[gsm8k={side}/bad.jsonl]"),
             "not JSON"),
     Mistake("a language model that is not fastText", s("language.model_path={side}/garbage.bin"),
