@@ -155,11 +155,17 @@ _PLAIN_COMMANDS = {"inspect": "tokenization.inspect_cli", "export": "tokenizatio
 
 def _plain_command(name: str, argv) -> int:
     import importlib
-    try:
-        return importlib.import_module(_PLAIN_COMMANDS[name]).main(argv, _Parser)
-    except UsageError as error:
-        print(f"tokenmill {name}: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    return importlib.import_module(_PLAIN_COMMANDS[name]).main(argv, _Parser)
+
+
+def _program(argv: list) -> str:
+    """Who speaks in an error line: `tokenmill inspect` and `tokenmill export` name themselves."""
+    return f"tokenmill {argv[0]}" if argv and argv[0] in _PLAIN_COMMANDS else "tokenmill"
+
+
+def _one_line(error: UsageError) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _configure_logging(level: str) -> None:
@@ -185,8 +191,8 @@ def main(argv=None) -> int:
     previous = signal.signal(signal.SIGINT, _on_interrupt) if in_main_thread else None
     try:
         return _main(argv)
-    except UsageError as error:
-        print(f"tokenmill: error: {error}", file=sys.stderr)
+    except UsageError as error:         # the one place where a usage mistake becomes one line and exit 2
+        print(f"{_program(argv)}: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         _silence_stdout()

@@ -1,8 +1,8 @@
 """`tokenmill export megatron|mds OUT DEST`: a finished output in another trainer's format, without rerunning.
 
 OUT and DEST are local paths or URIs of any pyarrow filesystem (gs://, s3://).
-Everything is checked before DEST is touched; a mistake prints one line and
-exits 2. Files appear under DEST only once complete.
+Everything is checked before DEST is touched; a mistake raises ExportError,
+which the command line prints as one line with exit status 2. Files appear under DEST only once complete.
 """
 from __future__ import annotations
 
@@ -18,14 +18,15 @@ from tokenization.export_megatron import export_megatron
 from tokenization.manifest import MANIFEST_FILE
 from tokenization.shard_format import ShardError
 from tokenization.storage import locate
+from tokenmill.usage import UsageError
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK = 0
 FORMATS = {"megatron": "Megatron-LM indexed dataset (.bin + .idx), one sequence per document",
            "mds": "MosaicML streaming MDS shards, one sample per token row"}
 
 
-class ExportError(Exception):
-    """A usage problem: printed as one line."""
+class ExportError(UsageError):
+    """A usage problem: the command line prints it as one line and exits 2."""
 
 
 def build_parser(parser_class=argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -49,9 +50,8 @@ def run(args, out=None) -> int:
             written = export_megatron(source, destination)
         else:
             written = export_mds(source, destination, args.size_limit)
-    except (ExportError, ShardError, OSError, pa.ArrowInvalid) as error:
-        print(f"tokenmill export: error: {str(error).splitlines()[0]}", file=sys.stderr)
-        return EXIT_USAGE
+    except (ShardError, OSError, pa.ArrowInvalid) as error:
+        raise ExportError(str(error)) from None
     if args.json:
         print(json.dumps(written, indent=1, sort_keys=True), file=out)
     for source_name, counts in sorted(written.items()):

@@ -15,11 +15,7 @@ from rich.table import Table
 
 from tokenization import inspect_views as views
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-class InspectError(Exception):
-    """A usage problem: printed as one line."""
+EXIT_OK, EXIT_PROBLEMS = 0, 1     # usage errors (InspectInputError): 2, by the command line
 
 
 def build_parser(parser_class=argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -49,9 +45,8 @@ def run(args, out=None) -> int:
     console = Console(file=out, highlight=False, soft_wrap=True)
     try:
         data, render = _COMMANDS[args.command](args)
-    except (views.InspectInputError, OSError) as error:
-        print(f"tokenmill inspect: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    except OSError as error:
+        raise views.InspectInputError(str(error)) from None
     if args.json:
         print(json.dumps(data, indent=1, sort_keys=True), file=out)
     else:
@@ -158,6 +153,3 @@ def main(argv: list, parser_class=argparse.ArgumentParser) -> int:
     args = build_parser(parser_class).parse_args(argv)
     return run(args)
 
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -13,10 +13,11 @@ from tokenization.shard_format import ShardError, open_shard
 from tokenization.storage import locate
 from tokenization.token_stats import corpus_stats, plot_stats
 from tokenization.validate import validate_output
+from tokenmill.usage import UsageError
 
 
-class InspectInputError(ValueError):
-    """A directory, shard or plan that is not there or cannot be read."""
+class InspectInputError(UsageError):
+    """A directory, shard or plan that is not there or cannot be read: one line, exit 2."""
 
 
 def read_manifest(root: str) -> dict:
