@@ -1,6 +1,6 @@
 """Where the local multi-process runner starts to pay: in-process vs worker processes, by input size.
 
-    python bench/local_runner.py [--mb 0.5,1,2,4,8] [--repeats 2] [--workers 2]
+    python bench/local_runner.py [--mb 1,4,16,32] [--repeats 2] [--workers N]
 
 Corpus: end_to_end.py's mix of real Common Crawl paragraphs (dolma), written as
 plain JSONL of each size, so the input size the launcher sees is the text's.
@@ -33,7 +33,7 @@ OUT = os.path.join(os.path.dirname(__file__), "out", "local_runner")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", default="0.5,1,2,4,8")
+    parser.add_argument("--mb", default="1,4,16,32")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--workers", type=int, default=usable_cpus())
     args = parser.parse_args()
