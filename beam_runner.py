@@ -45,8 +45,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override one config option, e.g. normalize.min_chars=200")
     parser.add_argument("--workers", type=int, default=None,
-                        help="local runner worker processes (default: in this process for under 8 MB of "
-                             "input, else one per CPU this process may use)")
+                        help="local runner worker processes (default: in this process when this process "
+                             "may use 2 CPUs or fewer, or for under 8 MB of input; else one per CPU; "
+                             "docs/runners.md)")
     parser.add_argument("--quiet", action="store_true", help="no progress line while running")
     parser.add_argument("--strict", action="store_true",
                         help="warnings fail the run (exit 1); warnings known at start stop it before any work")

@@ -1,6 +1,6 @@
 """Where the local multi-process runner starts to pay: in-process vs worker processes, by input size.
 
-    python bench/local_runner.py [--mb 1,4,16,32] [--repeats 2] [--workers N]
+    python bench/local_runner.py [--mb 4,8,16,32] [--repeats 3] [--workers N] [--out FILE.json]
 
 Corpus: end_to_end.py's mix of real Common Crawl paragraphs (dolma), written as
 plain JSONL of each size, so the input size the launcher sees is the text's.
@@ -33,9 +33,10 @@ OUT = os.path.join(os.path.dirname(__file__), "out", "local_runner")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", default="1,4,16,32")
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--mb", default="4,8,16,32")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=usable_cpus())
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(OUT), "local_runner.json"))
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     rows = []
@@ -60,7 +61,7 @@ def main() -> None:
     print_table(rows, ["input MB", "documents", "in-process s", f"{args.workers} workers s", "speed-up"])
     print(f"worker processes pay from {result['smallest_input_mb_where_workers_pay']} MB of input; "
           f"the code switches at {result['threshold_in_code_mb']:.1f} MB")
-    write_json(os.path.join(os.path.dirname(OUT), "local_runner.json"), result)
+    write_json(args.out, result)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -34,13 +35,41 @@ def run(args: list, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
 
 
-def outcome(name: str, result, digest_before: str, output: Path, expect: str = "", status: int = 2) -> dict:
+def shown(args: list) -> str:
+    """The command as a user would type it, with this script's folder and executable spelt short."""
+    text = shlex.join(["tokenmill" if arg == TOKENMILL else "python" if arg == sys.executable else arg
+                       for arg in args])
+    return text.replace(str(OUT), "$W")
+
+
+def outcome(name: str, args: list, result, digest_before: str, output: Path, expect: str = "",
+            status: int = 2) -> dict:
     lines = result.stderr.strip().splitlines()
-    return {"mistake": name, "status": result.returncode, "stderr_lines": len(lines),
-            "stderr": lines[-1] if lines else "", "stdout_last": (result.stdout.strip().splitlines() or [""])[-1],
+    one_line = len(lines) == 1 if status == 2 else True
+    return {"mistake": name, "command": shown(args), "status": result.returncode, "stderr_lines": len(lines),
+            "stderr": (lines[-1] if lines else "").replace(str(OUT), "$W"),
+            "stdout_last": (result.stdout.strip().splitlines() or [""])[-1].replace(str(OUT), "$W"),
             "traceback": "Traceback" in result.stderr + result.stdout,
             "unchanged": tree_digest(output) == digest_before,
-            "as_expected": result.returncode == status and (not expect or expect in result.stderr + result.stdout)}
+            "as_expected": result.returncode == status and one_line
+            and (not expect or expect in result.stderr + result.stdout)}
+
+
+def plain_command_mistakes(output: Path, side: Path) -> list:
+    """`tokenmill export` and `inspect` share the family: (name, arguments, expected text), against DIR."""
+    return [("export into a folder that is not empty (DIR itself)", ["export", "megatron", str(output), str(output)],
+             "tokenmill export: error: "),
+            ("export --size-limit 0", ["export", "mds", str(output), str(side / "mds"), "--size-limit", "0"],
+             "--size-limit must be positive, got 0"),
+            ("export of a folder that is no output", ["export", "megatron", str(side), str(side / "megatron")],
+             "no manifest.json in"),
+            ("inspect of a folder that is no output", ["inspect", "summary", str(side)], "no manifest.json in"),
+            ("inspect show of a row outside the shard", ["inspect", "show", str(_first_shard(output)), "--row",
+                                                        "999999"], "is outside the shard")]
+
+
+def _first_shard(output: Path) -> Path:
+    return sorted(path for path in (output / "tokens").rglob("*") if path.is_file() and path.suffix != ".md")[0]
 
 
 def ctrl_c(inputs: list, output: Path) -> dict:
@@ -56,7 +85,8 @@ def ctrl_c(inputs: list, output: Path) -> dict:
     _, err = process.communicate(timeout=120)
     lines = err.decode().strip().splitlines()
     time.sleep(1)
-    return {"mistake": "Ctrl-C during a run (2 workers)", "status": process.returncode, "stderr_lines": len(lines),
+    return {"mistake": "Ctrl-C during a run (2 workers)", "command": shown(args) + "  # then SIGINT",
+            "status": process.returncode, "stderr_lines": len(lines),
             "stderr": lines[-1] if lines else "", "traceback": "Traceback" in err.decode(), "unchanged": None,
             "processes_left": len(process_group(process.pid)),
             "as_expected": process.returncode == 130 and lines[-1:] == ["tokenmill: interrupted"]
@@ -68,7 +98,8 @@ def closed_pipe(output: Path) -> dict:
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.stdout.close()
     _, err = process.communicate(timeout=60)
-    return {"mistake": "inspect summary --json into a closed pipe", "status": process.returncode,
+    return {"mistake": "inspect summary --json into a closed pipe",
+            "command": shown(process.args) + " | (closed at once)", "status": process.returncode,
             "stderr_lines": len(err.splitlines()), "stderr": err.decode().strip(), "traceback": b"Traceback" in err,
             "unchanged": None, "as_expected": err == b""}
 
@@ -83,15 +114,16 @@ def main() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     digest = tree_digest(output)
     rows = []
-    for mistake in MISTAKES:
-        result = run([TOKENMILL, *command(mistake, inputs, output, side)])
-        rows.append(outcome(mistake.name, result, digest, output, expected_text(mistake, output, side),
-                            mistake.status))
-        print(f"{rows[-1]['status']:>3}  {'same' if rows[-1]['unchanged'] else 'CHANGED'}  {mistake.name}: "
+    cases = [(mistake.name, [TOKENMILL, *command(mistake, inputs, output, side)],
+              expected_text(mistake, output, side), mistake.status) for mistake in MISTAKES]
+    cases += [(name, [TOKENMILL, *args], expect, 2) for name, args, expect in plain_command_mistakes(output, side)]
+    for name, args, expect, status in cases:
+        rows.append(outcome(name, args, run(args), digest, output, expect, status))
+        print(f"{rows[-1]['status']:>3}  {'same' if rows[-1]['unchanged'] else 'CHANGED'}  {name}: "
               f"{rows[-1]['stderr'] or rows[-1]['stdout_last']}", flush=True)
     for name, args in (("--version", [TOKENMILL, "--version"]),
                        ("python -m tokenmill --version", [sys.executable, "-m", "tokenmill", "--version"])):
-        rows.append(outcome(name, run(args, cwd=OUT), digest, output, "tokenmill ", status=0))
+        rows.append(outcome(name, args, run(args, cwd=OUT), digest, output, "tokenmill ", status=0))
     rows.append(closed_pipe(output))
     rows.append(ctrl_c(inputs, OUT / "interrupted"))
     failed = [row["mistake"] for row in rows if not row["as_expected"] or row["traceback"]
@@ -101,7 +133,7 @@ def main() -> None:
     print("\n| mistake | exit | stderr (last line) | lines | DIR byte-identical |\n|---|---|---|---|---|")
     for row in rows:
         text = row.get("stdout_last", "") if row["status"] == 0 else row["stderr"]
-        text = text.replace(str(OUT), "…").replace("|", "\\|")
+        text = text.replace("|", "\\|")
         same = {True: "yes", False: "NO", None: "n/a"}[row["unchanged"]]
         print(f"| {row['mistake']} | {row['status']} | {text} | {row['stderr_lines']} | {same} |")
     print(f"\n{len(rows) - len(failed)} of {len(rows)} as expected" + (f"; failed: {failed}" if failed else ""))

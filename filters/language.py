@@ -94,15 +94,20 @@ def side_files(config: LanguageConfig) -> list:
 
 def unknown_labels(config: LanguageConfig, labels: list) -> list:
     """One message per language of the config that the model cannot predict."""
+    return [*codes_not_labelled("language.keep", config.keep, labels),
+            *codes_not_labelled("language.min_score_by_language", list(config.min_score_by_language), labels)]
+
+
+def codes_not_labelled(option: str, codes: list, labels: list) -> list:
+    """One message per code of `option` that is not a label of the model: a stage keyed on it never applies."""
     known, problems = set(labels), []
-    for option, languages in (("keep", config.keep), ("min_score_by_language", list(config.min_score_by_language))):
-        for lang in languages:
-            if lang not in known:
-                close = difflib.get_close_matches(lang, labels, n=3)
-                hint = (f"did you mean {', '.join(close)}?" if close
-                        else f"labels are codes such as {', '.join(labels[:8])}")
-                problems.append(f"language.{option}: {lang!r} is not a label of the language model "
-                                f"({len(labels)} labels; {hint})")
+    for lang in codes:
+        if lang not in known:
+            close = difflib.get_close_matches(lang, labels, n=3)
+            hint = (f"did you mean {', '.join(close)}?" if close
+                    else f"labels are codes such as {', '.join(labels[:8])}")
+            problems.append(f"{option}: {lang!r} is not a label of the language model "
+                            f"({len(labels)} labels; {hint})")
     return problems
 
 

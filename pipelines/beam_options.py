@@ -28,8 +28,12 @@ from apache_beam.transforms.environments import SubprocessSDKEnvironment
 from tokenmill.usage import UsageError
 
 LOCAL_RUNNER = "FnApiRunner"   # named explicitly: DirectRunner first tries to download Prism
-# Below this much input, the multi-process runner's start-up (about 6 s for 2 worker processes here)
-# costs more than it saves: measured by bench/local_runner.py, docs/runners.md.
+# When the multi-process runner cannot pay, measured by bench/local_runner.py (docs/runners.md). With
+# 2 usable CPUs it never did: 2 worker processes were 0.60-0.98x the in-process speed at every size from
+# 0.5 to 35 MB, the ratio falling with size, since the runner process (its in-memory shuffle and data
+# plane) takes CPU from the same cores. With more CPUs, below 8 MB its start-up (about 6-7 s for 2 worker
+# processes here) costs more than a run takes in this process; that bound is not measured on more cores.
+IN_PROCESS_UP_TO_CPUS = 2
 IN_PROCESS_BELOW_BYTES = 8 << 20
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_LOG_LEVEL = "WARNING"
@@ -67,12 +71,14 @@ def usable_cpus() -> int:
 
 
 def local_workers(workers: int | None, input_bytes: int) -> int:
-    """--workers when given; else 1 (in this process) for a small input, one per usable CPU otherwise."""
+    """--workers when given; else 1 (in this process) where worker processes cannot pay (few CPUs, a small
+    input), one per usable CPU otherwise."""
     if workers is not None:
         if workers < 1:
             raise BeamOptionError(f"--workers must be at least 1, got {workers}")
         return workers
-    return 1 if input_bytes < IN_PROCESS_BELOW_BYTES else usable_cpus()
+    cpus = usable_cpus()
+    return 1 if cpus <= IN_PROCESS_UP_TO_CPUS or input_bytes < IN_PROCESS_BELOW_BYTES else cpus
 
 
 def pipeline_options(beam_args: list, workers: int | None = None, input_bytes: int = 0,

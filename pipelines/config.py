@@ -146,6 +146,19 @@ def load_config(path: str | None = None, overrides: list | None = None, **flags:
     return config
 
 
+def language_code_options(config: RunConfig) -> list:
+    """(option, codes) of the enabled rules that apply only to documents of the languages named: a code
+    the language model never predicts makes its rule silently never apply."""
+    quality, found = config.quality, []
+    if quality.enabled and quality.gopher_quality.enabled:
+        found.append(("quality.gopher_quality.stop_word_languages", quality.gopher_quality.stop_word_languages))
+    if quality.enabled and quality.c4.enabled:
+        found.append(("quality.c4.languages", quality.c4.languages))
+    if config.unsafe_classifier.enabled:
+        found.append(("unsafe_classifier.languages", config.unsafe_classifier.languages))
+    return found
+
+
 def config_problems(config) -> list:
     """Every problem of a config and of each of its sections, by their `problems()` methods."""
     return _problems(config, "")

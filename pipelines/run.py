@@ -24,10 +24,11 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import StandardOptions, TestOptions
 
+from filters.language import codes_not_labelled
 from filters.pii.pii_filter import PiiConfig
 from pipelines.accounting import COUNTS_FILE, accounting_problems
 from pipelines.beam_options import DEFAULT_LOG_LEVEL, pipeline_options
-from pipelines.config import RunConfig
+from pipelines.config import ConfigError, RunConfig, language_code_options
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
 from pipelines.decontam import check_benchmarks
 from pipelines.emptied import emptied_sources
@@ -175,14 +176,26 @@ def _check_side_files(config: RunConfig, by_stage: dict, contents: dict) -> list
     for stage, stage_files in by_stage.items():
         if stage in BUILDERS and (stage_files or stage == "language" or _custom_entities(config, stage)):
             built = check_stage(stage, getattr(config, stage), contents)
+            if stage == "language":
+                _check_language_codes(config, built.model.labels())
             if stage == "unsafe_words" and stage_files:
-                warnings += [f"unsafe_words.also_check: {config.unsafe_words.lists} has no list for {code!r}"
-                             for code in config.unsafe_words.also_check if code not in built.lists]
+                words = config.unsafe_words
+                warnings += [f"unsafe_words.{option}: {words.lists} has no list for {code!r}"
+                             for option, codes in (("also_check", words.also_check),
+                                                   ("unknown_language", [words.unknown_language]))
+                             for code in codes if code not in built.lists]
     if "decontaminate" in by_stage:
         check_benchmarks(config.decontaminate, contents)
     for side_file in by_stage.get("tokenize", []):
         describe(contents[side_file.location], f"tokenizer {side_file.location}")
     return warnings
+
+
+def _check_language_codes(config: RunConfig, labels: list) -> None:
+    problems = [problem for option, codes in language_code_options(config)
+                for problem in codes_not_labelled(option, codes, labels)]
+    if problems:
+        raise ConfigError(problems[0])
 
 
 def _custom_entities(config: RunConfig, stage: str) -> bool:

@@ -38,6 +38,22 @@ def test_usage_errors_are_one_line_and_exit_2(args, message, jsonl, capsys):
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("args, message", [
+    (["export", "megatron", "{tmp}", "{tmp}/dest"], "tokenmill export: error: no manifest.json in {tmp}"),
+    (["export", "mds", "{tmp}", "{tmp}/dest", "--size-limit", "0"], "--size-limit must be positive, got 0"),
+    (["export", "parquet", "{tmp}", "{tmp}/dest"], "tokenmill export: error: argument format: invalid choice"),
+    (["inspect", "summary", "{tmp}/nowhere"], "tokenmill inspect: error: {tmp}/nowhere is not a directory"),
+    (["inspect", "show", "{tmp}/no.shard"], "tokenmill inspect: error: "),
+])
+def test_plain_commands_share_the_usage_error_family(args, message, tmp_path, capsys):
+    """export and inspect raise UsageError subclasses; beam_runner alone turns them into one line and 2."""
+    assert main([arg.format(tmp=tmp_path) for arg in args]) == 2
+    err = capsys.readouterr().err
+    assert message.format(tmp=tmp_path) in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "dest").exists()
+
+
 def test_unknown_file_suffix_asks_for_format(tmp_path, capsys):
     (tmp_path / "data.bin").write_bytes(b"x")
     assert main(["--input", str(tmp_path / "data.bin"), "--output", str(tmp_path / "o")]) == 2

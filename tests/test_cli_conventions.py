@@ -84,6 +84,10 @@ def test_default_workers_follow_the_cpus_this_process_may_use(monkeypatch):
     assert local_workers(None, IN_PROCESS_BELOW_BYTES) == 3
     assert local_workers(None, IN_PROCESS_BELOW_BYTES - 1) == 1      # small input: in this process
     assert local_workers(4, 10) == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {1, 2})
+    assert local_workers(None, 1 << 40) == 1        # 2 CPUs: worker processes never paid (docs/runners.md)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert local_workers(None, 1 << 40) == 1
 
 
 def test_a_stage_that_drops_every_document_of_a_source_is_a_warning_and_strict_fails(english, tmp_path, capsys):

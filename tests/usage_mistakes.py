@@ -31,6 +31,11 @@ def s(*items: str) -> tuple:
     return tuple(arg for item in items for arg in ("--set", item))
 
 
+def setting(item: str, expect: str) -> Mistake:
+    """A mistake that is one `--set` item, named by itself."""
+    return Mistake(item, s(item), expect)
+
+
 def missing(option: str, kind: str, name: str, value: str = "{path}") -> Mistake:
     """A side file that does not exist: `value` is how the option names {path}."""
     path = "{side}/" + name
@@ -45,9 +50,9 @@ MISTAKES = [
     Mistake("pii.mode typo", s("pii.mode=bogus"), "pii.mode must be one of redact, drop"),
     Mistake("extract.extractor typo", s("extract.extractor=bogus"), "extract.extractor must be one of"),
     Mistake("near_dedup.preset typo", s("near_dedup.preset=bogus"), "near_dedup.preset must be one of fineweb"),
-    Mistake("near_dedup.max_rounds=1", s("near_dedup.max_rounds=1"), "near_dedup.max_rounds must be at least 2"),
-    Mistake("write.shard_mb=0", s("write.shard_mb=0"), "write.shard_mb must be at least 1, got 0"),
-    Mistake("read.text_field=[1]", s("read.text_field=[1]"), "'read.text_field' must be a list of strings"),
+    setting("near_dedup.max_rounds=1", "near_dedup.max_rounds must be at least 2"),
+    setting("write.shard_mb=0", "write.shard_mb must be at least 1, got 0"),
+    setting("read.text_field=[1]", "'read.text_field' must be a list of strings"),
     Mistake("--workers -1", ("--workers", "-1"), "--workers must be at least 1, got -1"),
     Mistake("a YAML error in --set", s("normalize.min_chars=[1"), "normalize.min_chars=[1: not a YAML value"),
     missing("url_filter.lists", "folder", "no-such-ut1", "['{path}']"),
@@ -61,23 +66,34 @@ MISTAKES = [
     Mistake("Dataflow without --temp_location", ("--runner", "DataflowRunner", "--project", "tokenmill-test",
                                                  "--region", "us-central1"), "DataflowRunner needs --temp_location"),
     # 3: range checks.
-    Mistake("write.document_shards=-3", s("write.document_shards=-3"), "write.document_shards must be at least 0"),
-    Mistake("normalize.max_chars=-5", s("normalize.max_chars=-5"), "normalize.max_chars must be at least 50"),
-    Mistake("read.max_record_bytes=-1", s("read.max_record_bytes=-1"), "read.max_record_bytes must be at least 1"),
+    setting("write.document_shards=-3", "write.document_shards must be at least 0"),
+    setting("normalize.max_chars=-5", "normalize.max_chars must be at least 50"),
+    setting("read.max_record_bytes=-1", "read.max_record_bytes must be at least 1"),
     Mistake("--workers 0", ("--workers", "0"), "--workers must be at least 1, got 0"),
     # 4: a run that would keep nothing.
-    Mistake("language.keep=[english]", s("language.keep=[english]"),
-            "language.keep: 'english' is not a label of the language model"),
+    setting("language.keep=[english]", "language.keep: 'english' is not a label of the language model"),
     Mistake("min_score_by_language key eng", s("language.min_score_by_language={eng: 0.5}"),
             "'eng' is not a label of the language model (176 labels; did you mean en?)"),
+    Mistake("quality.c4.languages label", s("quality.c4.languages=[english]"),
+            "quality.c4.languages: 'english' is not a label of the language model"),
+    Mistake("gopher stop_word_languages label", s("quality.gopher_quality.stop_word_languages=[EN]"),
+            "quality.gopher_quality.stop_word_languages: 'EN' is not a label of the language model"),
+    Mistake("unsafe_classifier.languages label", s("unsafe_classifier.enabled=true",
+                                                   "unsafe_classifier.languages=[eng]"),
+            "unsafe_classifier.languages: 'eng' is not a label of the language model"),
     # 7: an unwritable output fails before the run.
     Mistake("unwritable --output", ("--output", "{dir}/manifest.json/out"), "cannot write to --output"),
     # Done when: a typo in any enum option.
+    Mistake("extract.fallback typo", s("extract.fallback=whole-page"),
+            "extract.fallback must be one of whole_page, trafilatura, none; got 'whole-page'"),
     Mistake("tokenize.tail typo", s("tokenize.tail=pda"), "tokenize.tail must be one of drop, pad"),
     Mistake("tokenize.token_dtype typo", s("tokenize.token_dtype=uint8"), "tokenize.token_dtype must be auto"),
     Mistake("decontaminate.mode typo", s("decontaminate.mode=cutt"), "decontaminate.mode must be one of drop, cut"),
     Mistake("--format typo", ("--format", "warcc"), "read.format must be one of auto, warc"),
     Mistake("pii.entities typo", s("pii.entities=[EMAIL]"), "pii.entities: 'EMAIL' is not an entity the analyzer"),
+    Mistake("pii.english_entities typo", s("pii.english_entities=[US_SSNN]"),
+            "pii.english_entities: 'US_SSNN' is not an entity the analyzer"),
+    Mistake("plans.budgets typo", s("plans.budgets=[2T, 8X]"), "budget size '8X' is not a number"),
     Mistake("--log-level typo", ("--log-level", "LOUD"), "argument --log-level: invalid choice: 'LOUD'"),
     Mistake("--runner typo", ("--runner", "DataflowRuner"), "DataflowRuner"),
     Mistake("a misspelt option", s("normalize.min_char=3"), "unknown option 'normalize.min_char'"),
@@ -85,6 +101,9 @@ MISTAKES = [
     # A bad YAML value.
     Mistake("a config file that is not YAML", ("--config", "{side}/bad.yaml"), "is not valid YAML"),
     Mistake("a wrong type", s("near_dedup.verify_jaccard=high"), "'near_dedup.verify_jaccard' must be a number"),
+    Mistake("a list where a number goes", s("normalize.min_chars=[1, 2]"), "'normalize.min_chars' must be"),
+    Mistake("a missing --config file", ("--config", "{side}/no-such.yaml"), "cannot read config {side}/no-such.yaml"),
+    Mistake("a config file that is not a mapping", ("--config", "{side}/list.yaml"), "must be a mapping of options"),
     # A missing or unreadable side file.
     Mistake("missing tokenizer", ("--tokenizer", "{side}/no-such.model"),
             "tokenize.tokenizer: file {side}/no-such.model does not exist"),
@@ -101,17 +120,36 @@ MISTAKES = [
     Mistake("a word-list folder without lists", s("unsafe_words.lists={side}/empty_lists"), "holds no word list"),
     Mistake("a UT1 category that is not there", s("url_filter.lists=['{side}/ut1']", "url_filter.categories=[gamblng]"),
             "url_filter.categories: 'gamblng' has no domains or urls file"),
+    Mistake("a corrupt gzip URL list", s("url_filter.lists=[gambling={side}/bad.txt.gz]"),
+            "url_filter: its side files cannot be used"),
+    Mistake("a folder given as a URL list file", s("url_filter.lists=[gambling={side}/empty_lists]"),
+            "url_filter.lists: cannot read {side}/empty_lists"),
+    Mistake("a corrupt gzip word list in unsafe_words.lists", s("unsafe_words.lists={side}/bad_words"),
+            "unsafe_words: its side files cannot be used"),
     Mistake("missing NER model", ("--pii-ner-model", "{side}/no-such-model"), "pii.ner_model: spaCy model"),
+    Mistake("a NER model folder that is no spaCy model", ("--pii-ner-model", "{side}/empty_lists"),
+            "pii: its side files cannot be used"),
+    Mistake("a folder given as a benchmark file", s("decontaminate.benchmarks=[gsm8k={side}/empty_lists]"),
+            "decontaminate.benchmarks: cannot read {side}/empty_lists"),
+    Mistake("a folder given as the tokenizer", ("--tokenizer", "{side}/empty_lists"),
+            "tokenize.tokenizer: cannot read {side}/empty_lists"),
     # A negative or zero count.
     Mistake("tokenize.seq_len=0", ("--seq-len", "0"), "tokenize.seq_len must be at least 2"),
     Mistake("--shard-tokens 0", ("--shard-tokens", "0"), "tokenize.shard_tokens (0) must be at least seq_len"),
     Mistake("gopher min_words=-1", s("quality.gopher_quality.min_words=-1"),
             "quality.gopher_quality.min_words must be at least 0"),
-    Mistake("pii.max_candidates=0", s("pii.max_candidates=0"), "pii.max_candidates must be at least 1"),
+    setting("pii.max_candidates=0", "pii.max_candidates must be at least 1"),
     Mistake("near_dedup.bands=-1", s("near_dedup.bands=-1", "near_dedup.rows=8"),
             "near_dedup.bands must be at least 1"),
-    Mistake("unsafe_words.min_hits=0", s("unsafe_words.min_hits=0"), "unsafe_words.min_hits must be at least 1"),
-    Mistake("plans.hosts=0", s("plans.hosts=0"), "plans.hosts must be at least 1"),
+    setting("unsafe_words.min_hits=0", "unsafe_words.min_hits must be at least 1"),
+    setting("plans.hosts=0", "plans.hosts must be at least 1"),
+    setting("tokenize.vocab_size=0", "tokenize.vocab_size must be between 300"),
+    setting("near_dedup.word_ngram=0", "near_dedup.word_ngram must be at least 1"),
+    setting("decontaminate.ngram=0", "decontaminate.ngram must be at least 1"),
+    setting("normalize.min_chars=-1", "normalize.min_chars must be at least 0"),
+    setting("url_filter.soft_word_threshold=0", "url_filter.soft_word_threshold must be at least 1"),
+    setting("unsafe_classifier.max_chars=0", "unsafe_classifier.max_chars must be at least 1"),
+    setting("plans.epoch_cap=0", "plans.epoch_cap must be positive"),
 ]
 
 
@@ -121,7 +159,10 @@ def write_side_files(folder: Path) -> Path:
     (folder / "bad.yaml").write_text("normalize: [min_chars: 3\n")
     (folder / "garbage.bin").write_bytes(b"this is neither a fastText nor a SentencePiece model\n" * 20)
     (folder / "bad.jsonl").write_text('{"question": "1 + 1?"}\nnot json at all\n')
+    (folder / "list.yaml").write_text("- normalize.min_chars=3\n")
     (folder / "bad.txt.gz").write_bytes(gzip.compress(b"casino\n")[:12])
+    (folder / "bad_words").mkdir(exist_ok=True)
+    (folder / "bad_words" / "en").write_bytes(gzip.compress(b"badword\n")[:12])
     (folder / "empty_lists").mkdir(exist_ok=True)
     (folder / "empty_lists" / "README.md").write_text("no language files here\n")
     (folder / "ut1" / "gambling").mkdir(parents=True, exist_ok=True)
