@@ -9,8 +9,9 @@ real URL lists, GSM8K/HumanEval decontamination, the Llama 2 tokenizer) in
 this process (--workers 1) and with worker processes (--workers N, one per CPU
 of this machine by default). The multi-process runner pays a fixed start-up
 (worker processes, each loading the models and compiled loops) and then
-spreads the work; the threshold in pipelines/beam_options.py
-(IN_PROCESS_BELOW_BYTES) is the smallest size here at which it was faster.
+spreads the work. pipelines/beam_options.py keeps a run in this process
+where it did not pay (IN_PROCESS_UP_TO_CPUS, IN_PROCESS_BELOW_BYTES):
+docs/runners.md has the figures.
 Writes bench/out/local_runner.json.
 """
 from __future__ import annotations
@@ -57,7 +58,8 @@ def main() -> None:
     paying = [row["input MB"] for row in rows if row["speed-up"] > 1]
     result = {"rows": rows, "workers": args.workers, "repeats": args.repeats,
               "smallest_input_mb_where_workers_pay": min(paying) if paying else None,
-              "threshold_in_code_mb": IN_PROCESS_BELOW_BYTES / 1e6, "date": time.strftime("%Y-%m-%d")}
+              "threshold_in_code_mb": IN_PROCESS_BELOW_BYTES / 1e6, "usable_cpus": usable_cpus(),
+              "date": time.strftime("%Y-%m-%d")}
     print_table(rows, ["input MB", "documents", "in-process s", f"{args.workers} workers s", "speed-up"])
     print(f"worker processes pay from {result['smallest_input_mb_where_workers_pay']} MB of input; "
           f"the code switches at {result['threshold_in_code_mb']:.1f} MB")

@@ -103,7 +103,7 @@ def codes_not_labelled(option: str, codes: list, labels: list) -> list:
     known, problems = set(labels), []
     for lang in codes:
         if lang not in known:
-            close = difflib.get_close_matches(lang, labels, n=3)
+            close = difflib.get_close_matches(lang.lower(), labels, n=3)
             hint = (f"did you mean {', '.join(close)}?" if close
                     else f"labels are codes such as {', '.join(labels[:8])}")
             problems.append(f"{option}: {lang!r} is not a label of the language model "

@@ -31,8 +31,8 @@ LOCAL_RUNNER = "FnApiRunner"   # named explicitly: DirectRunner first tries to d
 # When the multi-process runner cannot pay, measured by bench/local_runner.py (docs/runners.md). With
 # 2 usable CPUs it never did: 2 worker processes were 0.60-0.98x the in-process speed at every size from
 # 0.5 to 35 MB, the ratio falling with size, since the runner process (its in-memory shuffle and data
-# plane) takes CPU from the same cores. With more CPUs, below 8 MB its start-up (about 6-7 s for 2 worker
-# processes here) costs more than a run takes in this process; that bound is not measured on more cores.
+# plane) takes CPU from the same cores. With more CPUs, below 8 MB (a 12-23 s run here) the workers'
+# start-up (7-11 s for 2 of them) would be most of what they save: judged, not measured on more cores.
 IN_PROCESS_UP_TO_CPUS = 2
 IN_PROCESS_BELOW_BYTES = 8 << 20
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

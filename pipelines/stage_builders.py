@@ -47,7 +47,7 @@ _UNPACKED: dict = {}     # sha256 of a model directory's files -> where this pro
 def build_pii(config, contents: dict):
     """A NER model directory is unpacked to a local folder (spaCy loads only from disk), once per process.
     Every entity asked for must be one the analyzer can find: a misspelt one would never be redacted."""
-    tree = contents.get(config.ner_model)
+    given, tree = config.ner_model, contents.get(config.ner_model)
     if tree is not None:              # else no model, or an installed package
         key = hashlib.sha256(repr(sorted((name, hashlib.sha256(data).hexdigest())
                                          for name, data in tree.items())).encode()).hexdigest()
@@ -55,7 +55,13 @@ def build_pii(config, contents: dict):
             _UNPACKED[key] = write_tree(tree, tempfile.mkdtemp(prefix="tokenmill-ner-"))
             atexit.register(shutil.rmtree, _UNPACKED[key], True)
         config = dataclasses.replace(config, ner_model=_UNPACKED[key])
-    stage = PiiFilter(config)
+    try:
+        stage = PiiFilter(config)
+    except Exception as error:  # noqa: BLE001 - spaCy's own errors: say them of the folder the user gave
+        if tree is None:
+            raise
+        text = (str(error).strip().splitlines() or [type(error).__name__])[0].replace(config.ner_model, given)
+        raise SideFileError(f"pii.ner_model: {given} does not load as a spaCy model: {text[:200]}") from None
     known = set(stage.detector.analyzer.get_supported_entities(language=stage.detector.language))
     for option in ("entities", "english_entities"):
         unknown = [entity for entity in getattr(config, option) if entity not in known]

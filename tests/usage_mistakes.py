@@ -128,7 +128,8 @@ MISTAKES = [
             "unsafe_words: its side files cannot be used"),
     Mistake("missing NER model", ("--pii-ner-model", "{side}/no-such-model"), "pii.ner_model: spaCy model"),
     Mistake("a NER model folder that is no spaCy model", ("--pii-ner-model", "{side}/empty_lists"),
-            "pii: its side files cannot be used"),
+            "pii.ner_model: {side}/empty_lists does not load as a spaCy model: [E053] Could not read meta.json "
+            "from {side}/empty_lists"),
     Mistake("a folder given as a benchmark file", s("decontaminate.benchmarks=[gsm8k={side}/empty_lists]"),
             "decontaminate.benchmarks: cannot read {side}/empty_lists"),
     Mistake("a folder given as the tokenizer", ("--tokenizer", "{side}/empty_lists"),
