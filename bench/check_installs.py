@@ -15,7 +15,8 @@ import sys
 
 OUT = os.path.join(os.path.dirname(__file__), "out", "check_installs.json")
 EXPECTED = {
-    "extras": ["apache-beam", "trafilatura", "spacy", "alt-profanity-check", "torch", "datasketch", "faker"],
+    "extras": ["apache-beam", "trafilatura", "spacy", "alt-profanity-check", "torch", "torchdata", "megatron-core",
+               "datasketch", "datasets", "hypothesis", "fastwarc", "faker"],
     "datatrove": ["datatrove", "trafilatura", "aiohttp", "orjson"],
 }
 
