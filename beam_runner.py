@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 
-from tokenmill import version
+from tokenmill import hide_python_support_notices, version
 from tokenmill.usage import UsageError
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141
@@ -188,6 +188,7 @@ def _on_interrupt(signum, frame):
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    hide_python_support_notices()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, _on_interrupt) if in_main_thread else None
     try:

@@ -15,6 +15,8 @@ EXIT_INTERRUPTED = 130
 
 def main() -> None:
     signal.signal(signal.SIGINT, lambda *_: os._exit(EXIT_INTERRUPTED))
+    from tokenmill import hide_python_support_notices
+    hide_python_support_notices()
     from apache_beam.runners.worker import sdk_worker_main
     sdk_worker_main.main(sys.argv)
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.util
 import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+# The classifier extra installs only on Python 3.11+: without it, enabling the stage is the first mistake.
+CLASSIFIER = importlib.util.find_spec("profanity_check") is not None
 DATAFLOW = ("--runner", "DataflowRunner", "--project", "tokenmill-test", "--region", "us-central1",
             "--temp_location", "gs://tokenmill-test-bucket/tmp")
 
@@ -80,7 +83,8 @@ MISTAKES = [
             "quality.gopher_quality.stop_word_languages: 'EN' is not a label of the language model"),
     Mistake("unsafe_classifier.languages label", s("unsafe_classifier.enabled=true",
                                                    "unsafe_classifier.languages=[eng]"),
-            "unsafe_classifier.languages: 'eng' is not a label of the language model"),
+            "unsafe_classifier.languages: 'eng' is not a label of the language model" if CLASSIFIER
+            else "unsafe_classifier.enabled=True needs the profanity_check package"),
     # 7: an unwritable output fails before the run.
     Mistake("unwritable --output", ("--output", "{dir}/manifest.json/out"), "cannot write to --output"),
     # Done when: a typo in any enum option.
