@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from corpus.document import Document, Drop
-from filters.pii.candidates import candidate_windows, count_candidates
+from filters.pii.candidates import candidate_windows, pieces
+from filters.pii.precision import keep
 from filters.pii.spans import Span, redact, resolve_overlaps
+from filters.pii.time_bound import dump_reason
 
 UNIVERSAL_ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO",
                       "AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "URL_PASSWORD", "API_TOKEN"]
 ENGLISH_ENTITIES = ["US_SSN", "US_BANK_NUMBER", "US_ITIN", "US_PASSPORT", "UK_NHS"]
-CHUNK_CHARS = 100_000       # Presidio analyses long texts in pieces of this size (cut at whitespace)
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,15 @@ class PiiConfig:
     fast_path: bool = True              # analyse candidate windows, not whole documents
     window_margin: int = 100
     ner_model: str = ""                 # an installed spaCy model adds PERSON and LOCATION
-    max_candidates: int = 1000          # more PII-like places than this: the page is a list, dropped
+    max_candidates: int = 100           # telephone-number candidates per 10,000 characters; more: a dump, dropped
 
 
 class PiiDetector:
     def __init__(self, config: PiiConfig, analyzer=None):
         from filters.pii.engine import LANGUAGE, build_analyzer
-        from filters.pii.window_analyzer import WindowAnalyzer
         self.config = config
         self.analyzer = analyzer or build_analyzer(config.ner_model)
         self.language = LANGUAGE        # the one language Presidio's recognizers are registered for
-        self.window_analyzer = WindowAnalyzer(self.analyzer, self.language)
 
     def entities_for(self, lang) -> list:
         entities = list(self.config.entities)
@@ -56,27 +55,12 @@ class PiiDetector:
         entities = self.entities_for(lang)
         found = []
         for start, end in regions:
-            for chunk_start, chunk_end in _chunks(text, start, end):
-                results = self._analyze(text[chunk_start:chunk_end], entities, fast)
-                found += [Span(chunk_start + r.start, chunk_start + r.end, r.entity_type, round(r.score, 4))
+            for piece_start, piece_end in pieces(text, start, end):
+                results = self.analyzer.analyze(text=text[piece_start:piece_end], language=self.language,
+                                                entities=entities, score_threshold=self.config.min_score)
+                found += [Span(piece_start + r.start, piece_start + r.end, r.entity_type, round(r.score, 4))
                           for r in results]
-        return resolve_overlaps(found)
-
-    def _analyze(self, piece: str, entities: list, fast: bool) -> list:
-        if fast:
-            return self.window_analyzer.analyze(piece, entities, self.config.min_score)
-        return self.analyzer.analyze(text=piece, language=self.language, entities=entities,
-                                     score_threshold=self.config.min_score)
-
-
-def _chunks(text: str, start: int, end: int) -> list:
-    pieces = []
-    while end - start > CHUNK_CHARS:
-        cut = text.rfind(" ", start + CHUNK_CHARS // 2, start + CHUNK_CHARS)
-        cut = cut if cut > start else start + CHUNK_CHARS
-        pieces.append((start, cut))
-        start = cut
-    return pieces + [(start, end)]
+        return resolve_overlaps([span for span in found if keep(span.entity, text, span.start, span.end)])
 
 
 class PiiFilter:
@@ -87,11 +71,9 @@ class PiiFilter:
         self.detector = detector or PiiDetector(config)
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
-        # A page of thousands of numbers or addresses is a dump, not text, and would cost
-        # Presidio seconds; counting candidates bounds the time per document.
-        candidates = count_candidates(doc.text, self.config.max_candidates + 1)
-        if candidates > self.config.max_candidates:
-            return Drop("pii_too_many_candidates", f"> {self.config.max_candidates}")
+        dump = dump_reason(doc.text, self.config.max_candidates)      # the bound on time per document
+        if dump:
+            return Drop("pii_too_many_candidates", dump)
         spans = self.detector.spans(doc.text, doc.annotations.get("lang"))
         counts: dict = {}
         for span in spans:

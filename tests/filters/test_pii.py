@@ -55,10 +55,13 @@ def test_english_only_recognizers_follow_the_language(detector):
     assert "US_SSN" not in {s.entity for s in detector.spans(text, "de")}
 
 
-def test_overlaps_resolved_by_score_then_length():
-    spans = [Span(0, 10, "A", 0.5), Span(5, 20, "B", 0.9), Span(18, 30, "C", 0.9), Span(25, 27, "D", 0.4)]
-    assert resolve_overlaps(spans) == [Span(5, 20, "B", 0.9), Span(25, 27, "D", 0.4)]   # C lost to B
+def test_overlapping_detections_become_one_placeholder():
+    # Never a part of a number left beside a placeholder: overlaps merge, typed by the best detection.
+    spans = [Span(0, 10, "A", 0.5), Span(5, 20, "B", 0.9), Span(18, 30, "C", 0.9), Span(32, 34, "D", 0.4)]
+    assert resolve_overlaps(spans) == [Span(0, 30, "B", 0.9), Span(32, 34, "D", 0.4)]
     assert resolve_overlaps([Span(0, 4, "A", 0.8), Span(0, 9, "B", 0.8)]) == [Span(0, 9, "B", 0.8)]
+    assert resolve_overlaps([Span(0, 4, "A", 0.8), Span(4, 9, "B", 0.8)]) == [Span(0, 4, "A", 0.8),
+                                                                              Span(4, 9, "B", 0.8)]
     assert redact("hello world", [Span(6, 11, "X", 1.0)]) == "hello <X>"
 
 
@@ -78,11 +81,23 @@ def test_windows_cover_candidates_and_merge():
 
 
 @pytest.mark.parametrize("text", ["1234567890 " * 5000, "x@y.com " * 3000, "deadbeef" * 200_000,
-                                  "QUJDREVGR0g=" * 100_000, "مرحبا بالعالم mail@example.com שלום " * 100, ""])
+                                  "QUJDREVGR0g=" * 100_000, "مرحبا بالعالم mail@example.com שלום " * 100, "",
+                                  "a-" * 50_000 + "@example.com", "1" + "-1" * 100_000])
 def test_pathological_documents_take_bounded_time(detector, text):
     start = time.perf_counter()
     result = PiiFilter(PiiConfig(), detector)(Document("d", text, "s"))
     assert isinstance(result, (Document, Drop)) and time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("1234-5678-" * 100_000, "digits in characters 0-10000"),                      # a dump of numbers
+    ("".join(f"Name {n}: 0{n % 700 + 200} 555 {n % 9000 + 1000}\n" for n in range(2000)), "telephone-number"),
+])
+def test_dumps_are_dropped_before_any_analysis(detector, text, reason):
+    start = time.perf_counter()
+    result = PiiFilter(PiiConfig(), detector)(Document("d", text, "s"))
+    assert isinstance(result, Drop) and result.reason == "pii_too_many_candidates" and reason in result.detail
+    assert time.perf_counter() - start < 1
 
 
 def _real_texts():
@@ -96,25 +111,53 @@ def _real_texts():
 
 
 def test_fast_path_finds_the_same_spans_as_whole_documents(detector):
-    agree = total = 0
+    # The same rules on candidate windows and on the whole text give the same spans.
+    found = 0
     for text in _real_texts():
-        whole, fast = set(detector.spans(text, "en", False)), set(detector.spans(text, "en", True))
-        agree += len(whole & fast)
-        total += len(whole | fast)
-    assert total > 100 and agree / total >= 0.995
+        whole = detector.spans(text, "en", False)
+        assert detector.spans(text, "en", True) == whole
+        found += len(whole)
+    assert found > 50
 
 
 @pytest.mark.parametrize("text, entity", [
     ("Paid with 2713 0364 2621 2997 today.", "CREDIT_CARD"),            # Mastercard 2-series
     ("Maestro 584137319565 on file.", "CREDIT_CARD"),                   # 12 digits
+    ("Amex 3714 496353 98431 on file.", "CREDIT_CARD"),                 # 4-6-5
     ("Please transfer the fee to ES8560129040154796669725 this week.", "IBAN_CODE"),
     ("IBAN: NL91 ABNA 0417 1643 00 for donations.", "IBAN_CODE"),
+    ("iban gb50mvfc38361978683032 in lower case", "IBAN_CODE"),
+    ("IBAN BE68 5390 0754 7034 BIC GEBABEBB", "IBAN_CODE"),            # a short word after the last group
 ])
 def test_checksum_recognizers_catch_what_presidio_misses(detector, text, entity):
     assert entity in {span.entity for span in detector.spans(text)}
 
 
-def test_checksums():
-    from filters.pii.checksum_recognizers import iban_valid, luhn_valid
-    assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
-    assert iban_valid("GB82WEST12345698765432") and not iban_valid("GB82WEST12345698765433")
+@pytest.mark.parametrize("text", [
+    "Call 713-654-0365 800-553-3119 x365 now",                           # two phone numbers (Luhn-valid joined)
+    "San Diego, CA 92101 619-696-6966",                                  # a ZIP code and a phone number
+    "lines 1003 1004 1005 1006 1007 1008",                               # a list of four-digit numbers
+    "ISBN 9780240522043",                                                # an ISBN-13: no card network
+    "Bar code 31223125214735",                                           # a library barcode
+    "www.facebook.com/pages/p/388213067901331",                          # an id in a URL
+    "license number U62928788557186",                                    # glued to a letter
+    "Order 4111 1111 1111 1112 shipped.",                                # fails Luhn
+])
+def test_what_is_not_a_card(detector, text):
+    assert "CREDIT_CARD" not in {span.entity for span in detector.spans(text, "en")}
+
+
+def test_iban_lengths_are_the_countries_own(detector):
+    from stdnum import iban
+    belgian, polish = (country + iban.calc_check_digits(country + "00" + account) + account
+                       for country, account in (("BE", "539007547034"), ("PL", "109010140000071219812874")))
+    assert iban.is_valid(belgian, check_country=False) and iban.is_valid(polish, check_country=False)
+    grouped = [" ".join(number[i:i + 4] for i in range(0, len(number), 4)) for number in (belgian, polish)]
+    text = " ".join(grouped)                                             # two IBANs side by side
+    assert [text[s.start:s.end] for s in detector.spans(text)] == grouped
+
+
+def test_issuers_and_lengths():
+    from filters.pii.checksum_recognizers import issued_by_a_network
+    assert issued_by_a_network("4111111111111111") and issued_by_a_network("371449635398431")
+    assert not issued_by_a_network("9780240522043") and not issued_by_a_network("37144963539843")
