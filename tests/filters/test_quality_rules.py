@@ -193,3 +193,13 @@ def test_whole_filter_never_crashes(text):
     for lang in ("en", "ja", None):
         result = QualityFilter(QualityConfig())(Document("d", text, "s", annotations={"lang": lang}))
         assert isinstance(result, (Document, Drop))
+
+
+@pytest.mark.parametrize("text", ["!?" * 500_000 + '"x', "." * 1_000_000, "word. " * 200_000])
+def test_the_quality_rules_take_linear_time(text):
+    # A run of sentence punctuation once made C4's sentence count quadratic (8,000 characters: 3 s).
+    import time
+    start = time.perf_counter()
+    QualityFilter(QualityConfig())(Document("d", text, "s", annotations={"lang": "en"}))
+    assert time.perf_counter() - start < 3
+    assert count_sentences("Ends here.. And here?! Not here!x") == 2
