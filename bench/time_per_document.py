@@ -1,0 +1,114 @@
+"""Time per document of the regex-heavy stages on 1 MB pages, real and pathological: the bound, measured.
+
+    python bench/time_per_document.py [--mb 1]
+
+Each page is built here (seeded) or from real text, and each stage runs on it
+alone, one core, with its default configuration:
+
+- PII (filters/pii/): a page of real prose (dolma's Common Crawl documents
+  joined to --mb), pathological pages (digits and dashes; a directory of
+  telephone numbers at the per-block limit and above it; long tokens around
+  '@'; dotted tokens), and the outcome (analysed, or dropped with its reason);
+- normalisation, the quality rules, the unsafe-word lists (LDNOOBW, every
+  language) and the URL filter (UT1 adult list, datatrove's banned words) on
+  the same pages, among them their own worst cases (a run of sentence
+  punctuation, one word per line), each page with a 4 KB URL.
+
+A stage is linear when its seconds per MB stay flat as the page grows:
+--mb 0.25 and --mb 1 should give the same figures. Writes
+bench/out/time_per_document.json.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from measure import print_table, write_json  # noqa: E402
+
+SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
+DOLMA = os.path.join(SHARED, "web", "dolma", "CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
+
+
+def pages(size: int) -> dict:
+    rng = random.Random(0)
+    with gzip.open(DOLMA, "rt", encoding="utf-8") as handle:
+        prose = "\n\n".join(json.loads(line)["text"] for line in handle)
+    while len(prose) < size:
+        prose += "\n\n" + prose
+    return {
+        "real prose (dolma CC, joined)": prose[:size],
+        "digits and dashes": "".join(rng.choice("0123456789-") for _ in range(size)),
+        "telephone directory, 100 numbers per 10 KB (the limit)": _directory(rng, size, 100),
+        "telephone directory, 400 numbers per 10 KB": _directory(rng, size, 28),
+        "long tokens around '@'": "".join(rng.choice("a-.") for _ in range(size // 2)).replace("...", "@") + " x",
+        "dotted tokens": ("a." * 2000 + " ") * (size // 4001),
+        "a run of sentence punctuation": "!?" * (size // 2),
+        "one word per line": "word\n" * (size // 5),
+    }
+
+
+def _directory(rng, size: int, line_chars: int) -> str:
+    lines, length = [], 0
+    while length < size:
+        number = f"0{rng.randrange(200, 999)} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}"
+        line = f"Tel: {number}".ljust(line_chars - 1, " ") + "\n"
+        lines.append(line)
+        length += len(line)
+    return "".join(lines)[:size]
+
+
+def stages() -> dict:
+    from corpus.document import Document
+    from corpus.normalize import NormalizeConfig, Normalizer
+    from filters.pii.pii_filter import PiiConfig, PiiFilter
+    from filters.quality.quality_filter import QualityConfig, QualityFilter
+    from filters.unsafe_words import UnsafeWordsConfig, UnsafeWordsFilter
+    from filters.url_filter import UrlFilterConfig, UrlFilter
+    unsafe_dir = os.path.join(SHARED, "unsafe")
+    unsafe = UnsafeWordsFilter(UnsafeWordsConfig(lists=os.path.join(unsafe_dir, "ldnoobw")))
+    assets = os.path.join(unsafe_dir, "datatrove_assets")
+    url = UrlFilter(UrlFilterConfig(lists=[os.path.join(unsafe_dir, "ut1_blacklists", "blacklists")],
+                                    banned_words=os.path.join(assets, "banned_words.txt"),
+                                    soft_banned_words=os.path.join(assets, "soft_banned_words.txt"),
+                                    banned_subwords=os.path.join(assets, "banned_subwords.txt")))
+
+    def document(text: str, lang: str = "en") -> Document:
+        return Document("d", text, "s", url="https://example.com/" + "a/" * 2000, annotations={"lang": lang})
+
+    return {"pii": (PiiFilter(PiiConfig()), document),
+            "normalize": (Normalizer(NormalizeConfig(max_chars=10 ** 9)), document),
+            "quality": (QualityFilter(QualityConfig()), document),
+            "unsafe words (en)": (unsafe, document),
+            "unsafe words (zh)": (unsafe, lambda text: document(text, "zh")),
+            "url filter": (url, document)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=1.0)
+    args = parser.parse_args()
+    size = int(args.mb * 1e6)
+    rows = []
+    for stage, (run, document) in stages().items():
+        for name, text in pages(size).items():
+            start = time.process_time()
+            result = run(document(text))
+            seconds = time.process_time() - start
+            outcome = f"dropped: {result.reason}" if hasattr(result, "reason") else "kept"
+            rows.append({"stage": stage, "page": name, "mb": len(text.encode()) / 1e6, "seconds": seconds,
+                         "s_per_mb": seconds / (len(text.encode()) / 1e6), "outcome": outcome})
+            print(f"{stage:18s} {name:56s} {seconds:7.2f} s  {outcome}", flush=True)
+    print_table(rows, ["stage", "page", "mb", "seconds", "s_per_mb", "outcome"])
+    write_json(os.path.join(os.path.dirname(__file__), "out", "time_per_document.json"),
+               {"mb": args.mb, "rows": rows})
+
+
+if __name__ == "__main__":
+    main()
