@@ -52,7 +52,8 @@ _ISSUERS = (
     (2, 34, 34, (15,)), (2, 37, 37, (15,)),                         # American Express
     (3, 300, 305, tuple(range(14, 20))), (4, 3095, 3095, tuple(range(14, 20))),
     (2, 36, 36, tuple(range(14, 20))), (2, 38, 39, tuple(range(14, 20))),   # Diners Club
-    (2, 35, 35, tuple(range(16, 20))), (4, 2131, 2131, (15,)), (4, 1800, 1800, (15,)),   # JCB (3528-3589, RuPay 353/356)
+    (2, 35, 35, tuple(range(16, 20))),                              # JCB 3528-3589 (and RuPay 353, 356)
+    (4, 2131, 2131, (15,)), (4, 1800, 1800, (15,)),                 # JCB 15 digits
     (1, 1, 1, (15,)),                                               # UATP
     (2, 50, 50, _ANY_CARD_LENGTH), (2, 56, 69, _ANY_CARD_LENGTH),    # Maestro, Discover, UnionPay, RuPay, ...
     (4, 604, 604, _ANY_CARD_LENGTH),                                # Maestro 0604
@@ -107,41 +108,28 @@ def _four_digit_neighbour(text, offset, groups, index, separator, before) -> boo
     return group_end - group_start == 4 and between == separator
 
 
-class CardNumberRecognizer(EntityRecognizer):
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entities=["CREDIT_CARD"], supported_language=supported_language,
-                         name="CardNumberRecognizer")
+class SpanRecognizer(EntityRecognizer):
+    """A recognizer made of a function from a text to the (start, end) of each number it finds, each reported
+    at the highest score (a checksum decided it)."""
+
+    def __init__(self, entity: str, find, name: str, supported_language: str = "en"):
+        self._find = find
+        super().__init__(supported_entities=[entity], supported_language=supported_language, name=name)
 
     def load(self) -> None:
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        return [RecognizerResult("CREDIT_CARD", start, end, EntityRecognizer.MAX_SCORE,
-                                 recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                                       RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
-                for start, end in card_spans(text)]
-
-
-class IbanNumberRecognizer(EntityRecognizer):
-    """IBANs compact or in groups of four: from each start (two letters, two digits), every end at a group
-    boundary is tried, and the one python-stdnum accepts is the IBAN (so an IBAN followed by another, or by a
-    short word such as "BIC", is still found whole)."""
-
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entities=["IBAN_CODE"], supported_language=supported_language,
-                         name="IbanNumberRecognizer")
-
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text, entities, nlp_artifacts=None):
-        return [RecognizerResult("IBAN_CODE", start, end, EntityRecognizer.MAX_SCORE,
-                                 recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                                       RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
-                for start, end in iban_spans(text)]
+        metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        return [RecognizerResult(self.supported_entities[0], start, end, EntityRecognizer.MAX_SCORE,
+                                 recognition_metadata=dict(metadata)) for start, end in self._find(text)]
 
 
 def iban_spans(text: str):
+    """(start, end) of every IBAN: from each start (two letters, two digits), every end at a group boundary
+    is tried, and the one python-stdnum accepts is the IBAN (so an IBAN followed by another, or by a short
+    word such as "BIC", is still found whole)."""
     position = 0
     while (found := _IBAN_START.search(text, position)) is not None:
         end = _longest_valid_iban(text, found)
@@ -169,4 +157,5 @@ def _longest_valid_iban(text: str, start_match):
 
 
 def checksum_recognizers(language: str = "en") -> list:
-    return [CardNumberRecognizer(language), IbanNumberRecognizer(language)]
+    return [SpanRecognizer("CREDIT_CARD", card_spans, "CardNumberRecognizer", language),
+            SpanRecognizer("IBAN_CODE", iban_spans, "IbanNumberRecognizer", language)]

@@ -40,8 +40,9 @@ _PHONE_WORD_BEFORE = re.compile(
     rf"(?:{_PHONE_WORD}|(?<![\w.])[{_ONE_LETTER_KEYS}]\s?[:：])[^\d\n]{{0,24}}\n?[^\d\n]{{0,8}}$", re.IGNORECASE)
 # After a number, a line label ends its line or is followed by punctuation ("office\n", "-Fax,"), so that
 # "90089-1450 Office of the Dean" is not read as one.
-_PHONE_WORD_AFTER = re.compile(rf"[\s\-–(,:]{{0,3}}(?:{_alternation(_AFTER_WORDS)})(?![{_LETTER}])[)\\]?(?:[,;|.]|\s{{0,8}}$)",
-                               re.IGNORECASE | re.MULTILINE)
+_PHONE_WORD_AFTER = re.compile(
+    rf"[\s\-–(,:]{{0,3}}(?:{_alternation(_AFTER_WORDS)})(?![{_LETTER}])[)\\]?(?:[,;|.]|\s{{0,8}}$)",
+    re.IGNORECASE | re.MULTILINE)
 _PHONE_WORD_TOUCHING = re.compile(rf"(?:{_PHONE_WORD})[^\d\s]{{0,8}}$", re.IGNORECASE)
 
 # Numbers after these are identifiers (books, articles, products, registries), whatever their digits.

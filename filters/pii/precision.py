@@ -1,4 +1,4 @@
-"""Rules that keep ids, versions and look-alike numbers from being redacted, for the entities Presidio finds by pattern.
+"""Rules that keep ids, versions and look-alikes from being redacted, for the entities Presidio finds by pattern.
 
 Each rule reads the document text at most number_context.LOOK_AROUND
 characters around a span, so spans found in windows and in the whole document
