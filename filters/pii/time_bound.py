@@ -1,9 +1,11 @@
-"""The bound on PII time per document: number dumps and directories are dropped before any analysis.
+"""The bound on PII time per document: bounded pieces for Presidio, and number dumps dropped before any analysis.
 
-What a document costs the PII stage is linear in its length (the scan, the
-regular expressions on bounded pieces: candidates.py), plus phonenumbers'
-parse of each telephone-number candidate, about a millisecond for the 16
-regions (phone.py). Real prose has few such candidates: at most 58 in any
+Presidio is given at most PIECE_CHARS characters at once: a longer document is
+cut at whitespace. Its patterns are linear in their input except where they
+are not (email.py), so bounded pieces keep their time linear in the document
+whatever its shape; a private key block still fits in one piece. Beyond that,
+what a document costs is phonenumbers' parse of each telephone-number
+candidate, about a millisecond for the 16 regions (phone.py). Real prose has few such candidates: at most 58 in any
 10,000 characters of the 1,248 real Common Crawl, HPLT and dolma documents in
 ../shared/data. So the text is read in blocks of BLOCK_CHARS, and a block with
 
@@ -26,7 +28,21 @@ from filters.pii.phone import RUN, run_evidence
 
 BLOCK_CHARS = 10_000
 DUMP_DIGIT_SHARE = 0.75
+PIECE_CHARS = 16_384        # the longest text Presidio is given at once: a private key block fits
 _DIGIT = re.compile(r"\d")
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def pieces(text: str) -> list:
+    """(start, end) pieces of the text, none longer than PIECE_CHARS, each cut at the last whitespace of its
+    second half (or at its end when it has none)."""
+    start, cuts = 0, []
+    while len(text) - start > PIECE_CHARS:
+        last_space = _UP_TO_LAST_SPACE.match(text, start + PIECE_CHARS // 2, start + PIECE_CHARS)
+        cut = last_space.end() if last_space else start + PIECE_CHARS
+        cuts.append((start, cut))
+        start = cut
+    return cuts + [(start, len(text))]
 
 
 def dump_reason(text: str, max_candidates: int):
