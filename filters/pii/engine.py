@@ -47,12 +47,14 @@ def build_analyzer(ner_model: str = "") -> AnalyzerEngine:
     return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[LANGUAGE])
 
 
-def build_stock_analyzer() -> AnalyzerEngine:
-    """Presidio as shipped, with the same phone regions: what tokenmill's departures are measured against
-    (bench/pii_quality.py, tests/filters/test_pii_departures.py)."""
+def build_stock_analyzer(phone_regions=None) -> AnalyzerEngine:
+    """Presidio as shipped: its own recognizers, its phone recognizer's default regions unless `phone_regions`
+    are given. What tokenmill's departures are measured against (bench/pii_quality.py,
+    tests/filters/test_pii_departures.py)."""
     nlp, registry = _predefined("")
-    registry.remove_recognizer("PhoneRecognizer")
-    registry.add_recognizer(PresidioPhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS))
+    if phone_regions:
+        registry.remove_recognizer("PhoneRecognizer")
+        registry.add_recognizer(PresidioPhoneRecognizer(supported_language=LANGUAGE, supported_regions=phone_regions))
     return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[LANGUAGE])
 
 

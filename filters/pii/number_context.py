@@ -3,15 +3,15 @@
 A pattern or phonenumbers sees digits; a reader sees `ISBN 0-306-40615-2`,
 `https://arxiv.org/abs/0704.3116`, `in 1699` or `Tel. 0228 12345`. These
 helpers read a bounded stretch of text around a number (at most
-`LOOK_AROUND` characters either side), so a number gets the same verdict in a
-candidate window as in the whole document: windows reach further than that
-beyond every candidate (filters/pii/candidates.py).
+`LOOK_AROUND` characters either side), so a rule's time does not grow with the
+document and a number gets the same verdict in any piece of text that holds
+that much around it (filters/pii/time_bound.py cuts documents into pieces).
 """
 from __future__ import annotations
 
 import re
 
-LOOK_AROUND = 40                    # characters read either side of a number; below the window margin
+LOOK_AROUND = 40                    # characters read either side of a number
 
 # Words that say the next number is a telephone number, in the languages of the web text we see, matched
 # case-insensitively just before a number. Short words must stand alone ("tel", not "hotel" or "telling");

@@ -7,7 +7,7 @@ from typing import Union
 from corpus.document import Document, Drop
 from filters.pii.precision import keep
 from filters.pii.spans import Span, redact, resolve_overlaps
-from filters.pii.time_bound import dump_reason, pieces
+from filters.pii.time_bound import MARGIN, dump_reason, pieces
 
 UNIVERSAL_ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO",
                       "AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "URL_PASSWORD", "API_TOKEN"]
@@ -49,9 +49,11 @@ class PiiDetector:
         entities = self.entities_for(lang)
         found = []
         for start, end in pieces(text):
-            results = self.analyzer.analyze(text=text[start:end], language=self.language, entities=entities,
+            low, high = max(0, start - MARGIN), min(len(text), end + MARGIN)
+            results = self.analyzer.analyze(text=text[low:high], language=self.language, entities=entities,
                                             score_threshold=self.config.min_score)
-            found += [Span(start + r.start, start + r.end, r.entity_type, round(r.score, 4)) for r in results]
+            found += [Span(low + r.start, low + r.end, r.entity_type, round(r.score, 4)) for r in results
+                      if start <= low + r.start < end]        # the piece where a detection starts reports it
         return resolve_overlaps([span for span in found if keep(span.entity, text, span.start, span.end)])
 
 

@@ -1,8 +1,7 @@
 """Rules that keep ids, versions and look-alikes from being redacted, for the entities Presidio finds by pattern.
 
 Each rule reads the document text at most number_context.LOOK_AROUND
-characters around a span, so spans found in windows and in the whole document
-get the same verdicts. Telephone numbers and cards follow their own
+characters around a span. Telephone numbers and cards follow their own
 recognizers' rules (phone.py, checksum_recognizers.py).
 
 - UK_NHS: a ten-digit number passes the NHS checksum one time in eleven, and

@@ -1,7 +1,12 @@
 """The bound on PII time per document: bounded pieces for Presidio, and number dumps dropped before any analysis.
 
-Presidio is given at most PIECE_CHARS characters at once: a longer document is
-cut at whitespace. Its patterns are linear in their input except where they
+Presidio is given at most PIECE_CHARS characters at once, plus MARGIN characters
+of context on each side: a longer document is cut at a line break, else between
+two words, else at whitespace, and never inside a private key block. A piece
+keeps the detections that start inside it, so a number near a cut is found whole
+(in the piece where it starts, with its context in the margin): a run of digits
+holds no line break and no letter, and MARGIN is longer than any run the phone
+recognizer takes. Its patterns are linear in their input except where they
 are not (email.py), so bounded pieces keep their time linear in the document
 whatever its shape; a private key block still fits in one piece. Beyond that,
 what a document costs is phonenumbers' parse of each telephone-number
@@ -17,32 +22,47 @@ candidate, about a millisecond for the 16 regions (phone.py). Real prose has few
 makes the document a dump, dropped as `pii_too_many_candidates` with the block
 named. Every other document is analysed whole, however long: time per document
 is at most linear, with phonenumbers' parses bounded by max_candidates per
-block (bench/pii_time_bound.py measures it).
+block (bench/time_per_document.py measures it).
 """
 from __future__ import annotations
 
 import collections
 import re
 
-from filters.pii.phone import RUN, run_evidence
+from filters.pii.phone_evidence import RUN, run_evidence
 
 BLOCK_CHARS = 10_000
 DUMP_DIGIT_SHARE = 0.75
-PIECE_CHARS = 16_384        # the longest text Presidio is given at once: a private key block fits
+PIECE_CHARS = 16_384        # the longest text Presidio is given at once (without margins): a private key block fits
+MARGIN = 256                # context either side of a piece: more than a run of 32 digits with its punctuation
 _DIGIT = re.compile(r"\d")
-_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+# Where to cut, in order of preference: after the last line break, between the last two words, after the last
+# whitespace of the piece's second half.
+_CUTS = (re.compile(r".*\n", re.DOTALL), re.compile(r".*[^\W\d_]\s+(?=[^\W\d_])", re.DOTALL),
+         re.compile(r".*\s", re.DOTALL))
+_KEY_BEGIN, _KEY_END = "-----BEGIN", "-----END"
 
 
 def pieces(text: str) -> list:
-    """(start, end) pieces of the text, none longer than PIECE_CHARS, each cut at the last whitespace of its
-    second half (or at its end when it has none)."""
+    """(start, end) pieces of the text, none longer than PIECE_CHARS, cut as the module says (at the piece's
+    end when its second half has no whitespace)."""
     start, cuts = 0, []
     while len(text) - start > PIECE_CHARS:
-        last_space = _UP_TO_LAST_SPACE.match(text, start + PIECE_CHARS // 2, start + PIECE_CHARS)
-        cut = last_space.end() if last_space else start + PIECE_CHARS
+        cut = _cut(text, start + PIECE_CHARS // 2, start + PIECE_CHARS)
+        begin = text.rfind(_KEY_BEGIN, start + 1, cut)
+        if begin > text.rfind(_KEY_END, start, cut):        # a key block would be cut: the next piece starts it
+            cut = begin
         cuts.append((start, cut))
         start = cut
     return cuts + [(start, len(text))]
+
+
+def _cut(text: str, low: int, high: int) -> int:
+    for pattern in _CUTS:
+        found = pattern.match(text, low, high)
+        if found:
+            return found.end()
+    return high
 
 
 def dump_reason(text: str, max_candidates: int):

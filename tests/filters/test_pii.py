@@ -80,6 +80,20 @@ def test_pieces_are_bounded_and_cut_at_whitespace():
     assert pieces("short") == [(0, 5)]
 
 
+def test_a_cut_falls_at_a_line_break_or_between_words_never_inside_a_number_or_a_key(detector):
+    from filters.pii.time_bound import PIECE_CHARS, pieces
+    words = "lorem ipsum " * (PIECE_CHARS // 12)
+    phone = "+44 20 7946 0018"
+    text = words[:PIECE_CHARS - len(" Call +44 20 7946 ")] + " Call " + phone + " or write" + words[:2000]
+    assert text.index(phone) < PIECE_CHARS < text.index(phone) + len(phone)   # the piece's end inside the number
+    assert all(not text[a:b].endswith("7946 ") for a, b in pieces(text))
+    assert [(text[s.start:s.end], s.entity) for s in detector.spans(text)] == [(phone, "PHONE_NUMBER")]
+    key = "-----BEGIN PRIVATE KEY-----\n" + "QUJDREVGR0g=\n" * 400 + "-----END PRIVATE KEY-----"
+    keyed = words[:PIECE_CHARS - 100] + key + " after"
+    assert [keyed[s.start:s.end] for s in detector.spans(keyed)] == [key]
+    assert any(keyed.startswith("-----BEGIN", start) for start, _ in pieces(keyed))
+
+
 @pytest.mark.parametrize("text", ["1234567890 " * 5000, "x@y.com " * 3000, "deadbeef" * 200_000,
                                   "QUJDREVGR0g=" * 100_000, "مرحبا بالعالم mail@example.com שלום " * 100, "",
                                   "a-" * 50_000 + "@example.com", "1" + "-1" * 100_000])

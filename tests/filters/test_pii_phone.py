@@ -5,7 +5,8 @@ import pathlib
 import pytest
 
 from filters.pii.engine import LANGUAGE, PHONE_REGIONS
-from filters.pii.phone import ContextPhoneRecognizer, phone_verdict, run_evidence, shape_without_evidence
+from filters.pii.phone import ContextPhoneRecognizer
+from filters.pii.phone_evidence import phone_verdict, run_evidence, shape_without_evidence
 from filters.pii.pii_filter import PiiConfig, PiiDetector
 from filters.pii.spans import redact
 
@@ -79,7 +80,7 @@ def test_short_numbers_need_a_telephone_word(recognizer):
 
 
 def test_the_evidence_decides_how_lenient_phonenumbers_is():
-    from filters.pii.phone import NAMED_A_PHONE, NO_EVIDENCE, WRITTEN_LIKE_A_PHONE
+    from filters.pii.phone_evidence import NAMED_A_PHONE, NO_EVIDENCE, WRITTEN_LIKE_A_PHONE
     text = "call 0228 123456; +49 228 123456; 0228 123456; 2019; 1234567890123456789012345678901234"
     positions = {"call": text.index("0228"), "plus": text.index("+49"), "bare": text.rindex("0228 123456")}
     assert run_evidence(text, positions["call"], positions["call"] + 11) == NAMED_A_PHONE
