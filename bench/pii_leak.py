@@ -40,7 +40,7 @@ OUT = os.path.join(os.path.dirname(__file__), "out", "pii_leak")
 LOCALES = ["en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "en_GB", "sv_SE"]
 ONLY_PII = ["url_filter.enabled=false", "language.enabled=false", "quality.enabled=false",
             "unsafe_words.enabled=false", "exact_dedup.enabled=false", "near_dedup.enabled=false",
-            "normalize.min_chars=1", "tokenize.enabled=false"]
+            "normalize.min_chars=1", "tokenize.enabled=false", "decontaminate.enabled=false"]
 KINDS = {
     "email": lambda fake: fake.email(),
     "phone": lambda fake: fake.phone_number(),

@@ -14,8 +14,11 @@ presidio-research's generated_large.json:
 2. Departures from stock Presidio: spans stock Presidio reports that tokenmill
    does not, and the reverse, by entity, with examples (tokenmill's precision
    rules are meant to differ: docs/pii.md lists why).
-3. Damage to years and dates on the real text: of the years written "in 1699"
-   and the dates (number_context.DATE), how many each detector redacts.
+3. Damage to years and dates on the real text: of the years written "in 1699",
+   the bare years (1500-2099 standing alone) and the dates
+   (number_context.DATE), how many each detector redacts; on dolma's Common
+   Crawl documents and on all the real CC, HPLT and dolma text of
+   bench/pii_precision.py.
 4. Precision, recall and F1 per entity on generated_large.json, for tokenmill
    and for both forms of stock Presidio (a predicted span counts when it
    overlaps a labelled span of the same type).
@@ -37,6 +40,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 
 from measure import print_table, write_json  # noqa: E402
+from pii_precision import real_documents  # noqa: E402
 
 from filters.pii.engine import LANGUAGE, PHONE_REGIONS, build_stock_analyzer  # noqa: E402
 from filters.pii.number_context import DATE  # noqa: E402
@@ -49,6 +53,7 @@ GENERATED = os.path.join(SHARED, "pii", "presidio_research", "generated_large.js
 SCORED = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN"]
 NAMED = ["PERSON", "LOCATION"]
 YEAR_IN_A_SENTENCE = re.compile(r"(?<!\w)in (?:1[5-9]\d\d|20\d\d)(?!\w)")
+BARE_YEAR = re.compile(r"(?<![\w.,/:-])(?:1[5-9]\d\d|20\d\d)(?!\w)(?![.,/:-]\w)")
 
 
 class StockPresidio:
@@ -88,9 +93,9 @@ def compare(detector: PiiDetector, stocks: dict, texts: list) -> dict:
 
 
 def _count_damage(text: str, spans: set, counts: collections.Counter) -> None:
-    for kind, pattern in (("year", YEAR_IN_A_SENTENCE), ("date", DATE)):
+    for kind, pattern in (("in year", YEAR_IN_A_SENTENCE), ("bare year", BARE_YEAR), ("date", DATE)):
         for match in pattern.finditer(text):
-            start = match.start() + (3 if kind == "year" else 0)
+            start = match.start() + (3 if kind == "in year" else 0)
             counts[kind] += 1
             counts[f"{kind} redacted"] += any(s.start < match.end() and start < s.end for s in spans)
 
@@ -155,12 +160,13 @@ def main() -> None:
     with open(GENERATED, encoding="utf-8") as handle:
         generated = json.load(handle)
     results = {"common_crawl": compare(detector, stocks, web),
+               "all_real_text": compare(detector, stocks, [text for _, text in real_documents() if text]),
                "generated_large": compare(detector, stocks, [item["full_text"] for item in generated]),
                "per_entity": {"tokenmill": precision_recall(detector, generated),
                               **{name: precision_recall(stock, generated) for name, stock in stocks.items()}}}
     if args.ner_model:
         results["named_entities"] = named_entities(args.ner_model, generated)
-    for name in ("common_crawl", "generated_large"):
+    for name in ("common_crawl", "all_real_text", "generated_large"):
         r = results[name]
         print(f"{name}: {r['documents']} documents, {r['mb']:.2f} MB; MB/s per core: "
               + ", ".join(f"{who} {mb_s:.2f}" for who, mb_s in r["mb_s"].items()))

@@ -1,6 +1,6 @@
 """Time per document of the regex-heavy stages on 1 MB pages, real and pathological: the bound, measured.
 
-    python bench/time_per_document.py [--mb 1]
+    python bench/time_per_document.py [--mb 0.25 1]
 
 Each page is built here (seeded) or from real text, and each stage runs on it
 alone, one core, with its default configuration:
@@ -15,8 +15,8 @@ alone, one core, with its default configuration:
   the same pages, among them their own worst cases (a run of sentence
   punctuation, one word per line), each page with a 4 KB URL.
 
-A stage is linear when its seconds per MB stay flat as the page grows:
---mb 0.25 and --mb 1 should give the same figures. Writes
+A stage is linear when its seconds per MB stay flat as the page grows: each
+page is built at every --mb size (0.25 and 1 by default). Writes
 bench/out/time_per_document.json.
 """
 from __future__ import annotations
@@ -105,12 +105,12 @@ def stages() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=1.0)
+    parser.add_argument("--mb", type=float, nargs="+", default=[0.25, 1.0])
     args = parser.parse_args()
-    size = int(args.mb * 1e6)
     rows = []
+    built = {mb: pages(int(mb * 1e6)) for mb in args.mb}
     for stage, (run, document) in stages().items():
-        for name, text in pages(size).items():
+        for name, text in ((name, text) for mb in args.mb for name, text in built[mb].items()):
             start = time.process_time()
             result = run(document(text))
             seconds = time.process_time() - start

@@ -12,8 +12,8 @@
      holding a date;
    - without evidence, not a number of fewer than 7 digits (years, quantities,
      short codes), nor one without any separator (ids), nor a decimal number,
-     a range ("14480-14486", "0700-1700"), a US ZIP+4 code or a list of single
-     digits.
+     a range ("14480-14486", "0700-1700"), a US ZIP+4 code, a number followed
+     by a year ("48109 2006") or a list of single digits.
 
 Plain Python (no phonenumbers, no Presidio), so that the per-block bound of
 time_bound.py counts candidates without importing either. Every rule reads at
@@ -36,6 +36,7 @@ _SEPARATORS = re.compile(r"[^\d]+")
 AREA_CODE = re.compile(r"^[+＋]?\s?\d{0,3}\s?[(（]\d{1,5}[)）]\s?\d")
 INTERNATIONAL = re.compile(r"^[(（\[]?\s?(?:[+＋]|(?:00|011)(?=(?:\D?\d){8}))")   # a prefix before 8+ digits
 DIGITS = re.compile(r"\d")
+_YEAR = re.compile(r"19\d\d|20[0-3]\d")
 _ONE_DIGIT_DECIMAL = re.compile(r"\d[.,]\d+")        # "0.649487018585": no telephone number reads so
 
 NO_EVIDENCE, WRITTEN_LIKE_A_PHONE, NAMED_A_PHONE = 0, 1, 2
@@ -93,6 +94,8 @@ def shape_without_evidence(number: str):
         return "a range"
     if [len(group) for group in groups] == [5, 4] and separators == ["-"]:
         return "a ZIP+4 code"
+    if len(groups) == 2 and separators == [" "] and _YEAR.fullmatch(groups[1]):
+        return "a number and a year"                    # "Ann Arbor, 48109 2006,", "B 68, 035326 2003"
     if sum(1 for group in groups if len(group) == 1) >= 2:
         return "a list of digits"
     return None

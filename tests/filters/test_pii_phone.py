@@ -67,6 +67,8 @@ def test_telephone_numbers_are_found(recognizer, text, number):
     "Plan du cours 1 2 3 4 5 6 7 8 9 10",
     "Bar code 31223125214735",                                              # a long id without separators
     "@14026 12 months ago, see #16453",
+    "University of Michigan Ann Arbor, 48109 2006, All rights reserved",    # a ZIP code and a year
+    "PHYSICAL REVIEW B 68, 035326 2003 Two-dimensional",                    # an article number and a year
 ])
 def test_numbers_that_are_not_telephone_numbers(recognizer, text):
     assert _found(recognizer, text) == []
