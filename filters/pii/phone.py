@@ -1,142 +1,144 @@
-"""Presidio's phone recognizer, minus the work that cannot find a number of the region tried.
+"""Telephone numbers: phone-shaped runs of digits, read in their context, parsed and validated by phonenumbers.
 
-Presidio runs phonenumbers' matcher once per region, and the matcher parses
-every digit run its pattern finds: on Common Crawl text, dates, prices and
-years made that 90% of the PII stage's time. What removes that work, keeping
-phonenumbers' own spans (the tests compare them with Presidio's):
-
-- Checks before a parse: digit bounds (phone_bounds.py) and the country's
-  number patterns (phone_patterns.py). A part that fails them cannot parse
-  as a number of the region.
-- One walk for all regions (phone_walk.py): while nothing matches, the
-  matcher's walk from candidate to candidate does not depend on the region,
-  so it is made once per text, and each region visits only the candidates
-  of which some part passes the checks. After a match, a region goes back
-  to phonenumbers' own search.
-- Parts found once per candidate (phone_parts.py), not once per region.
-- Remembered verdicts: what the matcher makes of a candidate depends only on
-  the region, the candidate and the characters either side of it, and on
-  web text most candidates recur (dates, ISBNs, toll-free numbers).
-
-The matcher gives up on a text after 65,535 failed tries. Every shortcut
-knows how many tries the work it skips would have spent and takes them off
-the same budget; where the budget could run out among skipped candidates,
-the matcher's own code runs instead. So the spans are the same on any text,
-however long.
+Stock Presidio runs phonenumbers' matcher over the whole text once per region and
+reports every valid number it finds. On web text most of those are not telephone
+numbers: dates, coordinates, page ranges, ISBNs, ids in URLs and file names,
+years ("in 1699"). This recognizer keeps phonenumbers' parsing and validation
+(its public API only: PhoneNumberMatcher, Leniency, parse, is_valid_number) on
+the runs that phone_evidence.py lets through, and asks it according to the
+evidence around the run: with a telephone word, a possible number is enough;
+with a plus sign or an area code in parentheses, Leniency.VALID, as in Presidio;
+without evidence, STRICT_GROUPING: the digits must also be grouped the way the
+region groups its numbers, which is what tells "972 613 100" from a row of a
+table such as "48 49 43 140". Each match is then judged in its context
+(phone_evidence.phone_verdict), and a run whose numbers would leave a piece of
+the same number beside a placeholder is not redacted at all.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
 
-import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatch, PhoneNumberMatcher
-from presidio_analyzer import EntityRecognizer
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+from phonenumbers import Leniency, NumberParseException, PhoneNumberMatcher, is_valid_number, parse, \
+    region_code_for_number
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from filters.pii.phone_parts import inner_parts
-from filters.pii.phone_patterns import worth_a_parse
-from filters.pii.phone_walk import shared_walk
+from filters.pii.phone_evidence import DIGIT_GROUPS, DIGITS, MIN_DIGITS_WITHOUT_EVIDENCE, NAMED_A_PHONE, NO_EVIDENCE, \
+    RUN, WRITTEN_LIKE_A_PHONE, phone_verdict, run_evidence
 
-_REMEMBERED = 100_000          # verdicts kept per process; the store is emptied when full
-_UNSEEN = object()
-
-
-class BoundedPhoneNumberMatcher(PhoneNumberMatcher):
-    verdicts: dict = {}        # (region, leniency, candidate, char before, char after) -> number or None
-    extracted: dict = {}       # (region, leniency, candidate, char before, 3 after) -> (match parts, tries)
-
-    def _find(self, index):
-        walk = shared_walk(self.text)
-        step = walk.step_at.get(index)
-        if step is None:
-            return super()._find(index)
-        worth_parsing = walk.worth_parsing(self.preferred_region, _only_valid(self.leniency))
-        for position in worth_parsing[bisect_left(worth_parsing, step):]:
-            skipped = walk.tries_before[position] - walk.tries_before[step]
-            if skipped >= self._max_tries:      # the budget may run out among the skipped candidates
-                return super()._find(walk.candidates[step].start)
-            self._max_tries -= skipped
-            candidate = walk.candidates[position]
-            match = self._extract_match(candidate.text, candidate.start)
-            if match is not None:
-                return match
-            self._max_tries -= 1
-            if self._max_tries <= 0:
-                return None
-            step = position + 1
-        return None
-
-    def _surroundings(self, offset: int, candidate: str, after: int) -> tuple:
-        """The character before the candidate and `after` characters after it: all the matcher reads
-        of the text around a candidate (one after for the Latin-letter check, three for a time stamp)."""
-        end = offset + len(candidate)
-        return self.text[offset - 1:offset], self.text[end:end + after]
-
-    def _extract_match(self, candidate, offset):
-        key = (self.preferred_region, self.leniency, candidate, *self._surroundings(offset, candidate, 3))
-        remembered = self.extracted.get(key)
-        if remembered is not None and remembered[1] < self._max_tries:
-            parts, tries = remembered
-            self._max_tries -= tries
-            return PhoneNumberMatch(offset + parts[0], parts[1], parts[2]) if parts else None
-        budget = self._max_tries
-        match = super()._extract_match(candidate, offset)
-        if self._max_tries > 0:         # the budget never ran out, so the verdict holds for any budget
-            parts = (match.start - offset, match.raw_string, match.number) if match else None
-            _remember(self.extracted, key, (parts, budget - self._max_tries))
-        return match
-
-    def _extract_inner_match(self, candidate, offset):
-        # phonenumbers' own loop, over parts found once per candidate rather than once per region.
-        for part in inner_parts(candidate):
-            if part.budget_checked and self._max_tries <= 0:
-                return None
-            match = self._parse_and_verify(part.text, offset + part.offset)
-            if match is not None:
-                return match
-            self._max_tries -= 1
-        return None
-
-    def _parse_and_verify(self, candidate, offset):
-        if not worth_a_parse(candidate, self.preferred_region, _only_valid(self.leniency)):
-            return None
-        key = (self.preferred_region, self.leniency, candidate, *self._surroundings(offset, candidate, 1))
-        number = self.verdicts.get(key, _UNSEEN)
-        if number is _UNSEEN:
-            match = super()._parse_and_verify(candidate, offset)
-            _remember(self.verdicts, key, match.number if match else None)
-            return match
-        return PhoneNumberMatch(offset, candidate, number) if number is not None else None
+SCORE = 0.4                         # Presidio's PhoneRecognizer score: below a checksum-validated card or IBAN
+_SPACE = re.compile(r"[ \u00a0\u2009\u202f]")
+_COUNTRY_CODE_PREFIX = re.compile(r"[(（]?[+＋]\s?\d{1,3}[)）]?[\s\-./]*")
 
 
-class DigitBoundedPhoneRecognizer(PhoneRecognizer):
-    """Presidio's PhoneRecognizer with the bounded matcher; results are built as Presidio builds them."""
+class ContextPhoneRecognizer(EntityRecognizer):
+    """PHONE_NUMBER from phone-shaped runs judged in context; the explanation names the region that validated it."""
+
+    def __init__(self, supported_language: str = "en", supported_regions=("US",)):
+        self.supported_regions = tuple(supported_regions)
+        super().__init__(supported_entities=["PHONE_NUMBER"], supported_language=supported_language,
+                         name="ContextPhoneRecognizer")
+
+    def load(self) -> None:
+        pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        results, walk = [], shared_walk(text)
-        for region in self.supported_regions:
-            if walk.finds_nothing_for(region, _only_valid(self.leniency)):
+        results = []
+        for run in RUN.finditer(text):
+            evidence = run_evidence(text, run.start(), run.end())
+            if evidence is None:
                 continue
-            for match in BoundedPhoneNumberMatcher(text, region, leniency=self.leniency):
-                results.append(self._get_recognizer_result(match, text, _number_region(match, region),
-                                                           nlp_artifacts))
+            accepted = []
+            for offset, end, region in numbers_in(run.group(), self.supported_regions, evidence):
+                start, stop = run.start() + _with_country_code(run.group(), offset), run.start() + end
+                if phone_verdict(text, start, stop, evidence) is None:
+                    accepted.append((start, stop, region))
+            if accepted and leaves_whole_numbers(run.group(), [(a - run.start(), b - run.start()) for a, b, _ in
+                                                                accepted]):
+                results += [self._result(start, stop, region) for start, stop, region in accepted]
         return EntityRecognizer.remove_duplicates(results)
 
-
-def _only_valid(leniency) -> bool:
-    """At VALID leniency and stricter only valid numbers match, so the number-pattern check applies."""
-    return leniency >= Leniency.VALID
-
-
-def _remember(store: dict, key, value) -> None:
-    if len(store) >= _REMEMBERED:       # bounded: emptied when full rather than tracking recency
-        store.clear()
-    store[key] = value
+    def _result(self, start: int, end: int, region: str) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type="PHONE_NUMBER", start=start, end=end, score=SCORE,
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                                  "region": region})
 
 
-def _number_region(match, default_region: str) -> str:
-    """The region the explanation names: the number's own when it parses without a default."""
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(match.raw_string))
-    except phonenumbers.NumberParseException:
-        return default_region
+_LENIENCY = {NO_EVIDENCE: Leniency.STRICT_GROUPING, WRITTEN_LIKE_A_PHONE: Leniency.VALID,
+             NAMED_A_PHONE: Leniency.POSSIBLE}
+
+
+
+def leaves_whole_numbers(run: str, numbers: list) -> bool:
+    """Whether the numbers found leave the rest of their run whole: what is not covered is either nothing
+    or, set apart by a space, a number that starts and ends with a group of 5 digits or more (a postal
+    code, another number), never a piece of the same number ("2221 <PHONE_NUMBER>" of a card
+    "2221 0000 0000 0009")."""
+    covered = [False] * len(run)
+    for start, end in numbers:
+        covered[start:end] = [True] * (end - start)
+    for rest in re.finditer(r"[^\s]+(?:\s+[^\s]+)*", "".join(" " if c else ch for c, ch in zip(covered, run))):
+        piece, before, after = rest.group(), run[rest.start() - 1:rest.start()], run[rest.end():rest.end() + 1]
+        if not DIGITS.search(piece):
+            continue
+        apart = (not before or before.isspace()) and (not after or after.isspace())
+        groups = DIGIT_GROUPS.findall(piece)
+        if not apart or len(groups[0]) < 5 or len(groups[-1]) < 5:
+            return False
+    return True
+
+
+def _with_country_code(run: str, offset: int) -> int:
+    """A number phonenumbers found after a plus sign and country code of its run starts at the plus sign:
+    "+49 (0) 1363 776233" is redacted whole, not as "+49 <PHONE_NUMBER>"."""
+    return 0 if offset and _COUNTRY_CODE_PREFIX.fullmatch(run, 0, offset) else offset
+
+
+def numbers_in(run: str, regions: tuple, evidence: int) -> tuple:
+    """(start, end, region) of each distinct number found in the run for any region (the number's own region
+    when it has one). With evidence, phonenumbers' matcher searches the run, parts included; without, the
+    number must stand alone (plain_numbers_in)."""
+    if evidence == NO_EVIDENCE:
+        return plain_numbers_in(run, regions)
+    found: dict = {}
+    for region in regions:
+        for match in PhoneNumberMatcher(run, region, leniency=_LENIENCY[evidence]):
+            if evidence == NAMED_A_PHONE and len(DIGITS.findall(match.raw_string)) < MIN_DIGITS_WITHOUT_EVIDENCE:
+                continue        # a possible number is not enough for a short one: it must be valid (see below)
+            found.setdefault((match.start, match.end), region_code_for_number(match.number) or region)
+    return tuple((start, end, region) for (start, end), region in sorted(found.items()))
+
+
+def plain_numbers_in(run: str, regions: tuple) -> tuple:
+    """Without evidence: the whole run, else (two numbers side by side, "92101 619-696-6966") the part before
+    or after one of its spaces, when it has 7 digits or more, is one valid number of a region and is grouped
+    the way that region groups its numbers. Parts that overlap are a row of a table ("261 261 302 824"
+    holds two Portuguese numbers), not numbers side by side: none is taken."""
+    region = _plain_number_region(run, regions)
+    if region:
+        return ((0, len(run), region),)
+    found = []
+    for space in (match.start() for match in _SPACE.finditer(run)):
+        for start, end in ((0, space), (space + 1, len(run))):
+            part = run[start:end]
+            if len(DIGITS.findall(part)) >= MIN_DIGITS_WITHOUT_EVIDENCE and (region := _plain_number_region(
+                    part, regions)):
+                found.append((start, end, region))
+    found = sorted(set(found))
+    if any(later[0] < earlier[1] for earlier, later in zip(found, found[1:])):
+        return ()
+    return tuple(found)
+
+
+def _plain_number_region(number: str, regions: tuple):
+    """The region of which `number`, as a whole, is a valid number grouped as the region groups it; or None."""
+    for region in regions:
+        try:
+            valid = is_valid_number(parse(number, region))
+        except NumberParseException:
+            continue
+        if valid and any(match.start == 0 and match.end == len(number) for match in
+                         PhoneNumberMatcher(number, region, leniency=Leniency.STRICT_GROUPING)):
+            return region
+    return None

@@ -1,19 +1,19 @@
-"""The PII stage: detect with Presidio (on candidate windows by default), then redact or drop."""
+"""The PII stage: detect with Presidio and tokenmill's recognizers, keep what the precision rules keep, redact or drop."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Union
 
 from corpus.document import Document, Drop
-from filters.pii.candidates import candidate_windows, count_candidates
+from filters.pii.precision import keep
 from filters.pii.spans import Span, redact, resolve_overlaps
+from filters.pii.time_bound import MARGIN, dump_reason, pieces
 from tokenmill.option_checks import OptionChecks
 
 UNIVERSAL_ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO",
                       "AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "URL_PASSWORD", "API_TOKEN"]
 ENGLISH_ENTITIES = ["US_SSN", "US_BANK_NUMBER", "US_ITIN", "US_PASSPORT", "UK_NHS"]
 PII_MODES = ("redact", "drop")
-CHUNK_CHARS = 100_000       # Presidio analyses long texts in pieces of this size (cut at whitespace)
 
 
 @dataclass(frozen=True)
@@ -26,17 +26,14 @@ class PiiConfig:
     placeholder: str = "<{entity}>"
     mode: str = "redact"                # redact | drop
     max_density: float = 0.05           # drop mode: share of characters that are PII
-    fast_path: bool = True              # analyse candidate windows, not whole documents
-    window_margin: int = 100
     ner_model: str = ""                 # an installed spaCy model adds PERSON and LOCATION
-    max_candidates: int = 1000          # more PII-like places than this: the page is a list, dropped
+    max_candidates: int = 100           # telephone-number candidates per 10,000 characters; more: a dump, dropped
 
     def problems(self, where: str = "pii") -> list:
         check = OptionChecks(self, where)
         check.fraction("min_score")
         check.one_of("mode", PII_MODES)
         check.fraction("max_density")
-        check.at_least("window_margin", 0)
         check.at_least("max_candidates", 1)
         try:
             self.placeholder.format(entity="EMAIL_ADDRESS")
@@ -49,11 +46,9 @@ class PiiConfig:
 class PiiDetector:
     def __init__(self, config: PiiConfig, analyzer=None):
         from filters.pii.engine import LANGUAGE, build_analyzer
-        from filters.pii.window_analyzer import WindowAnalyzer
         self.config = config
         self.analyzer = analyzer or build_analyzer(config.ner_model)
         self.language = LANGUAGE        # the one language Presidio's recognizers are registered for
-        self.window_analyzer = WindowAnalyzer(self.analyzer, self.language)
 
     def entities_for(self, lang) -> list:
         entities = list(self.config.entities)
@@ -65,34 +60,16 @@ class PiiDetector:
             entities += ["PERSON", "LOCATION"]
         return entities
 
-    def spans(self, text: str, lang=None, fast_path=None) -> list:
-        # Names have no cheap candidate to scan for: with a NER model the whole text is analysed.
-        fast = (self.config.fast_path if fast_path is None else fast_path) and not self.config.ner_model
-        regions = candidate_windows(text, self.config.window_margin) if fast else [(0, len(text))]
+    def spans(self, text: str, lang=None) -> list:
         entities = self.entities_for(lang)
         found = []
-        for start, end in regions:
-            for chunk_start, chunk_end in _chunks(text, start, end):
-                results = self._analyze(text[chunk_start:chunk_end], entities, fast)
-                found += [Span(chunk_start + r.start, chunk_start + r.end, r.entity_type, round(r.score, 4))
-                          for r in results]
-        return resolve_overlaps(found)
-
-    def _analyze(self, piece: str, entities: list, fast: bool) -> list:
-        if fast:
-            return self.window_analyzer.analyze(piece, entities, self.config.min_score)
-        return self.analyzer.analyze(text=piece, language=self.language, entities=entities,
-                                     score_threshold=self.config.min_score)
-
-
-def _chunks(text: str, start: int, end: int) -> list:
-    pieces = []
-    while end - start > CHUNK_CHARS:
-        cut = text.rfind(" ", start + CHUNK_CHARS // 2, start + CHUNK_CHARS)
-        cut = cut if cut > start else start + CHUNK_CHARS
-        pieces.append((start, cut))
-        start = cut
-    return pieces + [(start, end)]
+        for start, end in pieces(text):
+            low, high = max(0, start - MARGIN), min(len(text), end + MARGIN)
+            results = self.analyzer.analyze(text=text[low:high], language=self.language, entities=entities,
+                                            score_threshold=self.config.min_score)
+            found += [Span(low + r.start, low + r.end, r.entity_type, round(r.score, 4)) for r in results
+                      if start <= low + r.start < end]        # the piece where a detection starts reports it
+        return resolve_overlaps([span for span in found if keep(span.entity, text, span.start, span.end)])
 
 
 class PiiFilter:
@@ -103,11 +80,9 @@ class PiiFilter:
         self.detector = detector or PiiDetector(config)
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
-        # A page of thousands of numbers or addresses is a dump, not text, and would cost
-        # Presidio seconds; counting candidates bounds the time per document.
-        candidates = count_candidates(doc.text, self.config.max_candidates + 1)
-        if candidates > self.config.max_candidates:
-            return Drop("pii_too_many_candidates", f"> {self.config.max_candidates}")
+        dump = dump_reason(doc.text, self.config.max_candidates)      # the bound on time per document
+        if dump:
+            return Drop("pii_too_many_candidates", dump)
         spans = self.detector.spans(doc.text, doc.annotations.get("lang"))
         counts: dict = {}
         for span in spans:

@@ -1,7 +1,14 @@
-"""Overlapping detections resolved, then replaced by typed placeholders."""
+"""Detections that overlap become one placeholder; then every placeholder replaces its span.
+
+Presidio resolves overlaps by keeping one detection, so a card or NHS match
+that took part of a phone number left the rest of that number in the text
+(`<CREDIT_CARD>-3119 x365`). Here overlapping detections are merged: the
+placeholder covers all of them, and is typed by the best of them (highest
+score, then longest, then earliest). No number is ever partly redacted by two
+detections that disagree about where it ends.
+"""
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 
@@ -14,19 +21,19 @@ class Span:
 
 
 def resolve_overlaps(spans: list) -> list:
-    """Keep the best of overlapping spans: higher score first, then longer, then earlier.
+    """Disjoint spans, in order: each the union of a group of overlapping detections."""
+    merged, group = [], []
+    for span in sorted(spans):
+        if group and span.start >= max(member.end for member in group):
+            merged.append(_union(group))
+            group = []
+        group.append(span)
+    return merged + [_union(group)] if group else merged
 
-    Chosen spans are kept sorted by start, so each candidate is checked
-    against its two neighbours only: O(n log n), not O(n^2)."""
-    starts, chosen = [], []
-    for span in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start, s.entity)):
-        position = bisect.bisect_left(starts, span.start)
-        before = chosen[position - 1] if position else None
-        after = chosen[position] if position < len(chosen) else None
-        if (before is None or before.end <= span.start) and (after is None or span.end <= after.start):
-            starts.insert(position, span.start)
-            chosen.insert(position, span)
-    return chosen
+
+def _union(group: list) -> Span:
+    best = min(group, key=lambda s: (-s.score, -(s.end - s.start), s.start, s.entity))
+    return Span(group[0].start, max(member.end for member in group), best.entity, best.score)
 
 
 def redact(text: str, spans: list, placeholder: str = "<{entity}>") -> str:

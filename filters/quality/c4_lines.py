@@ -18,7 +18,9 @@ from tokenmill.option_checks import OptionChecks
 POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies",
                   "use cookies")
 _CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
-_SENTENCE_END = re.compile(r"[.!?。！？]+(?:[\"'”’)\]]*)(?:\s|$)")
+# A match starts only where a run of sentence punctuation starts: from inside a run it would end where the run
+# ends anyway, and trying every start made a long run ("!?!?...", 1 MB) quadratic.
+_SENTENCE_END = re.compile(r"(?<![.!?。！？])[.!?。！？]+(?:[\"'”’)\]]*)(?:\s|$)")
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,15 @@ def test_whole_filter_never_crashes(text):
     for lang in ("en", "ja", None):
         result = QualityFilter(QualityConfig())(Document("d", text, "s", annotations={"lang": lang}))
         assert isinstance(result, (Document, Drop))
+
+
+@pytest.mark.parametrize("text", ["\n".join(["One two three " + "!?" * 495 + "x."] * 300),
+                                  "\n".join(["One two " + "." * 990 + "\"x."] * 300), "word. " * 200_000])
+def test_c4_lines_take_linear_time(text):
+    # Runs of sentence punctuation in kept lines made C4's sentence count quadratic in each run: 1 MB of such
+    # lines (each word under C4's 1,000-character limit) took 14 s.
+    import time
+    start = time.perf_counter()
+    c4_lines(TextView(text, "en"), C4Config())
+    assert time.perf_counter() - start < 1
+    assert count_sentences("Ends here.. And here?! Not here!x") == 2
