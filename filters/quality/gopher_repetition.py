@@ -1,13 +1,13 @@
-"""Gopher repetition rules (Rae et al. 2021, appendix A1.1, table A1), vectorised.
+"""Gopher repetition rules (Rae et al. 2021, appendix A1.1, table A1).
 
 Line and paragraph rules apply to every language. The n-gram rules count
 words, so they run only for languages written with spaces.
 
-N-grams are hashed with numpy, so each n costs a few array operations instead
-of a Python loop per position. "Duplicated n-gram character fraction" is the
-share of word characters covered by occurrences of an n-gram after its first
-one (Gopher's "characters contained within all duplicate n-grams", first
-occurrence excluded, overlaps counted once).
+Words are hashed once (map(hash), in C); the n-gram loops are compiled
+(filters/quality/gopher_kernels.py). "Duplicated n-gram character fraction"
+is the share of word characters covered by occurrences of an n-gram after its
+first one (Gopher's "characters contained within all duplicate n-grams",
+first occurrence excluded, overlaps counted once).
 """
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from typing import Optional
 import numpy as np
 
 from corpus.document import Drop
+from filters.quality.gopher_kernels import dup_ngram_char_fraction, top_ngram_char_fraction
 from filters.quality.text_view import TextView
 from tokenmill.option_checks import OptionChecks
-
-_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass(frozen=True)
@@ -61,53 +60,7 @@ def duplicate_fractions(items: list) -> tuple:
     return dup_items / len(items), dup_chars / max(total_chars, 1)
 
 
-def ngram_hashes(word_ids: np.ndarray, n: int) -> np.ndarray:
-    """One uint64 hash per n-gram start position."""
-    if len(word_ids) < n:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = word_ids[: len(word_ids) - n + 1].copy()
-    for offset in range(1, n):
-        hashes = hashes * _MULTIPLIER + word_ids[offset: len(word_ids) - n + 1 + offset]
-    return hashes
-
-
-def top_ngram_char_fraction(hashes: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
-    """Characters of the most frequent n-gram times its count, over all word characters.
-
-    Among n-grams tied for most frequent, the one that occurs first in the
-    text wins (as with Counter.most_common), so the result never depends on
-    hash values: a stable sort keeps each run's earliest position first."""
-    if len(hashes) < 2:
-        return 0.0
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    runs = np.diff(np.append(starts, len(ordered)))
-    most = int(runs.max())
-    if most < 2:
-        return 0.0
-    first = int(order[starts[runs == most]].min())
-    return float(lengths[first:first + n].sum()) * most / total
-
-
-def dup_ngram_char_fraction(hashes: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
-    if len(hashes) == 0:
-        return 0.0
-    # Positions whose n-gram occurred earlier: after a stable sort, every member of a run of equal
-    # hashes but the first. (np.unique with indices computes the same, about 3x slower here.)
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    repeats = order[1:][ordered[1:] == ordered[:-1]]
-    if len(repeats) == 0:
-        return 0.0
-    covered = np.zeros(len(lengths) + 1, dtype=np.int32)
-    np.add.at(covered, repeats, 1)
-    np.add.at(covered, repeats + n, -1)
-    mask = np.cumsum(covered[:-1]) > 0
-    return float(lengths[mask].sum()) / total
-
-
-def _word_arrays(words: list) -> tuple:
+def word_arrays(words: list) -> tuple:
     """(a 64-bit hash per word, its length), with map() so the loop runs in C.
 
     Python's str hash is salted per process; a word hash is only compared
@@ -136,10 +89,10 @@ def gopher_repetition(view: TextView, config: GopherRepetitionConfig) -> Optiona
 
 
 def _ngram_rules(words: list, config: GopherRepetitionConfig) -> Optional[Drop]:
-    word_ids, lengths = _word_arrays(words)
+    word_ids, lengths = word_arrays(words)
     total = int(lengths.sum()) or 1
     for n, limit in sorted(config.max_top_ngram_char_fraction.items()):
-        fraction = top_ngram_char_fraction(ngram_hashes(word_ids, int(n)), lengths, int(n), total)
+        fraction = top_ngram_char_fraction(word_ids, lengths, int(n), total)
         if fraction > limit:
             return Drop(f"gopher_top_{n}gram_char_fraction", f"{fraction:.3f}")
     return _dup_ngram_rules(word_ids, lengths, total, sorted(config.max_dup_ngram_char_fraction.items()))
@@ -150,7 +103,7 @@ def _dup_ngram_rules(word_ids, lengths, total: int, limits: list) -> Optional[Dr
     (n+1)-gram is two overlapping repeated n-grams), so once it is at or below
     every larger n's limit, the larger n need not be computed: the result is exact."""
     for index, (n, limit) in enumerate(limits):
-        fraction = dup_ngram_char_fraction(ngram_hashes(word_ids, int(n)), lengths, int(n), total)
+        fraction = dup_ngram_char_fraction(word_ids, lengths, int(n), total)
         if fraction > limit:
             return Drop(f"gopher_dup_{n}gram_char_fraction", f"{fraction:.3f}")
         if all(fraction <= later for _, later in limits[index + 1:]):

@@ -126,11 +126,11 @@ def test_gopher_duplicated_ngram_fraction():
 
 
 def test_duplicated_ngram_pruning_gives_the_same_answer_as_computing_every_n():
-    from filters.quality.gopher_repetition import (_word_arrays, dup_ngram_char_fraction,
-                                                   ngram_hashes)
+    from filters.quality.gopher_kernels import dup_ngram_char_fraction
+    from filters.quality.gopher_repetition import word_arrays
     text = (words(12) + " ") * 3 + words(30, 12)
-    ids, lengths = _word_arrays(english(text).lower_words)
-    fractions = [dup_ngram_char_fraction(ngram_hashes(ids, n), lengths, n, int(lengths.sum()))
+    ids, lengths = word_arrays(english(text).lower_words)
+    fractions = [dup_ngram_char_fraction(ids, lengths, n, int(lengths.sum()))
                  for n in range(5, 11)]
     assert fractions == sorted(fractions, reverse=True)       # the monotony the pruning relies on
 
