@@ -40,6 +40,8 @@ def _slot(value, mask):
 @njit(cache=True)
 def _ngram_ids(word_ids, n):
     """For each n-gram start, the index of its distinct n-gram in order of first occurrence."""
+    if n < 1:
+        raise ValueError("n-grams need n >= 1")
     count = len(word_ids) - n + 1
     size = 1
     while size < 2 * count:
@@ -66,7 +68,7 @@ def _ngram_ids(word_ids, n):
 def top_ngram_char_fraction(word_ids, lengths, n, total):
     """Characters of the most frequent n-gram times its count, over all word characters; among
     n-grams tied for most frequent, the one that occurs first in the text (as Counter.most_common)."""
-    if len(word_ids) - n + 1 < 2:
+    if len(word_ids) - n + 1 < 2 and n >= 1:
         return 0.0
     ids, distinct = _ngram_ids(word_ids, n)
     counts = np.zeros(distinct, dtype=np.int64)
@@ -91,7 +93,7 @@ def top_ngram_char_fraction(word_ids, lengths, n, total):
 @njit(cache=True)
 def dup_ngram_char_fraction(word_ids, lengths, n, total):
     """Characters of the words covered by an n-gram that occurred earlier, each word once."""
-    if len(word_ids) - n + 1 < 1:
+    if len(word_ids) - n + 1 < 1 and n >= 1:
         return 0.0
     ids, distinct = _ngram_ids(word_ids, n)
     seen = np.zeros(distinct, dtype=np.bool_)

@@ -1,5 +1,6 @@
 """The compiled Gopher n-gram rules give exactly the numpy rules' fractions (tests/filters/gopher_reference.py)."""
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,3 +60,10 @@ def test_the_drop_decision_equals_the_numpy_rules(lines):
             if expected is None and fraction > limit:
                 expected = (f"gopher_{rule}_{n}gram_char_fraction", f"{fraction:.3f}")
     assert (drop.reason, drop.detail) == expected if drop else expected is None
+
+
+def test_an_ngram_size_below_one_is_refused_not_read_past_the_words():
+    word_ids, lengths = word_arrays(["a", "b", "a"])
+    for function in (gopher_kernels.top_ngram_char_fraction, gopher_kernels.dup_ngram_char_fraction):
+        with pytest.raises(ValueError, match="n >= 1"):
+            function(word_ids, lengths, 0, 3)
