@@ -6,8 +6,9 @@ path starts with the directory the Makefile installs it into.
 
     python -m tests.filters.lid_corpus TEXTS.json PREDICTIONS.json
 
-writes, for each text of TEXTS.json, [[label, score.hex()], ...] as the
-fastText build live in that interpreter predicts it (scores in hex: exact).
+writes, for each text of TEXTS.json, one line "label score.hex() ..." (the k
+best, scores in hex: exact) as the fastText build live in that interpreter
+predicts it.
 """
 from __future__ import annotations
 
@@ -41,27 +42,30 @@ def _lines(lang: str, path: str) -> list:
 def predictions(texts: list, k: int = 1, engine: str = "auto") -> list:
     from filters.language import FastTextLID
     model = FastTextLID(engine=engine)
-    return [[[label, score.hex()] for label, score in model.predict(text, k)] for text in texts]
+    return [" ".join(f"{label} {score.hex()}" for label, score in model.predict(text, k)) for text in texts]
 
 
-def fallback_predictions(texts: list, k: int = 1) -> list:
-    """predictions() by fasttext-predict, in a child interpreter (see the module docstring)."""
+def both_engines(texts: list, k: int = 1) -> tuple:
+    """(predictions() here, predictions() by fasttext-predict in a child interpreter), the two at once."""
     with tempfile.TemporaryDirectory() as work:
-        source, target = os.path.join(work, "texts.json"), os.path.join(work, "predictions.json")
+        source, target = os.path.join(work, "texts.json"), os.path.join(work, "predictions.txt")
         with open(source, "w", encoding="utf-8") as handle:
             json.dump({"texts": texts, "k": k}, handle)
         environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(FALLBACK_DIR), str(ROOT)]))
-        subprocess.run([sys.executable, "-m", "tests.filters.lid_corpus", source, target],
-                       check=True, env=environment, cwd=ROOT)
+        child = subprocess.Popen([sys.executable, "-m", "tests.filters.lid_corpus", source, target],
+                                 env=environment, cwd=ROOT)
+        ours = predictions(texts, k)
+        if child.wait() != 0:
+            raise RuntimeError(f"the fallback engine's interpreter failed ({child.returncode})")
         with open(target, encoding="utf-8") as handle:
-            return json.load(handle)
+            return ours, handle.read().split("\n")[:-1]
 
 
 def main(source: str, target: str) -> None:
     with open(source, encoding="utf-8") as handle:
         request = json.load(handle)
     with open(target, "w", encoding="utf-8") as handle:
-        json.dump(predictions(request["texts"], request["k"], engine="fasttext-predict"), handle)
+        handle.writelines(line + "\n" for line in predictions(request["texts"], request["k"], "fasttext-predict"))
 
 
 if __name__ == "__main__":
