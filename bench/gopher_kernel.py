@@ -8,7 +8,8 @@ with its language label from the language stage. "numpy" is the code before
 filters/quality/gopher_kernels.py (tests/filters/gopher_reference.py, put in
 place of the compiled functions); "compiled" is the code as it is. Each runs
 in its own interpreter pinned with `taskset -c 0`, after one warm-up pass
-(numba loads its cached machine code there). Timed, median of --repeats:
+(numba loads its cached machine code there); the two take turns for
+--repeats rounds, and each figure is the median over rounds. Timed:
 gopher_repetition alone (with the TextView it reads, as the stage builds it)
 and QualityFilter (every rule set), docs/s and MB/s; the peak RSS of each
 interpreter. Checked: both give the same result (kept, or the same drop
@@ -58,7 +59,11 @@ def outcome(result) -> str:
     return f"drop {result.reason} {result.detail}" if isinstance(result, Drop) else "kept"
 
 
-def child(variant: str, repeats: int) -> dict:
+PASSES = 3                 # passes over a corpus per timing
+
+
+def child(variant: str) -> dict:
+    """Runs in the variant's own interpreter: one warm-up pass, then one timing of the rule and of the stage."""
     if variant == "numpy":
         use_numpy_rules()
     rule_config, quality = QualityConfig().gopher_repetition, QualityFilter(QualityConfig())
@@ -67,33 +72,50 @@ def child(variant: str, repeats: int) -> dict:
         return [outcome(repetition.gopher_repetition(TextView(text, lang), rule_config)) for text, lang in items]
 
     def stage_pass(items):
-        docs = [Document(str(i), text, "bench", annotations={"lang": lang}) for i, (text, lang) in enumerate(items)]
-        start = time.perf_counter()
-        results = [outcome(quality(doc)) for doc in docs]
-        return time.perf_counter() - start, results
+        return [outcome(quality(doc)) for doc in items]
 
     result = {}
     for corpus, items in labelled_corpora().items():
         warm_start = time.perf_counter()
         rule_outcomes = rule_pass(items)
         warm_up = time.perf_counter() - warm_start
-        rule_times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
+        start = time.perf_counter()
+        for _ in range(PASSES):
             rule_pass(items)
-            rule_times.append(time.perf_counter() - start)
-        stage_runs = [stage_pass(items) for _ in range(repeats)]
-        result[corpus] = {"warm_up_s": warm_up, "rule_median_s": statistics.median(rule_times),
-                          "stage_median_s": statistics.median(seconds for seconds, _ in stage_runs),
-                          "rule_runs_s": [round(t, 4) for t in rule_times],
-                          "stage_runs_s": [round(seconds, 4) for seconds, _ in stage_runs],
-                          "rule_outcomes": rule_outcomes, "stage_outcomes": stage_runs[0][1]}
+        rule_seconds = (time.perf_counter() - start) / PASSES
+        passes = [[Document(str(i), text, "bench", annotations={"lang": lang}) for i, (text, lang) in enumerate(items)]
+                  for _ in range(PASSES)]
+        start = time.perf_counter()
+        stage_outcomes = [stage_pass(docs) for docs in passes][0]
+        stage_seconds = (time.perf_counter() - start) / PASSES
+        result[corpus] = {"warm_up_s": warm_up, "rule_s": rule_seconds, "stage_s": stage_seconds,
+                          "rule_outcomes": rule_outcomes, "stage_outcomes": stage_outcomes}
     return {"corpora": result, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_variant(variant: str, repeats: int) -> dict:
-    command = ["taskset", "-c", "0", sys.executable, __file__, "--child", variant, "--repeats", str(repeats)]
+def run_variant(variant: str) -> dict:
+    command = ["taskset", "-c", "0", sys.executable, __file__, "--child", variant]
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def rounds(repeats: int) -> dict:
+    """The variants' interpreters take turns, `repeats` rounds; per corpus, the median over rounds."""
+    runs = {variant: [] for variant in VARIANTS}
+    for _ in range(repeats):
+        for variant in VARIANTS:
+            runs[variant].append(run_variant(variant))
+    merged = {}
+    for variant, results in runs.items():
+        first = results[0]
+        for corpus, entry in first["corpora"].items():
+            for part in ("rule", "stage"):
+                times = [result["corpora"][corpus][f"{part}_s"] for result in results]
+                entry[f"{part}_median_s"], entry[f"{part}_runs_s"] = statistics.median(times), [round(t, 4) for t in times]
+            if any(result["corpora"][corpus]["rule_outcomes"] != entry["rule_outcomes"] for result in results):
+                raise SystemExit(f"{variant} decided differently between rounds on {corpus}")
+        first["peak_rss_mb"] = max(result["peak_rss_mb"] for result in results)
+        merged[variant] = first
+    return merged
 
 
 def main() -> None:
@@ -102,10 +124,10 @@ def main() -> None:
     parser.add_argument("--child", choices=VARIANTS)
     args = parser.parse_args()
     if args.child:
-        json.dump(child(args.child, args.repeats), sys.stdout)
+        json.dump(child(args.child), sys.stdout)
         return
     texts = {name: [text for text, _ in items] for name, items in labelled_corpora().items()}
-    runs = {variant: run_variant(variant, args.repeats) for variant in VARIANTS}
+    runs = rounds(args.repeats)
     summary, table = {}, []
     for corpus, items in texts.items():
         docs, megabytes = len(items), sum(len(text.encode()) for text in items) / 1e6
