@@ -78,9 +78,11 @@ PASSES = {"dolma": 3, "hplt": 6, "sentences": 1}
 
 
 def child(engine: str, max_chars: list, exact: bool) -> dict:
-    """Runs in the engine's own interpreter: one timing per setting, the predictions, peak memory."""
+    """Runs in the engine's own interpreter: one timing per setting, the predictions, peak memory
+    (with the model and library loaded but no text yet, and at the end, with every corpus in memory)."""
+    LanguageFilter(LanguageConfig(engine=engine))
+    result = {"engine": None, "corpora": {}, "model_rss_mb": peak_rss_mb()}
     texts = corpora()
-    result = {"engine": None, "corpora": {}}
     for corpus, items in texts.items():
         per_setting = {}
         for limit in settings(corpus, max_chars):
@@ -131,6 +133,7 @@ def rounds(max_chars: list, repeats: int) -> dict:
                 times = [result["corpora"][corpus][limit]["seconds"] for result in results]
                 setting.update(median_s=statistics.median(times), runs_s=[round(t, 4) for t in times])
         first["peak_rss_mb"] = max(result["peak_rss_mb"] for result in results)
+        first["model_rss_mb"] = max(result["model_rss_mb"] for result in results)
         merged[engine] = first
     return merged
 
@@ -189,7 +192,8 @@ def main() -> None:
               f"{data['turbo_equals_predict_label_and_exact_score']:.2%} of {data['docs']}")
     write_json(OUT, {"command": "python bench/lid_engine.py " + " ".join(sys.argv[1:]), "repeats": args.repeats,
                      "pinned": "taskset -c 0", "corpora": summary,
-                     "peak_rss_mb": {engine: run["peak_rss_mb"] for engine, run in runs.items()}})
+                     "peak_rss_mb": {engine: run["peak_rss_mb"] for engine, run in runs.items()},
+                     "peak_rss_mb_model_loaded_no_text": {engine: run["model_rss_mb"] for engine, run in runs.items()}})
     print(f"wrote {OUT}")
 
 
