@@ -61,3 +61,14 @@ def test_max_chars_shows_the_model_only_the_opening():
     assert whole.annotations["lang"] == "en" and opening.annotations["lang"] == "de"
     assert opening.annotations["lang_score"] == round(model.predict(german)[0][1], 4)
     assert opening.text == document
+
+
+def test_a_negative_max_chars_and_an_unknown_engine_are_refused_when_the_config_is_read():
+    from pipelines.config import load_config
+    from tokenmill.usage import UsageError
+    with pytest.raises(UsageError, match="language.max_chars must be at least 0, got -1"):
+        load_config(overrides=["language.max_chars=-1"])
+    with pytest.raises(UsageError, match="language.engine must be one of auto, fasttext-turbo, fasttext-predict"):
+        load_config(overrides=["language.engine=fasttext-fast"])
+    config = load_config(overrides=["language.max_chars=2000", "language.engine=fasttext-turbo"]).language
+    assert (config.max_chars, config.engine) == (2000, "fasttext-turbo")
