@@ -110,7 +110,8 @@ def rounds(repeats: int) -> dict:
         for corpus, entry in first["corpora"].items():
             for part in ("rule", "stage"):
                 times = [result["corpora"][corpus][f"{part}_s"] for result in results]
-                entry[f"{part}_median_s"], entry[f"{part}_runs_s"] = statistics.median(times), [round(t, 4) for t in times]
+                entry[f"{part}_median_s"] = statistics.median(times)
+                entry[f"{part}_runs_s"] = [round(t, 4) for t in times]
             if any(result["corpora"][corpus]["rule_outcomes"] != entry["rule_outcomes"] for result in results):
                 raise SystemExit(f"{variant} decided differently between rounds on {corpus}")
         first["peak_rss_mb"] = max(result["peak_rss_mb"] for result in results)

@@ -47,6 +47,7 @@ from tests.filters.lid_corpus import FALLBACK_DIR, ROOT, labelled_sentences  # n
 OUT = os.path.join(os.path.dirname(__file__), "out", "lid_engine.json")
 HPLT = os.path.join(SHARED_WEB, "hplt_sample100")
 ENGINES = ("fasttext-predict", "fasttext-turbo")
+LANGID = ROOT.parent / "shared" / "data" / "langid"
 
 
 def corpora() -> dict:
@@ -54,7 +55,7 @@ def corpora() -> dict:
         raise SystemExit(f"{DOLMA} is absent: this benchmark needs ../shared/data")
     return {"dolma": [row["text"] for row in real_text_rows(0)],
             "hplt": hplt_texts(),
-            "sentences": list(dict.fromkeys(text for _, text in labelled_sentences(ROOT.parent / "shared" / "data" / "langid")))}
+            "sentences": list(dict.fromkeys(text for _, text in labelled_sentences(LANGID)))}
 
 
 def hplt_texts() -> list:

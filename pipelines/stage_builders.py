@@ -37,7 +37,8 @@ def build_unsafe_words(config, contents: dict):
 
 
 def build_language(config, contents: dict):
-    model = FastTextLID.from_bytes(contents[config.model_path], config.model_path, config.engine) if config.model_path else None
+    model = (FastTextLID.from_bytes(contents[config.model_path], config.model_path, config.engine)
+             if config.model_path else None)
     return LanguageFilter(config, model)
 
 
