@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from corpus.document import REJECTED_TEXT_MODES
 from corpus.formats import FORMATS
 from corpus.html_extract import ExtractConfig
 from corpus.normalize import NormalizeConfig
@@ -73,12 +74,17 @@ class WriteConfig:
     rejected_shards: int = 0
     error_shards: int = 0
     shard_mb: int = 64
+    # whole (as datatrove's exclusion writers) | excerpt: the first rejected_excerpt_chars characters
+    rejected_text: str = "whole"
+    rejected_excerpt_chars: int = 200
 
     def problems(self, where: str = "write") -> list:
         check = OptionChecks(self, where)
         for name in ("document_shards", "rejected_shards", "error_shards"):
             check.at_least(name, 0)      # 0: by size
         check.at_least("shard_mb", 1)
+        check.one_of("rejected_text", REJECTED_TEXT_MODES)
+        check.at_least("rejected_excerpt_chars", 1)
         return check.problems
 
 

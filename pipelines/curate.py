@@ -11,6 +11,7 @@ from functools import partial
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.document import cut_rejected_text
 from corpus.html_extract import HtmlExtractor, refuse_raw_pages
 from corpus.normalize import Normalizer
 from filters.quality.quality_filter import QualityFilter
@@ -127,6 +128,9 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                                                                                  PROFILE_FILE)))
     all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
         pipeline | "NoRejected" >> beam.Create([]))
+    if config.write.rejected_text == "excerpt":
+        all_rejected = all_rejected | "RejectedExcerpts" >> beam.Map(cut_rejected_text,
+                                                                     config.write.rejected_excerpt_chars)
     all_errors = errors | "AllErrors" >> beam.Flatten()
     written += _write_outputs(config, items, all_rejected, all_errors)
     funnel = {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
