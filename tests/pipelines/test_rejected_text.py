@@ -1,5 +1,6 @@
 """rejected/ keeps the whole text by default, an excerpt on request, and what the stages found."""
 import io
+import json
 
 import pytest
 
@@ -15,15 +16,32 @@ NO_STOP_WORDS = " ".join(f"zorp{i} quux{i} blarg{i}" for i in range(40))
 
 
 TEXTS = {"tiny": "tiny", "article": ARTICLE, "repeated": REPEATED, "nostop": NO_STOP_WORDS}
+GOOD = "\n".join([ARTICLE, "In the dry months the river was low and slow, and children walked across it to school.",
+                  "Traders came up the valley with salt and cloth, and they stayed until the harvest was in.",
+                  "The old bridge was built of stone by people whose names nobody remembers any more.",
+                  "Every autumn the town held a market that lasted for three days and two long nights."])
 
 
 def _rejected(tmp_path, *overrides):
-    inputs = [f"notes={write_jsonl(tmp_path / 'a.jsonl', [{'id': k, 'text': t} for k, t in TEXTS.items()])}"]
+    rows = [{"id": key, "text": text} for key, text in {**TEXTS, "good": GOOD}.items()]
+    inputs = [f"notes={write_jsonl(tmp_path / 'a.jsonl', rows)}"]
     config = load_config(inputs=inputs, output=str(tmp_path / "out"),
                          overrides=["exact_dedup.enabled=false", "near_dedup.enabled=false",
                                     "tokenize.enabled=false", *overrides])
     assert run_curation(config, [], workers=1, out=io.StringIO()) == 0
     return {row["reason"]: row for row in table_rows(tmp_path / "out", "rejected")}
+
+
+def test_kept_and_rejected_documents_carry_every_quality_signal(tmp_path):
+    rows = _rejected(tmp_path)
+    first_rule = json.loads(rows["gopher_dup_line_fraction"]["annotations"])
+    assert first_rule["lang"] == "en" and first_rule["quality"]["gopher_dup_line_fraction"] == 39 / 40
+    assert {"fineweb_line_punct_ratio", "c4_sentences", "gopher_dup_10gram_char_fraction"} <= set(first_rule["quality"])
+    assert json.loads(rows["too_short"]["annotations"]) == {}         # normalize drops it before any signal
+    kept = [json.loads(doc["annotations"]) for doc in table_rows(tmp_path / "out", "documents")]
+    assert len(kept) == 1 and len(kept[0]["quality"]) == 30
+    numbers = [value for value in kept[0]["quality"].values() if isinstance(value, (int, float))]
+    assert len(numbers) == 28 and kept[0]["quality"]["c4_curly_bracket_line"] is None      # no line has one
 
 
 def test_rejected_rows_hold_the_whole_text_as_it_entered_the_stage(tmp_path):
