@@ -21,12 +21,13 @@ from tokenization.manifest import MANIFEST_FILE, PLANS_DIR
 from tokenization.plans import build_plan, plan_bytes
 from tokenization.settings import PlansConfig, plans_problems
 from tokenization.storage import Location, locate
+from tokenmill.usage import UsageError
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK = 0
 
 
-class PlanError(ValueError):
-    """A usage problem of `tokenmill plan`: printed as one line, nothing written."""
+class PlanError(UsageError):
+    """A usage problem of `tokenmill plan`: one line on stderr and exit 2 (beam_runner), nothing written."""
 
 
 def build_parser(parser_class=argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -129,12 +130,8 @@ def _write(location: Location, name: str, data: bytes) -> str:
 
 def main(argv: list, parser_class=argparse.ArgumentParser) -> int:
     args = build_parser(parser_class).parse_args(argv)
-    try:
-        plan, written = replan(args.path, args.budget, args.weights, args.epoch_cap, args.hosts, args.seed,
-                               args.replace)
-    except PlanError as error:
-        print(f"tokenmill plan: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    plan, written = replan(args.path, args.budget, args.weights, args.epoch_cap, args.hosts, args.seed,
+                           args.replace)
     if args.json:
         print(json.dumps({key: value for key, value in plan.items() if key != "order"}, indent=1,
                          sort_keys=True))
