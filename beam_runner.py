@@ -4,6 +4,7 @@
     tokenmill run ...            the same
     tokenmill demo [--output DIR]
     tokenmill inspect summary|validate|show|stats|plan ...
+    tokenmill plan OUT --budget 1T [--weights S=W,...] [--epoch-cap E] [--hosts N]
     tokenmill export megatron|mds OUT DEST
     tokenmill report DIR         rebuild DIR/report/index.html from its report.json
     tokenmill --version          python -m tokenmill ... is the same command
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tokenmill {version()}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     commands.add_parser("inspect", help="read token shards, manifest and plans (see `tokenmill inspect -h`)")
+    commands.add_parser("plan", help="write a new budget plan from a finished output (see `tokenmill plan -h`)")
     commands.add_parser("export", help="write a finished output for Megatron-LM or MosaicML streaming")
     report = commands.add_parser("report", help="rebuild report/index.html from report/report.json")
     report.add_argument("path", metavar="DIR", help="a run's output directory")
@@ -151,7 +153,8 @@ def _assets(args, beam_args) -> int:
 
 # Reading outputs needs no Beam: these commands are kept apart from `run`, so that they start fast
 # and a training machine can run them.
-_PLAIN_COMMANDS = {"inspect": "tokenization.inspect_cli", "export": "tokenization.export_cli"}
+_PLAIN_COMMANDS = {"inspect": "tokenization.inspect_cli", "export": "tokenization.export_cli",
+                   "plan": "tokenization.plan_cli"}
 
 
 def _plain_command(name: str, argv) -> int:

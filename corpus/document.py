@@ -1,6 +1,7 @@
 """The units that flow through a run: raw pages, documents, drops and errors."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -52,14 +53,16 @@ class Drop:
 
 @dataclass
 class Rejected:
-    """One row of rejected/: a document a stage removed on purpose."""
+    """One row of rejected/: a document a stage removed on purpose, whole, as it entered that stage."""
     id: str
     url: Optional[str]
     source: str
     stage: str
     reason: str
-    excerpt: str
+    text: str                   # the whole text, or its first characters with write.rejected_text=excerpt
     detail: str = ""
+    text_chars: int = 0         # characters of the whole text, whether or not `text` is cut
+    annotations: dict = field(default_factory=dict)   # what the stages found, the dropping one included
 
 
 @dataclass
@@ -72,16 +75,23 @@ class ErrorRecord:
     message: str
 
 
-EXCERPT_CHARS = 200
+REJECTED_TEXT_MODES = ("whole", "excerpt")
 
 
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    return text[:limit]
+def rejected_row(item: Any, stage: str, drop: Drop, annotations: dict | None = None) -> Rejected:
+    """Describe a dropped Document or RawPage for rejected/ (a raw page has no text yet).
 
-
-def rejected_row(item: Any, stage: str, drop: Drop) -> Rejected:
-    """Describe a dropped Document or RawPage for rejected/."""
+    `annotations`: what the dropping stage found (default: the item's own), so that a row says which
+    values crossed which threshold."""
     text = item.text if isinstance(item, Document) else ""
     return Rejected(
-        id=item.id, url=item.url, source=item.source, stage=stage,
-        reason=drop.reason, excerpt=excerpt(text), detail=drop.detail)
+        id=item.id, url=item.url, source=item.source, stage=stage, reason=drop.reason, text=text,
+        detail=drop.detail, text_chars=len(text),
+        annotations=dict(getattr(item, "annotations", {}) if annotations is None else annotations))
+
+
+def cut_rejected_text(rejected: Rejected, chars: int) -> Rejected:
+    """write.rejected_text=excerpt: keep the first `chars` characters (text_chars still says how many there were)."""
+    if len(rejected.text) <= chars:
+        return rejected
+    return dataclasses.replace(rejected, text=rejected.text[:chars])

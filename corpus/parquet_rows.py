@@ -20,7 +20,8 @@ DOCUMENT_SCHEMA = pa.schema([
 ])
 REJECTED_SCHEMA = pa.schema([
     ("id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("stage", pa.string()),
-    ("reason", pa.string()), ("detail", pa.string()), ("excerpt", pa.string()),
+    ("reason", pa.string()), ("detail", pa.string()), ("text", pa.string()), ("text_chars", pa.int64()),
+    ("annotations", pa.string()),
 ])
 ERROR_SCHEMA = pa.schema([
     ("source", pa.string()), ("location", pa.string()), ("stage", pa.string()),
@@ -46,7 +47,7 @@ def document_row(doc: Document) -> dict:
 
 
 def rejected_row_dict(rejected: Rejected) -> dict:
-    return asdict(rejected)
+    return {**asdict(rejected), "annotations": _json(rejected.annotations)}
 
 
 def error_row_dict(error: ErrorRecord) -> dict:

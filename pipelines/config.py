@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from corpus.document import REJECTED_TEXT_MODES
 from corpus.formats import FORMATS
 from corpus.html_extract import ExtractConfig
 from corpus.normalize import NormalizeConfig
@@ -32,6 +33,8 @@ from filters.unsafe_classifier import UnsafeClassifierConfig
 from filters.unsafe_words import UnsafeWordsConfig
 from filters.url_filter import UrlFilterConfig
 from pipelines.input_names import normal_spec
+from pipelines.plugins import plugin_problems, plugins_from
+from pipelines.stage_list import STAGE_NAMES
 from tokenization.settings import PlansConfig, TokenizeConfig
 from tokenmill.option_checks import OptionChecks
 from tokenmill.usage import UsageError
@@ -41,6 +44,10 @@ SOURCE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 class ConfigError(UsageError):
     """A configuration problem, reported as one line."""
+
+
+class _Entries(list):
+    """An option whose value is a list of mappings (plugins), each checked by its section's problems()."""
 
 
 class _FreeMapping(dict):
@@ -73,12 +80,17 @@ class WriteConfig:
     rejected_shards: int = 0
     error_shards: int = 0
     shard_mb: int = 64
+    # whole (as datatrove's exclusion writers) | excerpt: the first rejected_excerpt_chars characters
+    rejected_text: str = "whole"
+    rejected_excerpt_chars: int = 200
 
     def problems(self, where: str = "write") -> list:
         check = OptionChecks(self, where)
         for name in ("document_shards", "rejected_shards", "error_shards"):
             check.at_least(name, 0)      # 0: by size
         check.at_least("shard_mb", 1)
+        check.one_of("rejected_text", REJECTED_TEXT_MODES)
+        check.at_least("rejected_excerpt_chars", 1)
         return check.problems
 
 
@@ -102,12 +114,18 @@ class RunConfig:
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
     plans: PlansConfig = field(default_factory=PlansConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
+    plugins: list = field(default_factory=lambda: _Entries())   # user stages (pipelines/plugins.py)
 
     def problems(self, where: str = "") -> list:
         check = OptionChecks(self, where)
         if not SOURCE_NAME.match(self.source):
             check.fail(f"source must be a name of letters, digits, '_', '.' or '-', got {self.source!r}")
+        for problem in plugin_problems(self.plugins, list(STAGE_NAMES)):
+            check.fail(problem)
         return check.problems
+
+    def plugin_list(self) -> list:
+        return plugins_from(self.plugins)
 
     def to_dict(self) -> dict:
         return _as_dict(self)
@@ -245,6 +263,10 @@ def _build(cls, data: dict, where: str):
 
 def _coerce(value: Any, default: Any, name: str) -> Any:
     """The value as the type of the option's default, or ConfigError."""
+    if isinstance(default, _Entries):
+        if not isinstance(value, list):
+            raise ConfigError(f"option {name!r} must be a list of entries, got {value!r}")
+        return [dict(entry) if isinstance(entry, dict) else entry for entry in value]   # checked by problems()
     if isinstance(default, list):
         return _string_list(value, name)
     if isinstance(default, bool):

@@ -1,8 +1,9 @@
-"""The curation pipeline: read, per-document stages, dedup, PII, decontamination, write.
+"""The curation pipeline: read, the stages of pipelines/stage_list.py with the plugins among them, write.
 
-Per-document stages are listed in order in `stage_factories`; dedup, PII and
-decontamination follow in `build_curation`. Everything that leaves a stage is written and counted, so every
-read record ends in exactly one of documents/, rejected/ or errors/.
+`build_curation` walks the stage list in order and applies each stage by its phase: per-document
+stages (and plugins) through ApplyStage on batches, dedup stages on the whole corpus,
+decontamination with its index as a side input. Everything that leaves a stage is written and
+counted, so every read record ends in exactly one of documents/, rejected/ or errors/.
 """
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from functools import partial
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.html_extract import HtmlExtractor, refuse_raw_pages
-from corpus.normalize import Normalizer
-from filters.quality.quality_filter import QualityFilter
-from filters.unsafe_classifier import UnsafeClassifierFilter
+from corpus.document import cut_rejected_text
+from corpus.html_extract import refuse_raw_pages
 from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA, document_row,
                                  error_row_dict, rejected_row_dict, sort_key_document,
                                  sort_key_error, sort_key_rejected)
@@ -25,9 +24,11 @@ from pipelines.dedup import ExactDedup, NearDedup
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
 from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
+from pipelines.plugins import Plugin, PluginStage, load_factory
 from pipelines.read import ReadInputs
 from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
+from pipelines.stage_list import AFTER_DEDUP, DEDUP, PER_DOCUMENT, SIDE_INPUT, enabled_stages
 from pipelines.staging import Staging, side_files_by_stage
 from pipelines.tokenize import TokenizeDocuments
 from pipelines.write import WriteShardedParquet
@@ -44,26 +45,24 @@ PROFILE_POINTS = {"normalize": "normalized", "language": "identified"}
 
 
 def stage_factories(config: RunConfig, staging: Staging | None = None) -> list:
-    """(name, factory) for each enabled per-document stage, in pipeline order.
+    """(name, factory) for each enabled per-document stage before dedup, plugins among them, in pipeline
+    order (pipelines/stage_list.py).
 
-    Cheap stages first: URL checks need no text, language ID is needed by the
-    quality and unsafe rules that follow it. Factories run on the workers, so
-    models and lists load once per worker, not into the pickled pipeline; a
-    stage with side files fetches them from `staging`. Without a staging (a
-    benchmark or notebook building stages in this process), they are read here.
+    Factories run on the workers, so models and lists load once per worker, not into the pickled
+    pipeline; a stage with side files fetches them from `staging`. Without a staging (a benchmark or
+    notebook building stages in this process), they are read here.
     """
-    candidates = [
-        ("extract", config.extract.enabled, partial(HtmlExtractor, config.extract)),
-        ("normalize", config.normalize.enabled, partial(Normalizer, config.normalize)),
-        ("url_filter", config.url_filter.enabled, None),
-        ("language", config.language.enabled, None),
-        ("quality", config.quality.enabled, partial(QualityFilter, config.quality)),
-        ("unsafe_words", config.unsafe_words.enabled, None),
-        ("unsafe_classifier", config.unsafe_classifier.enabled,
-         partial(UnsafeClassifierFilter, config.unsafe_classifier)),
-    ]
-    return [(name, factory or side_file_stage(config, name, staging))
-            for name, enabled, factory in candidates if enabled]
+    return [(name, stage_factory(config, stage, staging)) for name, stage in enabled_stages(config)
+            if isinstance(stage, Plugin) or stage.phase == PER_DOCUMENT]
+
+
+def stage_factory(config: RunConfig, stage, staging: Staging | None):
+    """The worker-side factory of a per-document stage: a plugin, a stage with side files, or any other."""
+    if isinstance(stage, Plugin):
+        return PluginStage(stage)
+    if stage.side_files:
+        return side_file_stage(config, stage.name, staging)
+    return partial(load_factory(stage.factory), getattr(config, stage.section))
 
 
 def side_file_stage(config: RunConfig, name: str, staging: Staging | None):
@@ -105,28 +104,30 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
 
     if not config.extract.enabled:
         batches = route(batches | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
-    profiles = {}
-    for name, factory in stage_factories(config, staging):
-        batches = route(batches | name >> ApplyStage(name, factory))
-        if name in PROFILE_POINTS:
-            profiles[PROFILE_POINTS[name]] = (batches | f"Unbatch_{name}" >> Unbatch()
-                                              | f"Profile_{name}" >> ProfileDocuments())
-    items = _deduplicate(config, batches | "Unbatch" >> Unbatch(), rejected, written)
-    batches = items | "BatchDeduplicated" >> BatchDocuments()
-    if config.pii.enabled:
-        batches = route(batches | "pii" >> ApplyStage("pii", side_file_stage(config, "pii", staging)))
-    checked = []        # how each benchmark's items are checked, for the manifest
-    if config.decontaminate.enabled and config.decontaminate.benchmarks:
-        staged = staging.select(side_files_by_stage(config)["decontaminate"])
-        benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate, staged)
-        batches = route(batches | "Decontaminate" >> Decontaminate(config.decontaminate, benchmarks["index"]))
-        checked.append(benchmarks["coverage"])
-    items = batches | "UnbatchKept" >> Unbatch()
+    flow, profiles, checked = _Flow(batches), {}, []     # checked: how each benchmark is checked, for the manifest
+    for name, stage in enabled_stages(config):
+        if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
+            flow.set_batches(route(flow.batches(name) | name >> ApplyStage(name, stage_factory(config, stage,
+                                                                                            staging))))
+            if name in PROFILE_POINTS:
+                profiles[PROFILE_POINTS[name]] = flow.items(name) | f"Profile_{name}" >> ProfileDocuments()
+        elif stage.phase == DEDUP:
+            flow.set_items(_DEDUP[name](config, flow.items(name), rejected, written))
+        elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
+            staged = staging.select(side_files_by_stage(config)["decontaminate"])
+            benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate, staged)
+            flow.set_batches(route(flow.batches(name) | "Decontaminate" >> Decontaminate(
+                config.decontaminate, benchmarks["index"])))
+            checked.append(benchmarks["coverage"])
+    items = flow.items("kept")
     profiles["kept"] = items | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
     written.append(profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats",
                                                                                  PROFILE_FILE)))
     all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
         pipeline | "NoRejected" >> beam.Create([]))
+    if config.write.rejected_text == "excerpt":
+        all_rejected = all_rejected | "RejectedExcerpts" >> beam.Map(cut_rejected_text,
+                                                                     config.write.rejected_excerpt_chars)
     all_errors = errors | "AllErrors" >> beam.Flatten()
     written += _write_outputs(config, items, all_rejected, all_errors)
     funnel = {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
@@ -154,17 +155,46 @@ def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: li
                                                     config.tokenize.seq_len, with_plans=config.tokenize.enabled))
 
 
-def _deduplicate(config: RunConfig, items, rejected: list, written: list):
-    """After the filters, so that less is shuffled; before PII, so placeholders merge nothing."""
-    if config.exact_dedup.enabled:
-        items, dropped = items | "exact_dedup" >> ExactDedup(config.exact_dedup.by_url)
-        rejected.append(dropped)
-    if config.near_dedup.enabled:
-        items, dropped, report = items | "near_dedup" >> NearDedup(config.near_dedup)
-        rejected.append(dropped)
-        written.append(report | "WriteNearDedupReport" >> WriteJson(
-            FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
+class _Flow:
+    """The documents between stages: in batches for per-document stages, one by one for the dedup
+    shuffles and the profiles; converted only where the next step needs the other form."""
+
+    def __init__(self, batches):
+        self._batches, self._items = batches, None
+
+    def batches(self, before: str):
+        if self._batches is None:
+            self._batches = self._items | f"Batch_{before}" >> BatchDocuments()
+        return self._batches
+
+    def items(self, before: str):
+        if self._items is None:
+            self._items = self._batches | f"Unbatch_{before}" >> Unbatch()
+        return self._items
+
+    def set_batches(self, batches) -> None:
+        self._batches, self._items = batches, None
+
+    def set_items(self, items) -> None:
+        self._batches, self._items = None, items
+
+
+def _exact_dedup(config: RunConfig, items, rejected: list, written: list):
+    items, dropped = items | "exact_dedup" >> ExactDedup(config.exact_dedup.by_url)
+    rejected.append(dropped)
     return items
+
+
+def _near_dedup(config: RunConfig, items, rejected: list, written: list):
+    items, dropped, report = items | "near_dedup" >> NearDedup(config.near_dedup)
+    rejected.append(dropped)
+    written.append(report | "WriteNearDedupReport" >> WriteJson(
+        FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
+    return items
+
+
+# The stages of the `dedup` phase: documents in, the kept documents out, drops into `rejected`.
+_DEDUP = {"exact_dedup": _exact_dedup, "near_dedup": _near_dedup}
 
 
 def document_size(doc) -> int:

@@ -16,7 +16,7 @@ from pipelines.json_output import write_json_atomically
 from reporting.dataset_card import CARD_FILE, TOKENS_CARD_FILE, dataset_card, tokens_card
 from tokenization.budgets import parse_budgets
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, build_manifest, file_entry
-from tokenization.plans import build_plan
+from tokenization.plans import build_plan, plan_bytes
 from tokenization.settings import PlansConfig
 
 def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool, shards: list, tokenizer,
@@ -30,8 +30,9 @@ def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool
     card_entries = [file_entry(name, io.BytesIO(card.encode())) for name, card in cards.items()]
     manifest["files"] = sorted([*written, *card_entries], key=lambda entry: entry["path"])
     for budget in parse_budgets(plans.budgets) if with_plans else []:
-        write_json_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"),
-                              build_plan(manifest, budget, plans.settings()))
+        plan = plan_bytes(build_plan(manifest, budget, plans.settings()))
+        write_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"),
+                         lambda handle, data=plan: handle.write(data))
     for name, card in cards.items():
         write_atomically(FileSystems.join(output, name), lambda handle, data=card.encode(): handle.write(data))
     write_json_atomically(FileSystems.join(output, MANIFEST_FILE), manifest)

@@ -64,7 +64,8 @@ class _StageFn(beam.DoFn):
             self._fn = self._factory(*side_inputs)
         kept, start = [], time.perf_counter()
         for item in batch:
-            result, error = self._call(item)
+            own = _own_copy(item)
+            result, error = self._call(own)
             if error is not None:
                 self._count(self._errors, f"error.{self._stage}.{type(error).__name__}")
                 yield beam.pvalue.TaggedOutput(ERRORS, ErrorRecord(
@@ -72,7 +73,9 @@ class _StageFn(beam.DoFn):
                     error_type=type(error).__name__, message=str(error)[:500]))
             elif isinstance(result, Drop):
                 self._count(self._drops, f"drop.{self._stage}.{result.reason}")
-                yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(item, self._stage, result))
+                # The text as it entered the stage, with what the stage found on its way to the drop.
+                yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(item, self._stage, result,
+                                                                      getattr(own, "annotations", None)))
             else:
                 kept.append(result)
         self._micros.inc(int((time.perf_counter() - start) * 1e6))
@@ -81,15 +84,15 @@ class _StageFn(beam.DoFn):
         if kept:
             yield kept
 
-    def _call(self, item) -> tuple:
+    def _call(self, own) -> tuple:
         """(result, None), or (None, error): one bad document must not stop a run.
 
-        The stage gets its own copy: stages edit text and annotations in place, and
+        The stage gets its own copy (`own`): stages edit text and annotations in place, and
         Beam hands the same object to every consumer of a PCollection (a profile
         taken here must not see what the next stage does to it).
         """
         try:
-            return self._fn(_own_copy(item)), None
+            return self._fn(own), None
         except Exception as error:  # noqa: BLE001
             return None, error
 

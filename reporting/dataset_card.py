@@ -16,7 +16,7 @@ import yaml
 CARD_FILE = "README.md"
 TOKENS_CARD_FILE = "tokens/README.md"
 PARQUET_PARTS = (("documents", "the curated documents"),
-                 ("rejected", "documents a stage removed on purpose, with stage and reason"),
+                 ("rejected", "documents a stage removed on purpose, with stage, reason, annotations and {text}"),
                  ("errors", "records that could not be read or processed"))
 
 
@@ -69,10 +69,17 @@ def _rows_per_part(funnel: dict) -> dict:
             "errors": sum(entry["errors"] for entry in sources)}
 
 
+def _rejected_text(manifest: dict) -> str:
+    write = (manifest.get("config") or {}).get("write") or {}
+    if write.get("rejected_text") == "excerpt":
+        return f"the first {write.get('rejected_excerpt_chars'):,} characters of the text"
+    return "the whole text"
+
+
 def _heading(manifest: dict) -> str:
     rows = _rows_per_part(manifest.get("funnel") or {})
-    parts = "\n".join(f"- `{name}/`: {text} ({rows[name]:,} rows{'' if rows[name] else ', so no config'})"
-                       for name, text in PARQUET_PARTS)
+    parts = "\n".join(f"- `{name}/`: {text.format(text=_rejected_text(manifest))} "
+                       f"({rows[name]:,} rows{'' if rows[name] else ', so no config'})" for name, text in PARQUET_PARTS)
     tokens = ("packed token sequences, one Arrow IPC stream per shard, with the ids of the documents each row "
               "holds; `load_dataset(\"OUT/tokens\")` loads them" if manifest.get("shards") else
               "no token shards (tokenization was off, or no document was kept)")

@@ -71,7 +71,7 @@ def _stats(args):
 
 
 def _plan(args):
-    return views.plan_view(args.path, args.budget), _render_plan
+    return views.plan_view(args.path, args.budget), render_plan
 
 
 _COMMANDS = {"summary": _summary, "validate": _validate, "show": _show, "stats": _stats, "plan": _plan}
@@ -140,7 +140,7 @@ def _render_stats(console, data):
         console.print(f"plot written to {data['plot']}")
 
 
-def _render_plan(console, data):
+def render_plan(console, data):
     console.print(f"[bold]{data['budget']}[/bold]: {data['target_tokens']:,} tokens, "
                   f"{data['sequences_needed']:,} sequences of {data['seq_len']:,}")
     columns = ["source", "unique_tokens", "weight", "epochs", "capped", "shortfall_tokens"]

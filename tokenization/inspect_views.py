@@ -100,5 +100,6 @@ def plan_view(root: str, budget: str) -> dict:
     if not os.path.exists(path):
         names = sorted(name[:-5] for name in os.listdir(plans) if name.endswith(".json")) \
             if os.path.isdir(plans) else []
-        raise InspectInputError(f"no plan {budget!r} in {root}/plans (there are: {', '.join(names) or 'none'})")
+        raise InspectInputError(f"no plan {budget!r} in {root}/plans (there are: {', '.join(names) or 'none'}; "
+                                f"`tokenmill plan {root} --budget {budget}` writes one)")
     return {key: value for key, value in read_plan(root, budget).items() if key != "order"}

@@ -8,6 +8,7 @@ order; the loader reads them and interleaves sources with `blend.Blend`.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from tokenization.budgets import Budget
@@ -53,6 +54,12 @@ def build_plan(manifest: dict, budget: Budget, settings: PlanSettings) -> dict:
         "split": {"hosts": hosts, "sequences_per_host": planned_total // hosts,
                   "sequences_unused": planned_total % hosts},
     }
+
+
+def plan_bytes(plan: dict) -> bytes:
+    """A plan as written to plans/<name>.json: the same plan always gives the same bytes (the loader's
+    saved states name the plan by their sha256)."""
+    return json.dumps(plan, indent=1, sort_keys=True).encode()
 
 
 def _weights(unique: dict, given: dict) -> dict:

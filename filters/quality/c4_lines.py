@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Optional, Union
 
 from corpus.document import Drop
 from filters.quality.text_view import TERMINAL_PUNCTUATION, TextView
@@ -46,22 +46,42 @@ def count_sentences(text: str) -> int:
 
 def c4_lines(view: TextView, config: C4Config) -> Union[str, Drop, None]:
     """None: the rules do not apply; a Drop; or the text with C4's lines removed."""
+    found = c4_signals(view, config)
+    if found is None:
+        return None
+    signals, text = found
+    return c4_verdict(signals, config) or text
+
+
+def c4_signals(view: TextView, config: C4Config) -> Optional[tuple]:
+    """(signals, the text with C4's lines removed), or None where the rules do not apply.
+
+    Every line is looked at, also after one that drops the page, so that each count is whole."""
     if view.lang not in config.languages:
         return None
-    kept = []
-    for line in view.lines:
+    kept, first = [], {"c4_lorem_ipsum_line": None, "c4_curly_bracket_line": None}
+    for number, line in enumerate(view.lines):
         lowered = line.lower()
-        if "lorem ipsum" in lowered:
-            return Drop("c4_lorem_ipsum")
-        if "{" in line:
-            return Drop("c4_curly_bracket")
+        for name, found in (("c4_lorem_ipsum_line", "lorem ipsum" in lowered), ("c4_curly_bracket_line", "{" in line)):
+            if found and first[name] is None:
+                first[name] = number
         if _keep_line(line, lowered, config):
             kept.append(_CITATION.sub("", line) if config.remove_citations else line)
     text = "\n".join(kept)
-    sentences = count_sentences(text)
-    if sentences < config.min_sentences:
-        return Drop("c4_too_few_sentences", f"{sentences} < {config.min_sentences}")
-    return text
+    return {**first, "c4_lines_removed": len(view.lines) - len(kept), "c4_sentences": count_sentences(text)}, text
+
+
+def c4_verdict(signals: dict, config: C4Config) -> Optional[Drop]:
+    """The page rule of the first line that breaks one ("lorem ipsum" first on a line with both), as C4
+    reads lines in order; the signals are those lines' numbers, None where no line breaks the rule."""
+    lorem, curly = signals["c4_lorem_ipsum_line"], signals["c4_curly_bracket_line"]
+    if lorem is not None and (curly is None or lorem <= curly):
+        return Drop("c4_lorem_ipsum")
+    if curly is not None:
+        return Drop("c4_curly_bracket")
+    if signals["c4_sentences"] < config.min_sentences:
+        return Drop("c4_too_few_sentences", f"{signals['c4_sentences']} < {config.min_sentences}")
+    return None
 
 
 def _keep_line(line: str, lowered: str, config: C4Config) -> bool:

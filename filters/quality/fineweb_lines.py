@@ -29,20 +29,31 @@ class FineWebConfig:
 
 
 def fineweb_lines(view: TextView, config: FineWebConfig) -> Optional[Drop]:
+    return fineweb_verdict(fineweb_signals(view, config), config)
+
+
+def fineweb_signals(view: TextView, config: FineWebConfig) -> dict:
+    """Every value the rules compare; the ratios only when there are lines, the list ratio only for
+    languages written with spaces."""
     lines = view.lines
+    signals = {"fineweb_lines": len(lines)}
     if not lines:
-        return Drop("fineweb_no_lines")
-    punct = sum(1 for line in lines if line.endswith(TERMINAL_PUNCTUATION)) / len(lines)
-    if punct < config.min_line_punct_ratio:
-        return Drop("fineweb_line_punct_ratio", f"{punct:.3f}")
-    short = sum(1 for line in lines if len(line) <= config.short_line_length) / len(lines)
-    if short >= config.max_short_line_ratio:
-        return Drop("fineweb_short_line_ratio", f"{short:.3f}")
-    _, dup_chars = duplicate_fractions(lines)
-    if dup_chars > config.max_dup_line_char_ratio:
-        return Drop("fineweb_dup_line_char_ratio", f"{dup_chars:.3f}")
+        return signals
+    signals["fineweb_line_punct_ratio"] = sum(1 for line in lines if line.endswith(TERMINAL_PUNCTUATION)) / len(lines)
+    signals["fineweb_short_line_ratio"] = sum(1 for line in lines if len(line) <= config.short_line_length) / len(lines)
+    signals["fineweb_dup_line_char_ratio"] = duplicate_fractions(lines)[1]
     if view.spaced and view.words:
-        ratio = view.text.count("\n") / len(view.words)
-        if ratio > config.max_newline_word_ratio:
-            return Drop("fineweb_list_ratio", f"{ratio:.3f}")
+        signals["fineweb_list_ratio"] = view.text.count("\n") / len(view.words)
+    return signals
+
+
+def fineweb_verdict(signals: dict, config: FineWebConfig) -> Optional[Drop]:
+    if not signals["fineweb_lines"]:
+        return Drop("fineweb_no_lines")
+    for name, fails in (("fineweb_line_punct_ratio", lambda value: value < config.min_line_punct_ratio),
+                        ("fineweb_short_line_ratio", lambda value: value >= config.max_short_line_ratio),
+                        ("fineweb_dup_line_char_ratio", lambda value: value > config.max_dup_line_char_ratio),
+                        ("fineweb_list_ratio", lambda value: value > config.max_newline_word_ratio)):
+        if name in signals and fails(signals[name]):
+            return Drop(name, f"{signals[name]:.3f}")
     return None

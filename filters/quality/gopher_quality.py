@@ -39,40 +39,65 @@ class GopherQualityConfig:
 
 
 def gopher_quality(view: TextView, config: GopherQualityConfig) -> Optional[Drop]:
-    """Word-level rules run only for languages written with spaces; stop words only for English."""
+    return quality_verdict(quality_signals(view, config), config)
+
+
+def quality_signals(view: TextView, config: GopherQualityConfig) -> dict:
+    """Every value the rules compare. Word values exist only for languages written with spaces (and
+    some words); the stop-word count only for the config's stop-word languages; line ratios only
+    when there are lines."""
+    signals = {}
     if view.spaced:
         words = view.words
-        count = len(words)
+        count = signals["gopher_words"] = len(words)
+        if count:
+            signals["gopher_mean_word_length"] = view.word_chars / count
+            symbols = view.text.count("#") + view.text.count("...") + view.text.count("…")
+            signals["gopher_symbol_word_ratio"] = symbols / count
+            # str.isalpha settles most words in C; only the rest are looked at letter by letter
+            alpha = count - sum(1 for word in words if not word.isalpha()
+                                and not any(char.isalpha() for char in word))
+            signals["gopher_alpha_words_ratio"] = alpha / count
+        if view.lang in config.stop_word_languages:
+            signals["gopher_stop_words"] = sum(1 for word in set(view.lower_words) if word in ENGLISH_STOP_WORDS)
+    lines = view.lines
+    signals["gopher_lines"] = len(lines)
+    if lines:
+        signals["gopher_bullet_lines_ratio"] = sum(1 for line in lines if line.startswith(BULLETS)) / len(lines)
+        signals["gopher_ellipsis_lines_ratio"] = sum(1 for line in lines if line.endswith(ELLIPSES)) / len(lines)
+    return signals
+
+
+def quality_verdict(signals: dict, config: GopherQualityConfig) -> Optional[Drop]:
+    """The first failing rule in Gopher's order: word rules, then line rules."""
+    count = signals.get("gopher_words")
+    if count is not None:           # a language written with spaces
         if count < config.min_words:
             return Drop("gopher_too_few_words", f"{count} < {config.min_words}")
         if count > config.max_words:
             return Drop("gopher_too_many_words", f"{count} > {config.max_words}")
-        mean = view.word_chars / count
+        if not count:               # min_words 0 and no words: nothing to take a ratio of
+            return None if signals["gopher_lines"] else Drop("gopher_no_lines")
+        mean = signals["gopher_mean_word_length"]
         if not config.min_mean_word_length <= mean <= config.max_mean_word_length:
             return Drop("gopher_mean_word_length", f"{mean:.2f}")
-        symbols = view.text.count("#") + view.text.count("...") + view.text.count("…")
-        if symbols / count > config.max_symbol_word_ratio:
-            return Drop("gopher_symbol_word_ratio", f"{symbols / count:.3f}")
-        # str.isalpha settles most words in C; only the rest are looked at letter by letter
-        alpha = count - sum(1 for word in words if not word.isalpha()
-                            and not any(char.isalpha() for char in word))
-        if alpha / count < config.min_alpha_words_ratio:
-            return Drop("gopher_alpha_words_ratio", f"{alpha / count:.3f}")
-        if view.lang in config.stop_word_languages:
-            present = sum(1 for word in set(view.lower_words) if word in ENGLISH_STOP_WORDS)
-            if present < config.min_stop_words:
-                return Drop("gopher_stop_words", f"{present} < {config.min_stop_words}")
-    return _line_rules(view, config)
-
-
-def _line_rules(view: TextView, config: GopherQualityConfig) -> Optional[Drop]:
-    lines = view.lines
-    if not lines:
+        for name, low, high in (("gopher_symbol_word_ratio", None, config.max_symbol_word_ratio),
+                                ("gopher_alpha_words_ratio", config.min_alpha_words_ratio, None)):
+            drop = _outside(name, signals[name], low, high)
+            if drop:
+                return drop
+        present = signals.get("gopher_stop_words")
+        if present is not None and present < config.min_stop_words:
+            return Drop("gopher_stop_words", f"{present} < {config.min_stop_words}")
+    if not signals["gopher_lines"]:
         return Drop("gopher_no_lines")
-    bullets = sum(1 for line in lines if line.startswith(BULLETS)) / len(lines)
-    if bullets > config.max_bullet_lines_ratio:
-        return Drop("gopher_bullet_lines_ratio", f"{bullets:.3f}")
-    ellipses = sum(1 for line in lines if line.endswith(ELLIPSES)) / len(lines)
-    if ellipses > config.max_ellipsis_lines_ratio:
-        return Drop("gopher_ellipsis_lines_ratio", f"{ellipses:.3f}")
+    return (_outside("gopher_bullet_lines_ratio", signals["gopher_bullet_lines_ratio"], None,
+                     config.max_bullet_lines_ratio)
+            or _outside("gopher_ellipsis_lines_ratio", signals["gopher_ellipsis_lines_ratio"], None,
+                        config.max_ellipsis_lines_ratio))
+
+
+def _outside(name: str, value: float, low, high) -> Optional[Drop]:
+    if (low is not None and value < low) or (high is not None and value > high):
+        return Drop(name, f"{value:.3f}")
     return None

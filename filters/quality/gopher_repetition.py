@@ -73,39 +73,44 @@ def word_arrays(words: list) -> tuple:
 
 
 def gopher_repetition(view: TextView, config: GopherRepetitionConfig) -> Optional[Drop]:
-    line_frac, line_chars = duplicate_fractions(view.lines)
-    if line_frac > config.max_dup_line_fraction:
-        return Drop("gopher_dup_line_fraction", f"{line_frac:.3f}")
-    para_frac, para_chars = duplicate_fractions(view.paragraphs)
-    if para_frac > config.max_dup_paragraph_fraction:
-        return Drop("gopher_dup_paragraph_fraction", f"{para_frac:.3f}")
-    if line_chars > config.max_dup_line_char_fraction:
-        return Drop("gopher_dup_line_char_fraction", f"{line_chars:.3f}")
-    if para_chars > config.max_dup_paragraph_char_fraction:
-        return Drop("gopher_dup_paragraph_char_fraction", f"{para_chars:.3f}")
-    if not view.spaced or not view.lower_words:
-        return None
-    return _ngram_rules(view.lower_words, config)
+    return repetition_verdict(repetition_signals(view, config), config)
 
 
-def _ngram_rules(words: list, config: GopherRepetitionConfig) -> Optional[Drop]:
+def repetition_signals(view: TextView, config: GopherRepetitionConfig) -> dict:
+    """Every value the rules compare, each under the name of the rule (and drop reason) it decides:
+    all of them, so that any threshold can be applied again later from what a run stored.
+    The n-gram values exist only for languages written with spaces, for the n the config lists."""
+    signals = {}
+    signals["gopher_dup_line_fraction"], signals["gopher_dup_line_char_fraction"] = \
+        duplicate_fractions(view.lines)
+    signals["gopher_dup_paragraph_fraction"], signals["gopher_dup_paragraph_char_fraction"] = \
+        duplicate_fractions(view.paragraphs)
+    if view.spaced and view.lower_words:
+        signals.update(_ngram_signals(view.lower_words, config))
+    return signals
+
+
+def _ngram_signals(words: list, config: GopherRepetitionConfig) -> dict:
     word_ids, lengths = word_arrays(words)
     total = int(lengths.sum()) or 1
-    for n, limit in sorted(config.max_top_ngram_char_fraction.items()):
-        fraction = top_ngram_char_fraction(word_ids, lengths, int(n), total)
-        if fraction > limit:
-            return Drop(f"gopher_top_{n}gram_char_fraction", f"{fraction:.3f}")
-    return _dup_ngram_rules(word_ids, lengths, total, sorted(config.max_dup_ngram_char_fraction.items()))
+    signals = {}
+    for n in sorted(map(int, config.max_top_ngram_char_fraction)):
+        signals[f"gopher_top_{n}gram_char_fraction"] = top_ngram_char_fraction(word_ids, lengths, n, total)
+    for n in sorted(map(int, config.max_dup_ngram_char_fraction)):
+        signals[f"gopher_dup_{n}gram_char_fraction"] = dup_ngram_char_fraction(word_ids, lengths, n, total)
+    return signals
 
 
-def _dup_ngram_rules(word_ids, lengths, total: int, limits: list) -> Optional[Drop]:
-    """The duplicated n-gram fraction can only shrink as n grows (a repeated
-    (n+1)-gram is two overlapping repeated n-grams), so once it is at or below
-    every larger n's limit, the larger n need not be computed: the result is exact."""
-    for index, (n, limit) in enumerate(limits):
-        fraction = dup_ngram_char_fraction(word_ids, lengths, int(n), total)
-        if fraction > limit:
-            return Drop(f"gopher_dup_{n}gram_char_fraction", f"{fraction:.3f}")
-        if all(fraction <= later for _, later in limits[index + 1:]):
-            return None
+def repetition_verdict(signals: dict, config: GopherRepetitionConfig) -> Optional[Drop]:
+    """The first rule, in Gopher's order, whose value crosses its threshold."""
+    limits = [("gopher_dup_line_fraction", config.max_dup_line_fraction),
+              ("gopher_dup_paragraph_fraction", config.max_dup_paragraph_fraction),
+              ("gopher_dup_line_char_fraction", config.max_dup_line_char_fraction),
+              ("gopher_dup_paragraph_char_fraction", config.max_dup_paragraph_char_fraction)]
+    for kind, by_n in (("top", config.max_top_ngram_char_fraction), ("dup", config.max_dup_ngram_char_fraction)):
+        limits += [(f"gopher_{kind}_{n}gram_char_fraction", limit)
+                   for n, limit in sorted((int(n), limit) for n, limit in by_n.items())]
+    for name, limit in limits:
+        if name in signals and signals[name] > limit:
+            return Drop(name, f"{signals[name]:.3f}")
     return None

@@ -84,7 +84,9 @@ def test_every_drop_and_error_has_its_reason(run_output):
 def test_rejected_and_error_rows_name_what_and_where(run_output):
     rejected = {row["reason"]: row for row in table_rows(run_output, "rejected")}
     assert rejected["not_html"]["url"] == "https://w.test/logo.png"
-    assert rejected["too_long"]["stage"] == "normalize" and len(rejected["too_long"]["excerpt"]) == 200
+    assert rejected["too_long"]["stage"] == "normalize"
+    assert rejected["too_long"]["text"] == "word " * 10_000_000 and rejected["too_long"]["text_chars"] == 50_000_000
+    assert rejected["not_html"]["text"] == "" and rejected["not_html"]["text_chars"] == 0   # before extraction
     errors = {row["error_type"]: row for row in table_rows(run_output, "errors")}
     assert errors["malformed_json"]["location"].endswith("a.jsonl:2")
     assert errors["wrong_schema"]["location"].endswith("bad.parquet")

@@ -50,6 +50,11 @@ def test_the_card_names_rejected_and_the_token_shards_which_load_too(with_reject
     rejected = datasets.load_dataset(str(with_rejects), "rejected", cache_dir=str(tmp_path))["train"]
     assert rejected.num_rows == _rows_on_disk(with_rejects, "rejected") == 4
     assert set(rejected["reason"]) == {"too_short"}
+    assert rejected.column_names == ["id", "url", "source", "stage", "reason", "detail", "text", "text_chars",
+                                     "annotations"]
+    assert all(len(row["text"]) == row["text_chars"] > 0 for row in rejected)
+    assert "rejected/`: documents a stage removed on purpose, with stage, reason, annotations and the whole text" \
+        in text
     assert 'load_dataset("OUT/tokens")' in text and "errors/`: records that could not be read" in text
     manifest = json.loads((with_rejects / "manifest.json").read_text())
     tokens = datasets.load_dataset(str(with_rejects / "tokens"), cache_dir=str(tmp_path))["train"]

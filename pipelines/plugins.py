@@ -1,0 +1,135 @@
+"""User stages: `plugins:` entries of the config, each a per-document stage of the user's own.
+
+    plugins:
+      - name: zebra                         # the stage name in counters and rejected/
+        factory: mypackage.filters:make     # factory(config: dict) -> stage
+        after: quality                      # a built-in stage: the plugin runs right after it
+        config: {word: zebra}
+
+A stage is a callable `Document -> Document | Drop` (`corpus.document.Drop(reason, detail)`). It runs
+through the same ApplyStage as the built-in stages, so its drops are counted (`drop.zebra.REASON`),
+written to rejected/ with stage `zebra`, and an exception is one document's error in errors/.
+
+Plain Python. Entries are checked on the launcher before anything runs (`plugin_problems`): the
+factory is imported and called there once, so a missing module or a failing factory is a usage
+error, not a crash on a worker. Workers get the factory by its import path (`PluginStage`), so the
+plugin's module must be importable there too: on PYTHONPATH for local worker processes, staged with
+--setup_file or --extra_package on Dataflow (docs/plugins.md).
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+
+from corpus.document import Document, Drop
+
+PLUGIN_KEYS = ("name", "factory", "after", "config")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")       # a counter name part: no dots
+_FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+@dataclass(frozen=True)
+class Plugin:
+    name: str
+    factory: str                   # "module.path:callable"
+    after: str
+    config: dict = field(default_factory=dict)
+
+
+def plugins_from(entries: list) -> list:
+    """Plugins of entries that `plugin_problems` found no fault with, in the order given."""
+    return [Plugin(entry["name"], entry["factory"], entry["after"], dict(entry.get("config") or {}))
+            for entry in entries]
+
+
+def plugin_problems(entries, stage_names: list) -> list:
+    """Every problem of the `plugins:` entries; `stage_names`: the built-in stages a plugin may follow."""
+    if not isinstance(entries, list):
+        return [f"plugins must be a list of entries with {', '.join(PLUGIN_KEYS)}"]
+    problems, seen = [], set()
+    for index, entry in enumerate(entries):
+        where = f"plugins[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} must be a mapping with {', '.join(PLUGIN_KEYS)}")
+            continue
+        found = _entry_problems(entry, where, stage_names, seen)
+        problems += found
+        if not found:
+            problems += _factory_problems(entry, f"{where} ({entry['name']})")
+        seen.add(entry.get("name"))
+    return problems
+
+
+def _entry_problems(entry: dict, where: str, stage_names: list, seen: set) -> list:
+    problems = [f"{where} has unknown key {key!r} (it takes {', '.join(PLUGIN_KEYS)})"
+                for key in entry if key not in PLUGIN_KEYS]
+    name, factory, after = entry.get("name"), entry.get("factory"), entry.get("after")
+    if not isinstance(name, str) or not _NAME.match(name):
+        problems.append(f"{where}.name must be a name of letters, digits and '_', got {name!r}")
+    elif name in stage_names:
+        problems.append(f"{where}.name {name!r} is a built-in stage's name")
+    elif name in seen:
+        problems.append(f"{where}.name {name!r} is given to two plugins")
+    if not isinstance(factory, str) or not _FACTORY.match(factory):
+        problems.append(f"{where}.factory must be 'module.path:callable', got {factory!r}")
+    if after not in stage_names:
+        problems.append(f"{where}.after must be a built-in stage ({', '.join(stage_names)}), got {after!r}")
+    if not isinstance(entry.get("config", {}), dict):
+        problems.append(f"{where}.config must be a mapping, got {entry.get('config')!r}")
+    return problems
+
+
+def _factory_problems(entry: dict, where: str) -> list:
+    """Import the factory and build the stage once, here: what fails now would fail on every worker."""
+    try:
+        stage = load_factory(entry["factory"])(dict(entry.get("config") or {}))
+    except Exception as error:  # noqa: BLE001 - whatever the user's code raises is the user's mistake
+        return [f"{where}: {_first_line(error)}"]
+    if not callable(stage):
+        return [f"{where}: factory {entry['factory']} returned {type(stage).__name__}, not a callable stage"]
+    return []
+
+
+def load_factory(path: str):
+    module_name, _, attribute = path.partition(":")
+    try:
+        target = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ImportError(f"cannot import {module_name} ({error}); is it installed or on PYTHONPATH?") from None
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise AttributeError(f"{module_name} has no {attribute}")
+        target = getattr(target, part)
+    if not callable(target):
+        raise TypeError(f"{path} is not callable")
+    return target
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class PluginStage:
+    """A plugin's stage factory for ApplyStage: picklable by import path, built on each worker."""
+
+    def __init__(self, plugin: Plugin):
+        self._plugin = plugin
+
+    def __call__(self):
+        stage = load_factory(self._plugin.factory)(dict(self._plugin.config))
+        return _Checked(self._plugin.name, stage)
+
+
+class _Checked:
+    """A plugin that returns anything but a Document or a Drop fails that document (an error row)."""
+
+    def __init__(self, name: str, stage):
+        self._name, self._stage = name, stage
+
+    def __call__(self, doc: Document):
+        result = self._stage(doc)
+        if not isinstance(result, (Document, Drop)):
+            raise TypeError(f"plugin {self._name} returned {type(result).__name__}, not a Document or Drop")
+        return result

@@ -1,0 +1,161 @@
+"""User stages from a module outside the package: checked on the launcher, run like built-in stages."""
+import io
+import json
+import sys
+import textwrap
+
+import pytest
+
+from pipelines.plugins import Plugin, PluginStage, plugin_problems
+
+STAGES = ["extract", "normalize", "quality", "pii"]
+PLUGIN_MODULE = textwrap.dedent('''
+    """A user's filter, outside tokenmill: drops documents that mention a word."""
+    from corpus.document import Drop
+
+
+    def make(config):
+        word = config["word"]
+
+        def stage(doc):
+            count = doc.text.lower().count(word)
+            if count:
+                return Drop(f"mentions_{word}", f"{count} times")
+            doc.annotations["zebra_checked"] = True
+            return doc
+        return stage
+
+
+    def broken(config):
+        raise RuntimeError("this factory needs a word")
+
+
+    def not_a_stage(config):
+        return 42
+
+
+    def wrong_result(config):
+        return lambda doc: "text"
+''')
+
+
+@pytest.fixture
+def plugin_dir(tmp_path, monkeypatch):
+    """The module on sys.path here and on PYTHONPATH for worker processes, as a user would install it."""
+    directory = tmp_path / "user_code"
+    directory.mkdir()
+    (directory / "zebra_filters.py").write_text(PLUGIN_MODULE)
+    monkeypatch.syspath_prepend(str(directory))
+    monkeypatch.setenv("PYTHONPATH", f"{directory}:{':'.join(sys.path)}")
+    yield directory
+    sys.modules.pop("zebra_filters", None)
+
+
+def _entry(**changes):
+    return {"name": "zebra", "factory": "zebra_filters:make", "after": "quality", "config": {"word": "zebra"},
+            **changes}
+
+
+def test_a_good_entry_has_no_problem_and_builds_a_checked_stage(plugin_dir):
+    assert plugin_problems([_entry()], STAGES) == []
+    stage = PluginStage(Plugin("zebra", "zebra_filters:make", "quality", {"word": "zebra"}))()
+    from corpus.document import Document, Drop
+    assert stage(Document("a", "A Zebra and a zebra.", "web")) == Drop("mentions_zebra", "2 times")
+    assert stage(Document("b", "A horse.", "web")).annotations == {"zebra_checked": True}
+
+
+@pytest.mark.parametrize("entries, message", [
+    ({"name": "zebra"}, "plugins must be a list"),
+    (["zebra"], "plugins[0] must be a mapping"),
+    ([_entry(colour="striped")], "plugins[0] has unknown key 'colour'"),
+    ([_entry(name="ze.bra")], "plugins[0].name must be a name of letters"),
+    ([_entry(name="quality")], "plugins[0].name 'quality' is a built-in stage's name"),
+    ([_entry(), _entry()], "plugins[1].name 'zebra' is given to two plugins"),
+    ([_entry(factory="zebra_filters.make")], "plugins[0].factory must be 'module.path:callable'"),
+    ([_entry(factory="no_such_module:make")], "cannot import no_such_module"),
+    ([_entry(factory="zebra_filters:nothing")], "zebra_filters has no nothing"),
+    ([_entry(factory="zebra_filters:broken")], "RuntimeError: this factory needs a word"),
+    ([_entry(factory="zebra_filters:not_a_stage")], "returned int, not a callable stage"),
+    ([_entry(config={})], "KeyError: 'word'"),
+    ([_entry(after="dedup")], "plugins[0].after must be a built-in stage (extract, normalize, quality, pii)"),
+    ([_entry(config=[1])], "plugins[0].config must be a mapping"),
+])
+def test_each_mistake_is_named(plugin_dir, entries, message):
+    problems = plugin_problems(entries, STAGES)
+    assert problems and message in problems[0]
+
+
+def test_a_stage_that_returns_something_else_fails_that_document(plugin_dir):
+    from corpus.document import Document
+    stage = PluginStage(Plugin("odd", "zebra_filters:wrong_result", "quality"))()
+    with pytest.raises(TypeError, match="plugin odd returned str, not a Document or Drop"):
+        stage(Document("a", "text", "web"))
+
+
+def _corpus(directory):
+    from tests.fixtures import write_jsonl
+    from tests.pipelines.test_rejected_text import GOOD
+    texts = {f"plain{i}": GOOD.replace("river", f"river{i}") for i in range(4)}
+    texts |= {f"zebra{i}": GOOD.replace("river", "zebra" + " zebra" * i) for i in range(3)}
+    texts["odd"] = GOOD.replace("river", "odd")
+    return [f"notes={write_jsonl(directory / 'a.jsonl', [{'id': k, 'text': t} for k, t in texts.items()])}"]
+
+
+def _run_with_plugins(tmp_path, workers, entries):
+    from pipelines.config import load_config
+    from pipelines.run import run_curation
+    output = tmp_path / f"out{workers}"
+    config = load_config(inputs=_corpus(tmp_path), output=str(output), overrides=[
+        "exact_dedup.enabled=false", "near_dedup.enabled=false", "tokenize.enabled=false",
+        f"plugins={json.dumps(entries)}"])
+    assert run_curation(config, [], workers=workers, out=io.StringIO()) == 0
+    return output
+
+
+ODD_PLUGIN = textwrap.dedent('''
+    def make(config):
+        def stage(doc):
+            if " odd " in doc.text:
+                raise ValueError("an odd document")
+            return doc
+        return stage
+''')
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["direct", "worker_processes"])
+def test_a_plugin_drops_with_its_own_stage_and_reason_counted_like_a_built_in(plugin_dir, tmp_path, workers):
+    from tests.outputs import counts, table_rows
+    (plugin_dir / "odd_filter.py").write_text(ODD_PLUGIN)
+    output = _run_with_plugins(tmp_path, workers, [
+        _entry(), {"name": "odd", "factory": "odd_filter:make", "after": "language"}])
+    source = counts(output)["sources"]["notes"]
+    assert (source["read"], source["kept"], source["dropped"], source["errors"]) == (8, 4, 3, 1)
+    assert source["drops"] == {"zebra.mentions_zebra": 3}
+    assert source["error_types"] == {"odd.ValueError": 1}
+    rejected = table_rows(output, "rejected")
+    assert sorted((row["stage"], row["reason"], row["detail"]) for row in rejected) == [
+        ("zebra", "mentions_zebra", f"{n} times") for n in (2, 4, 6)]     # GOOD says "river" twice
+    assert all("zebra" in row["text"] and json.loads(row["annotations"])["quality"] for row in rejected)
+    errors = table_rows(output, "errors")
+    assert [(row["stage"], row["error_type"], row["message"]) for row in errors] == [
+        ("odd", "ValueError", "an odd document")]
+    kept = table_rows(output, "documents")
+    assert len(kept) == 4 and all(json.loads(doc["annotations"])["zebra_checked"] for doc in kept)
+
+
+def test_both_runners_write_the_same_bytes_with_a_plugin(plugin_dir, tmp_path):
+    from tests.outputs import file_bytes
+    direct = file_bytes(_run_with_plugins(tmp_path, 1, [_entry()]))
+    processes = file_bytes(_run_with_plugins(tmp_path, 2, [_entry()]))
+    assert direct.keys() == processes.keys() and all(direct[name] == processes[name] for name in direct)
+
+
+def test_a_bad_entry_stops_the_run_with_one_line_before_any_output(plugin_dir, tmp_path, capsys):
+    from beam_runner import main
+    entry = json.dumps([_entry(factory="zebra_filters:broken")])
+    status = main(["run", "--input", str(tmp_path / "a.jsonl"), "--output", str(tmp_path / "out"),
+                   "--set", f"plugins={entry}"])
+    err = capsys.readouterr().err
+    assert status == 2 and err.strip() == \
+        "tokenmill: error: plugins[0] (zebra): RuntimeError: this factory needs a word"
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,80 @@
+"""`tokenmill plan OUT --budget ...`: new plans from a finished run's manifest, read by the loader."""
+import json
+from collections import Counter
+
+import pytest
+
+from beam_runner import main
+from tokenization.loader import PlanLoader, read_plan
+
+
+def _plan(capsys, *argv):
+    status = main(["plan", *map(str, argv)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_a_1t_plan_is_printed_written_and_read_by_the_loader(output_copy, capsys):
+    status, out, err = _plan(capsys, output_copy, "--budget", "1T")
+    assert status == 0 and err == ""
+    assert "1T" in out and "SHORT by" in out and f"plan written to {output_copy}/plans/1T.json" in out
+    plan = read_plan(str(output_copy), "1T")
+    manifest = json.loads((output_copy / "manifest.json").read_text())
+    assert plan["target_tokens"] == 10**12 and plan["seq_len"] == manifest["seq_len"] == 64
+    unique = Counter()
+    for shard in manifest["shards"]:
+        unique[shard["source"]] += shard["rows"]
+    # 1T tokens is far beyond this corpus: every source is planned at the run's epoch cap of 4.
+    assert {s: e["sequences_planned"] for s, e in plan["sources"].items()} == {s: 4 * n for s, n in unique.items()}
+    loader = PlanLoader(str(output_copy), "1T", batch_size=8)
+    origins = [origin for batch in loader for origin in batch.origins]
+    assert len(origins) == plan["sequences_planned"] // 8 * 8
+    assert {epoch for _, epoch, _ in origins} == {0, 1, 2, 3}
+    assert max(Counter(origins).values()) == 1
+
+
+def test_the_runs_own_settings_give_the_runs_plan_byte_for_byte(output_copy, capsys):
+    before = (output_copy / "plans" / "2T.json").read_bytes()
+    status, out, _ = _plan(capsys, output_copy, "--budget", "2T")
+    assert status == 0 and "already holds this plan: unchanged" in out
+    assert (output_copy / "plans" / "2T.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("budget, tokens", [("2T", 2 * 10**12), ("8T", 8 * 10**12), ("13T", 13 * 10**12),
+                                            ("1T", 10**12), ("half=0.5T", 5 * 10**11), ("20M", 20 * 10**6)])
+def test_budgets_parse_in_every_spelling(output_copy, capsys, budget, tokens):
+    status, out, _ = _plan(capsys, output_copy, "--budget", budget, "--json", "--replace")
+    data = json.loads(out)
+    assert status == 0 and data["target_tokens"] == tokens and data["budget"] == budget.partition("=")[0]
+
+
+def test_weights_hosts_and_epoch_cap_are_followed(output_copy, capsys):
+    status, out, err = _plan(capsys, output_copy, "--budget", "mix=20K", "--weights", "books=1,news=3",
+                             "--hosts", "2", "--epoch-cap", "8", "--seed", "5", "--json")
+    data = json.loads(out)
+    assert status == 0 and "plan written to" in err
+    assert data["split"]["hosts"] == 2 and data["epoch_cap"] == 8 and data["seed"] == 5
+    assert data["sources"]["books"]["weight"] == pytest.approx(0.25, abs=0.01)
+    assert data["sources"]["news"]["weight_given"] == 3.0
+    hosts = [list(PlanLoader(str(output_copy), "mix", 4, host=host)) for host in (0, 1)]
+    seen = [{o for batch in batches for o in batch.origins} for batches in hosts]
+    assert seen[0] and seen[1] and not seen[0] & seen[1]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["/no/such/out", "--budget", "1T"], "no manifest.json in /no/such/out"),
+    (["{out}", "--budget", "1X"], "budget size '1X' is not a number"),
+    (["{out}", "--budget", "1T", "--weights", "books=1,wiki=2"], "'wiki', which is not a source"),
+    (["{out}", "--budget", "1T", "--weights", "books=-1"], "must be non-negative"),
+    (["{out}", "--budget", "1T", "--weights", "books=0"], "at least one source a positive weight"),
+    (["{out}", "--budget", "1T", "--epoch-cap", "0"], "--epoch-cap must be positive"),
+    (["{out}", "--budget", "1T", "--hosts", "0"], "--hosts must be at least 1"),
+    (["{out}", "--budget", "2T", "--hosts", "4"], "exists with other contents"),
+    (["{out}"], "--budget"),
+    (["{out}", "--budget", "1T", "--frobnicate"], "unrecognized arguments"),
+])
+def test_mistakes_are_one_line_and_write_nothing(output_copy, capsys, argv, message):
+    plans = {path.name: path.read_bytes() for path in (output_copy / "plans").iterdir()}
+    status, out, err = _plan(capsys, *[a.format(out=output_copy) for a in argv])
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1 and out == ""
+    assert {path.name: path.read_bytes() for path in (output_copy / "plans").iterdir()} == plans

@@ -1,0 +1,148 @@
+"""`tokenmill plan OUT --budget 1T`: a new budget plan for a finished output, without running the pipeline.
+
+A plan is a function of the manifest and the plan settings only, so any budget, weights, epoch cap or
+host count can be planned again from `manifest.json` in a second. Settings not given are the run's own
+(`config.plans` in the manifest), so `tokenmill plan OUT --budget 2T` rewrites the run's 2T plan byte
+for byte. The plan goes to OUT/plans/<name>.json, where `PlanLoader(OUT, name, ...)` reads it like the
+run's plans. An existing plan of that name with other contents is replaced only with --replace: a
+training job's saved state names its plan by checksum and would be refused over a changed one.
+No Beam: this runs on a training machine, and OUT may be a local path or gs://, s3://.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import fields
+
+from tokenization.budgets import parse_budget
+from tokenization.inspect_cli import render_plan
+from tokenization.manifest import MANIFEST_FILE, PLANS_DIR
+from tokenization.plans import build_plan, plan_bytes
+from tokenization.settings import PlansConfig, plans_problems
+from tokenization.storage import Location, locate
+from tokenmill.usage import UsageError
+
+EXIT_OK = 0
+
+
+class PlanError(UsageError):
+    """A usage problem of `tokenmill plan`: one line on stderr and exit 2 (beam_runner), nothing written."""
+
+
+def build_parser(parser_class=argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser = parser_class(prog="tokenmill plan", description="Write a new budget plan from a finished "
+                          "output's manifest, without running the pipeline.")
+    parser.add_argument("path", metavar="OUT", help="a finished run's output directory (local, gs://, s3://)")
+    parser.add_argument("--budget", required=True, metavar="[NAME=]SIZE",
+                        help="tokens to plan for: 1T, 500B, 20M; NAME=SIZE names the plan (default: SIZE)")
+    parser.add_argument("--weights", default=None, metavar="SOURCE=W,...",
+                        help="source weights (default: the run's plans.weights, else unique tokens)")
+    parser.add_argument("--epoch-cap", type=float, default=None, help="most epochs of any source")
+    parser.add_argument("--hosts", type=int, default=None, help="data-parallel hosts the plan is split across")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the shard and row orders")
+    parser.add_argument("--replace", action="store_true", help="replace an existing plan of that name")
+    parser.add_argument("--json", action="store_true", help="print the plan (without its order) as JSON")
+    return parser
+
+
+def replan(root: str, budget_text: str, weights: str | None = None, epoch_cap: float | None = None,
+           hosts: int | None = None, seed: int | None = None, replace: bool = False) -> tuple:
+    """Check everything, then write the plan: (plan, path written or None when the same plan was there)."""
+    location = _finished_output(root)
+    manifest = location.read_json(MANIFEST_FILE)
+    try:
+        budget = parse_budget(budget_text)
+    except ValueError as error:
+        raise PlanError(str(error)) from None
+    settings = _settings(manifest, budget_text, weights, epoch_cap, hosts, seed)
+    plan = build_plan(manifest, budget, settings.settings())
+    data, name = plan_bytes(plan), f"{budget.name}.json"
+    if location.exists(PLANS_DIR, name):
+        if location.read_bytes(PLANS_DIR, name) == data:
+            return plan, None
+        if not replace:
+            raise PlanError(f"{location.path(PLANS_DIR, name)} exists with other contents; name the new plan "
+                            f"(--budget {budget.name}-new={budget_text.partition('=')[2] or budget_text}) "
+                            "or give --replace")
+    return plan, _write(location, name, data)
+
+
+def _finished_output(root: str) -> Location:
+    try:
+        location = locate(root)
+        if location.exists(MANIFEST_FILE):
+            return location
+    except (OSError, ValueError) as error:      # pyarrow's errors of a bad URI are ValueErrors
+        raise PlanError(f"cannot read {root}: {str(error).splitlines()[0]}") from None
+    raise PlanError(f"no {MANIFEST_FILE} in {root}: not a finished tokenmill output")
+
+
+def _settings(manifest: dict, budget: str, weights, epoch_cap, hosts, seed) -> PlansConfig:
+    """The run's recorded plan settings, with what the command line gives instead."""
+    recorded = (manifest.get("config") or {}).get("plans") or {}
+    known = {spec.name for spec in fields(PlansConfig)}
+    config = PlansConfig(**{key: value for key, value in recorded.items() if key in known})
+    config.budgets = [budget]
+    for name, value in (("epoch_cap", epoch_cap), ("hosts", hosts), ("seed", seed)):
+        if value is not None:
+            setattr(config, name, value)
+    if weights is not None:
+        config.weights = _weights(weights, sorted(manifest.get("sources") or {}))
+    problems = plans_problems(config)
+    if problems:
+        raise PlanError(problems[0].replace("plans.epoch_cap", "--epoch-cap").replace("plans.hosts", "--hosts"))
+    return config
+
+
+def _weights(text: str, sources: list) -> dict:
+    weights = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        source, sep, value = item.partition("=")
+        if not sep:
+            raise PlanError(f"--weights wants SOURCE=WEIGHT items, got {item!r}")
+        if source not in sources:
+            raise PlanError(f"--weights names {source!r}, which is not a source of this output "
+                            f"(there are: {', '.join(sources) or 'none'})")
+        try:
+            weights[source] = float(value)
+        except ValueError:
+            raise PlanError(f"--weights: {value!r} is not a number") from None
+        if not weights[source] >= 0:
+            raise PlanError(f"--weights: {source}'s weight must be non-negative, got {value}")
+    if not sum(weights.values()) > 0:
+        raise PlanError("--weights must give at least one source a positive weight")
+    return weights
+
+
+def _write(location: Location, name: str, data: bytes) -> str:
+    """Under a temporary name, then moved into place: a reader never sees half a plan."""
+    final = location.path(PLANS_DIR, name)
+    temporary = final + ".inprogress"
+    location.filesystem.create_dir(location.path(PLANS_DIR), recursive=True)
+    with location.filesystem.open_output_stream(temporary) as handle:
+        handle.write(data)
+    if location.exists(PLANS_DIR, name):
+        location.filesystem.delete_file(final)
+    location.filesystem.move(temporary, final)
+    return final
+
+
+def main(argv: list, parser_class=argparse.ArgumentParser) -> int:
+    args = build_parser(parser_class).parse_args(argv)
+    plan, written = replan(args.path, args.budget, args.weights, args.epoch_cap, args.hosts, args.seed,
+                           args.replace)
+    if args.json:
+        print(json.dumps({key: value for key, value in plan.items() if key != "order"}, indent=1,
+                         sort_keys=True))
+    else:
+        from rich.console import Console
+        render_plan(Console(file=sys.stdout, highlight=False, soft_wrap=True), plan)
+    where = f"{args.path}/{PLANS_DIR}/{plan['budget']}.json"
+    print(f"plan written to {where}" if written else f"{where} already holds this plan: unchanged",
+          file=sys.stderr if args.json else sys.stdout)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
