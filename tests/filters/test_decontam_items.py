@@ -9,7 +9,7 @@ import pytest
 
 from corpus.document import Document, Drop
 from filters.benchmark_fields import FieldPathError, item_texts, parse_path
-from filters.decontam import (NGRAMS, TOO_SHORT, WHOLE, BenchmarkIndex, DecontamConfig, Decontaminator, coverage,
+from filters.decontam import (NGRAMS, ONE_WORD_CHANGED_FROM, TOO_SHORT, WHOLE, BenchmarkIndex, DecontamConfig, Decontaminator, coverage,
                               item_keys, iter_items)
 from tests.filters.test_decontam import FILLER, QUESTION, index_of
 
@@ -23,6 +23,7 @@ ARC_ITEM = {"id": "Mercury_7175875",
 STEM = ARC_ITEM["question"]["stem"]
 CHOICES = [choice["text"] for choice in ARC_ITEM["question"]["choices"]]
 SHORT = "Which gas do green plants take in from the air"          # 10 words: under 13, over 8
+TWELVE = "Which gas do green plants take in from the air by day"     # 12 words: one may differ
 
 
 def test_every_string_leaf_at_any_depth_is_indexed_by_default():
@@ -73,22 +74,33 @@ def test_coverage_counts_each_item_once():
     texts = [[QUESTION], [SHORT], ["too short"], [], [QUESTION, SHORT]]
     assert coverage([item_keys(item, config) for item in texts]) == {
         "items": 5, "items_ngrams": 2, "items_whole": 1, "items_too_short": 2,
-        "ngrams": 2 * (len(QUESTION.split()) - 12), "whole_texts": 1 + 2 * (len(QUESTION.split()) < 26)}
+        "ngrams": 2 * (len(QUESTION.split()) - 12), "whole_texts": 2 + 2 * (len(QUESTION.split()) < 26)}
 
 
 def test_a_short_item_is_found_whole_inside_a_page_with_at_most_one_word_changed():
-    decontaminate = Decontaminator(DecontamConfig(), index_of(SHORT))
-    words = SHORT.split()
+    decontaminate = Decontaminator(DecontamConfig(), index_of(TWELVE))
+    words = TWELVE.split()
     one_changed = " ".join(words[:4] + ["blue"] + words[5:])
-    for page in (SHORT, FILLER + SHORT.upper() + "? " + FILLER, f"Quiz: {SHORT}!", FILLER + one_changed + "."):
+    for page in (TWELVE, FILLER + TWELVE.upper() + "? " + FILLER, f"Quiz: {TWELVE}!", FILLER + one_changed + "."):
         assert decontaminate(Document("d", page, "s")) == Drop("contaminated:bench", "bench:0")
     two_changed = " ".join(words[:2] + ["any"] + words[3:7] + ["near"] + words[8:])
     one_missing = " ".join(words[:5] + words[6:])
     for page in (two_changed, one_missing, " ".join(words[:7])):
         assert isinstance(decontaminate(Document("d", FILLER + page + ". " + FILLER, "s")), Document), page
-    exact = Decontaminator(DecontamConfig(changed_word=False), index_of(SHORT, config=DecontamConfig(changed_word=False)))
+    exact = Decontaminator(DecontamConfig(changed_word=False), index_of(TWELVE, config=DecontamConfig(changed_word=False)))
     assert isinstance(exact(Document("d", one_changed, "s")), Document)
-    assert isinstance(exact(Document("d", SHORT, "s")), Drop)
+    assert isinstance(exact(Document("d", TWELVE, "s")), Drop)
+
+
+def test_a_text_under_twelve_words_must_match_exactly():
+    """bench/decontam_quality.py (tolerance): with 8 to 11 words, a gap and the words around it match
+    ordinary text; such texts are matched only as they are."""
+    assert ONE_WORD_CHANGED_FROM == 12
+    decontaminate = Decontaminator(DecontamConfig(), index_of(SHORT))
+    words = SHORT.split()
+    assert isinstance(decontaminate(Document("d", FILLER + SHORT + ". " + FILLER, "s")), Drop)
+    one_changed = " ".join(words[:4] + ["blue"] + words[5:])
+    assert isinstance(decontaminate(Document("d", FILLER + one_changed + ". " + FILLER, "s")), Document)
 
 
 def test_short_items_sharing_their_first_words_are_told_apart():
