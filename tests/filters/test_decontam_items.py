@@ -145,3 +145,45 @@ def test_index_keeps_whole_texts_beside_the_ngrams():
 def test_jsonl_items_keep_their_leaf_order():
     line = json.dumps(ARC_ITEM).encode() + b"\n"
     assert list(iter_items(io.BytesIO(line), "arc.jsonl", ["question.stem", "answerKey"])) == [(0, [STEM, "C"])]
+
+
+PASSAGE = ("Photosynthesis is the process by which green plants and some other organisms use sunlight to "
+           "synthesize foods from carbon dioxide and water, releasing oxygen as a by-product of the reaction.")
+
+
+def index_of_items(items, config=DecontamConfig()):
+    return BenchmarkIndex.build([(0, number, item_keys(item_texts(item, []), config))
+                                 for number, item in enumerate(items)], ["b"], config)
+
+
+
+def test_the_short_question_of_an_item_with_a_passage_is_checked():
+    """A reading-comprehension item (SciQ, SQuAD, BoolQ: a long passage and a short question): the passage
+    gives n-grams, and the 10-word question is matched whole as well."""
+    decontaminate = Decontaminator(DecontamConfig(), index_of_items([{"support": PASSAGE, "question": SHORT,
+                                                               "correct_answer": "carbon dioxide"}]))
+    quiz_page = FILLER + "Quiz time! " + SHORT + "? Answer: carbon dioxide. " + FILLER
+    assert isinstance(decontaminate(Document("d", quiz_page, "s")), Drop)
+
+
+def test_typographic_apostrophes_do_not_hide_an_item():
+    """Web pages (WordPress's wptexturize, word processors) print ' as U+2019, which NFKC keeps: quotes are
+    folded on both sides, whichever side has the typographic ones."""
+    question = ("Tom's sister bakes twelve loaves of bread every morning for the village baker's shop. "
+                "His apprentice sells nine of them before noon, and the store owner's cousin buys the rest of the "
+                "loaves. How many remain?")                  # 36 words, an apostrophe in every 13-word window
+    decontaminate = Decontaminator(DecontamConfig(), index_of_items([{"question": question}]))
+    assert isinstance(decontaminate(Document("d", FILLER + question + " " + FILLER, "s")), Drop)
+    curly = question.replace("'", "\u2019")
+    assert isinstance(decontaminate(Document("d", FILLER + curly + " " + FILLER, "s")), Drop)
+    from_curly = Decontaminator(DecontamConfig(), index_of_items([{"question": "\u201c" + curly + "\u201d"}]))
+    assert isinstance(from_curly(Document("d", FILLER + question + " " + FILLER, "s")), Drop)
+
+
+def test_cut_mode_removes_the_matched_words_and_only_them():
+    """The cut is made in the original text, token by token, counting each token's words as the index
+    does: NFKC splits some tokens ("don´t" -> "don ́t"), which would otherwise shift the cut."""
+    config = DecontamConfig(mode="cut")
+    decontaminate = Decontaminator(config, index_of_items([{"q": SHORT}], config))
+    text = "I don´t know, rock´n´roll fans.\n" + SHORT + "?\nAfter the quiz we went home."
+    assert decontaminate(Document("d", text, "s")).text == "I don´t know, rock´n´roll fans.\n\nAfter the quiz we went home."
