@@ -23,7 +23,7 @@ ARC_ITEM = {"id": "Mercury_7175875",
 STEM = ARC_ITEM["question"]["stem"]
 CHOICES = [choice["text"] for choice in ARC_ITEM["question"]["choices"]]
 SHORT = "Which gas do green plants take in from the air"          # 10 words: under 13, over 8
-TWELVE = "Which gas do green plants take in from the air by day"     # 12 words: one may differ
+NINE = "Which gas do green plants take in from air"                  # 9 words: must match exactly
 
 
 def test_every_string_leaf_at_any_depth_is_indexed_by_default():
@@ -78,27 +78,26 @@ def test_coverage_counts_each_item_once():
 
 
 def test_a_short_item_is_found_whole_inside_a_page_with_at_most_one_word_changed():
-    decontaminate = Decontaminator(DecontamConfig(), index_of(TWELVE))
-    words = TWELVE.split()
+    decontaminate = Decontaminator(DecontamConfig(), index_of(SHORT))
+    words = SHORT.split()
     one_changed = " ".join(words[:4] + ["blue"] + words[5:])
-    for page in (TWELVE, FILLER + TWELVE.upper() + "? " + FILLER, f"Quiz: {TWELVE}!", FILLER + one_changed + "."):
+    for page in (SHORT, FILLER + SHORT.upper() + "? " + FILLER, f"Quiz: {SHORT}!", FILLER + one_changed + "."):
         assert decontaminate(Document("d", page, "s")) == Drop("contaminated:bench", "bench:0")
     two_changed = " ".join(words[:2] + ["any"] + words[3:7] + ["near"] + words[8:])
     one_missing = " ".join(words[:5] + words[6:])
     for page in (two_changed, one_missing, " ".join(words[:7])):
         assert isinstance(decontaminate(Document("d", FILLER + page + ". " + FILLER, "s")), Document), page
-    exact = Decontaminator(DecontamConfig(changed_word=False), index_of(TWELVE, config=DecontamConfig(changed_word=False)))
+    exact = Decontaminator(DecontamConfig(changed_word=False), index_of(SHORT, config=DecontamConfig(changed_word=False)))
     assert isinstance(exact(Document("d", one_changed, "s")), Document)
-    assert isinstance(exact(Document("d", TWELVE, "s")), Drop)
+    assert isinstance(exact(Document("d", SHORT, "s")), Drop)
 
 
-def test_a_text_under_twelve_words_must_match_exactly():
-    """bench/decontam_quality.py (tolerance): with 8 to 11 words, a gap and the words around it match
-    ordinary text; such texts are matched only as they are."""
-    assert ONE_WORD_CHANGED_FROM == 12
-    decontaminate = Decontaminator(DecontamConfig(), index_of(SHORT))
-    words = SHORT.split()
-    assert isinstance(decontaminate(Document("d", FILLER + SHORT + ". " + FILLER, "s")), Drop)
+def test_a_text_under_ten_words_must_match_exactly():
+    """A 9-word answer choice with one word free matched a clean page: 8 and 9 words match only as they are."""
+    assert ONE_WORD_CHANGED_FROM == 10
+    decontaminate = Decontaminator(DecontamConfig(), index_of(NINE))
+    words = NINE.split()
+    assert isinstance(decontaminate(Document("d", FILLER + NINE + ". " + FILLER, "s")), Drop)
     one_changed = " ".join(words[:4] + ["blue"] + words[5:])
     assert isinstance(decontaminate(Document("d", FILLER + one_changed + ". " + FILLER, "s")), Document)
 
