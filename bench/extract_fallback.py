@@ -174,8 +174,8 @@ def floor_sweep(labelled: list, unlabelled: list) -> list:
             back = [falls_back(main, whole, html, floor) for main, whole, html, _, _ in scored]
             row[f"{kind}_pages"] = len(scored)
             row[f"{kind}_fallbacks"] = sum(back)
-            row[f"{kind}_mean_f1"] = statistics.mean(f1_whole if fell else f1_main for fell, (_, _, _, f1_main, f1_whole)
-                                                      in zip(back, scored))
+            row[f"{kind}_mean_f1"] = statistics.mean(f1_whole if fell else f1_main
+                                                      for fell, (_, _, _, f1_main, f1_whole) in zip(back, scored))
         rows.append(row)
     return rows
 

@@ -9,8 +9,8 @@ import pytest
 
 from corpus.document import Document, Drop
 from filters.benchmark_fields import FieldPathError, item_texts, parse_path
-from filters.decontam import (NGRAMS, ONE_WORD_CHANGED_FROM, TOO_SHORT, WHOLE, BenchmarkIndex, DecontamConfig, Decontaminator, coverage,
-                              item_keys, iter_items)
+from filters.decontam import (NGRAMS, ONE_WORD_CHANGED_FROM, TOO_SHORT, WHOLE, BenchmarkIndex, DecontamConfig,
+                              Decontaminator, coverage, item_keys, iter_items)
 from tests.filters.test_decontam import FILLER, QUESTION, index_of
 
 ARC_ITEM = {"id": "Mercury_7175875",
@@ -185,4 +185,5 @@ def test_cut_mode_removes_the_matched_words_and_only_them():
     config = DecontamConfig(mode="cut")
     decontaminate = Decontaminator(config, index_of_items([{"q": SHORT}], config))
     text = "I don´t know, rock´n´roll fans.\n" + SHORT + "?\nAfter the quiz we went home."
-    assert decontaminate(Document("d", text, "s")).text == "I don´t know, rock´n´roll fans.\n\nAfter the quiz we went home."
+    expected = "I don´t know, rock´n´roll fans.\n\nAfter the quiz we went home."
+    assert decontaminate(Document("d", text, "s")).text == expected
