@@ -36,7 +36,8 @@ import zstandard  # noqa: E402
 from resiliparse.parse.encoding import bytes_to_str  # noqa: E402
 
 from corpus.document import Drop, RawPage  # noqa: E402
-from corpus.html_extract import ExtractConfig, HtmlExtractor, plain_text, choose_encoding  # noqa: E402
+from corpus.html_extract import (MAIN_CONTENT_FLOOR, ExtractConfig, HtmlExtractor, choose_encoding,  # noqa: E402
+                                 plain_text)
 from resiliparse.parse.html import HTMLTree  # noqa: E402
 
 HTML = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "html")
@@ -140,6 +141,45 @@ def ratio_sweep(labelled: list) -> list:
                                         for main, whole, f1_main, f1_whole in scored)} for ratio in RATIOS]
 
 
+FLOORS = (0, 50, 100, 150, 200, 300, 500, 1000)
+
+
+def floor_sweep(labelled: list, unlabelled: list) -> list:
+    """At each MAIN_CONTENT_FLOOR (with fallback_ratio as configured): mean F1 on the pages whose
+    expected text is whole; and on the pages without expected text, how many non-empty main texts the
+    whole page replaces, and the mean F1 of what is kept against trafilatura's text (a second
+    extractor's opinion, where it finds any)."""
+    ratio = ExtractConfig().fallback_ratio
+    measured = {"labelled": [], "unlabelled": []}
+    for kind, pages in (("labelled", [(body, expected) for group, body, expected in labelled if group != "goose3"]),
+                        ("unlabelled", [(body, None) for _, body in unlabelled])):
+        for body, expected in pages:
+            html = bytes_to_str(body, choose_encoding(body, None))
+            tree = HTMLTree.parse(html)
+            main, whole = plain_text(tree, True).strip(), plain_text(tree, False).strip()
+            if expected is None:
+                expected = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
+                if not expected.strip() or not main:
+                    continue
+            measured[kind].append((len(main), len(whole), len(html), scores(main, expected)[0],
+                                   scores(whole, expected)[0]))
+
+    def falls_back(main, whole, html, floor):
+        return main == 0 or (main < floor and main < ratio * html and main < ratio * whole)
+
+    rows = []
+    for floor in FLOORS:
+        row = {"floor": floor}
+        for kind, scored in measured.items():
+            back = [falls_back(main, whole, html, floor) for main, whole, html, _, _ in scored]
+            row[f"{kind}_pages"] = len(scored)
+            row[f"{kind}_fallbacks"] = sum(back)
+            row[f"{kind}_mean_f1"] = statistics.mean(f1_whole if fell else f1_main
+                                                      for fell, (_, _, _, f1_main, f1_whole) in zip(back, scored))
+        rows.append(row)
+    return rows
+
+
 def speed(pages: list) -> dict:
     megabytes = sum(map(len, pages)) / 1e6
     rates = {}
@@ -188,6 +228,7 @@ def main() -> None:
                for number, ((group, _, expected), old) in enumerate(zip(labelled, before))
                if results["fallback: whole page (default)"][number][1] != "main_content"]
     sweep = ratio_sweep(labelled)
+    floors = floor_sweep(labelled, unlabelled)
     rates = speed([body for _, body, _ in labelled] + [body for _, body in unlabelled])
     print_table(rows, ["extraction", "set", "pages", "lost", "f1", "recall", "paths"])
     print_table(lost, ["extraction", "set", "pages", "lost", "paths"])
@@ -197,11 +238,14 @@ def main() -> None:
               + ", ".join(f"{name}: {value['path']} {value['f1']:.2f}" for name, value in page.items()
                           if isinstance(value, dict)))
     print_table(sweep, ["ratio", "pages", "fallbacks", "mean_f1"])
+    print_table(floors, ["floor", "labelled_pages", "labelled_fallbacks", "labelled_mean_f1", "unlabelled_pages",
+                         "unlabelled_fallbacks", "unlabelled_mean_f1"])
     print_table([{"extraction": name, "MB/s per core": rate} for name, rate in rates.items()],
                 ["extraction", "MB/s per core"])
     write_json(os.path.join(os.path.dirname(__file__), "out", "extract_fallback.json"),
-               {"fallback_ratio": ExtractConfig().fallback_ratio, "labelled": rows, "unlabelled": lost,
-                "fallback_pages": rescued, "ratio_sweep": sweep, "mb_per_s_per_core": rates})
+               {"fallback_ratio": ExtractConfig().fallback_ratio, "main_content_floor": MAIN_CONTENT_FLOOR,
+                "labelled": rows, "unlabelled": lost, "fallback_pages": rescued, "ratio_sweep": sweep,
+                "floor_sweep": floors, "mb_per_s_per_core": rates})
 
 
 if __name__ == "__main__":

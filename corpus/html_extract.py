@@ -28,6 +28,11 @@ FALLBACKS = ("whole_page", "trafilatura", "none")
 # The annotation's values: which extraction gave the document its text.
 MAIN_CONTENT, WHOLE_PAGE, TRAFILATURA = "main_content", "whole_page", "trafilatura"
 EXTRACTORS = ("resiliparse", "trafilatura")
+# Main content of at least this many characters is kept whatever its share of the page: a short
+# article under hundreds of menu links is still the article. Below it, on real pages, such a short
+# main text is mostly a menu fragment, and the whole page is the better text (bench/extract_fallback.py,
+# floor_sweep: 500 gives the best F1 on both the labelled pages and against trafilatura on the others).
+MAIN_CONTENT_FLOOR = 500
 
 
 @dataclass(frozen=True)
@@ -114,12 +119,14 @@ class HtmlExtractor:
         return (whole(), WHOLE_PAGE) if whole().strip() else (first, path)
 
     def _too_little(self, text: str, html: str, whole) -> bool:
-        """Empty, or under fallback_ratio of the whole page's text. A page's text is never longer
-        than its HTML, so text of that share of the HTML is enough, and the whole page is then
-        not extracted at all."""
+        """Empty, or under MAIN_CONTENT_FLOOR characters and under fallback_ratio of the whole page's
+        text. A page's text is never longer than its HTML, so text of that share of the HTML is
+        enough, and the whole page is then not extracted at all."""
         size = len(text.strip())
         if size == 0:
             return True
+        if size >= MAIN_CONTENT_FLOOR:
+            return False
         limit = self.config.fallback_ratio
         return size < limit * len(html) and size < limit * len(whole().strip())
 

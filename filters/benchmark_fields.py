@@ -20,9 +20,15 @@ class FieldPathError(ValueError):
     pass
 
 
-@lru_cache(maxsize=1024)
-def parse_path(path: str) -> tuple:
+def parse_path(path) -> tuple:
     """((key, into_list), ...) for a path; FieldPathError when it is not dotted keys with optional []."""
+    if not isinstance(path, str):
+        raise FieldPathError(f"field path {path!r} is not a string of dotted keys (e.g. question.choices[].text)")
+    return _parse_path(path)
+
+
+@lru_cache(maxsize=1024)
+def _parse_path(path: str) -> tuple:
     steps = []
     for part in path.split("."):
         match = _STEP.fullmatch(part)
@@ -34,15 +40,17 @@ def parse_path(path: str) -> tuple:
 
 
 def string_leaves(value: Any) -> Iterator[str]:
-    """Every string inside a value, depth first, in the order the item lists them."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for child in value.values():
-            yield from string_leaves(child)
-    elif isinstance(value, (list, tuple)):
-        for child in value:
-            yield from string_leaves(child)
+    """Every string inside a value, depth first, in the order the item lists them. A stack, not
+    recursion: an item may be nested deeper than Python's recursion limit."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            stack.extend(reversed(list(value.values())))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(reversed(value))
 
 
 def _follow(value: Any, steps: tuple) -> Iterator[Any]:
@@ -72,3 +80,28 @@ def item_texts(item: dict, paths: list) -> list:
     if not paths:
         return list(string_leaves(item))
     return [leaf for path in paths for leaf in select_leaves(item, path)]
+
+
+def unfound_paths(items: list, paths: list) -> list:
+    """The paths that select no string leaf in any of the items."""
+    return [path for path in paths if not any(select_leaves(item, path) for item in items)]
+
+
+def leaf_paths(items: list, limit: int = 12) -> list:
+    """The paths of the string leaves the items have (`question.choices[].text`), in first-seen order:
+    what a usage error lists beside a path that found nothing."""
+    seen: dict = {}
+    for item in items:
+        stack = [("", item)]
+        while stack and len(seen) < limit:
+            where, value = stack.pop()
+            if isinstance(value, str):
+                seen.setdefault(where, None)
+            elif isinstance(value, dict):
+                stack.extend(reversed([(f"{where}.{key}" if where else str(key), child)
+                                       for key, child in value.items()]))
+            elif isinstance(value, (list, tuple)):
+                stack.extend(reversed([(where + "[]", child) for child in value]))
+        if len(seen) >= limit:
+            break
+    return list(seen)

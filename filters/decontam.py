@@ -1,17 +1,19 @@
 """Benchmark decontamination: drop (or cut) documents that share a word n-gram with a benchmark item.
 
 Benchmark text is normalised like the corpus is for deduplication (NFKC,
-lower case, punctuation stripped from word ends) and cut into word 13-grams.
+lower case, punctuation stripped from word ends), with typographic quotes
+and apostrophes folded to ASCII, and cut into word 13-grams.
 The index is a sorted numpy array of 64-bit n-gram hashes with, beside it,
 which benchmark and item each came from: 14 bytes per n-gram, exact up to
 64-bit hash collisions (expected false matches per document of n words
 against m n-grams: n*m/2^64, about 10^-10 for m = 10^7).
 
 An item's texts are its string leaves (benchmark_fields.py), each taken on
-its own: a page rarely quotes an item's fields back to back. An item with a
-text of n words or more is indexed by the n-grams of those texts. An item
-whose texts are all shorter is matched by each text's whole word sequence,
-down to `min_words`; below that it cannot be checked, and is counted so.
+its own: a page rarely quotes an item's fields back to back. A text of n
+words or more is indexed by its n-grams; a text shorter than 2n words, down
+to `min_words`, is also matched by its whole word sequence. So the short
+question beside a long passage is checked too. An item with no text of
+`min_words` words cannot be checked, and is counted so.
 
 The index and its lookup are in ngram_index.py.
 """
@@ -21,6 +23,7 @@ import csv
 import gzip
 import io
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator, Union
 
@@ -28,17 +31,23 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from corpus.document import Document, Drop
-from filters.benchmark_fields import item_texts, parse_path
-from filters.dedup.shingles import ngram_hashes, shingle_words, word_unit_hashes
+from filters.benchmark_fields import item_texts, leaf_paths, parse_path, unfound_paths
+from filters.dedup.shingles import ngram_hashes, word_unit_hashes
 from filters.ngram_index import NgramIndex, WholeSequenceIndex
 from tokenmill.option_checks import OptionChecks
 
 # How an item is checked: by n-grams, by whole texts, or not at all (every text under min_words).
 NGRAMS, WHOLE, TOO_SHORT = "ngrams", "whole", "too_short"
 # A text matched whole may differ in one word from this length on: a page that changes a number or
-# a name still matches, while seven fixed words and a gap would match too much ordinary text.
-ONE_WORD_CHANGED_FROM = 8
+# a name still matches. Shorter texts (8 and 9 words) must match exactly: a 9-word answer choice
+# with a gap matched a clean page. From 10 words the recall goal (0.9 with one word in 20 changed)
+# holds; bench/decontam_quality.py ("tolerance") shows what the tolerance adds at each length.
+ONE_WORD_CHANGED_FROM = 10
 DECONTAM_MODES = ("drop", "cut")
+# Typographic quotes and apostrophes (word processors, WordPress) read as their ASCII forms, on the
+# benchmark side and the document side alike: NFKC keeps them, and "Tom’s" would not be "Tom's".
+_ASCII_QUOTES = {**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u02bc", "'"),
+                 **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"')}
 
 
 @dataclass(frozen=True)
@@ -96,8 +105,7 @@ def read_rows(stream: BinaryIO, path: str) -> list:
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
         text = data.decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(text))) if lowered.endswith((".csv", ".csv.gz")) \
-            else _json_lines(text, path)
+        rows = _csv_rows(text) if lowered.endswith((".csv", ".csv.gz")) else _json_lines(text, path)
     for number, row in enumerate(rows):
         if not isinstance(row, dict):
             raise BenchmarkFormatError(f"{path}: item {number} is not an object")
@@ -105,11 +113,24 @@ def read_rows(stream: BinaryIO, path: str) -> list:
 
 
 def iter_items(stream: BinaryIO, path: str, fields: list) -> Iterator[tuple]:
-    """(item number, its texts) for every item of a benchmark file; `fields`: paths, or [] for every leaf."""
+    """(item number, its texts) for every item of a benchmark file; `fields`: paths, or [] for every leaf.
+    A path that selects a string in no item is a mistake (a misspelling), never an empty field."""
     for field_path in fields:
         parse_path(field_path)
-    for number, row in enumerate(read_rows(stream, path)):
+    rows = read_rows(stream, path)
+    unfound = unfound_paths(rows, fields)
+    if unfound:
+        raise BenchmarkFormatError(f"decontaminate.fields {', '.join(unfound)} found in no item "
+                                   f"(its items have: {', '.join(leaf_paths(rows)) or 'no text'})")
+    for number, row in enumerate(rows):
         yield number, item_texts(row, fields)
+
+
+def _csv_rows(text: str) -> list:
+    """CSV rows as dicts, with no limit on a field's length (csv's default, 131,072 characters, is
+    shorter than a long-context benchmark's passages)."""
+    csv.field_size_limit(min(sys.maxsize, 2 ** 31 - 1))
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def _json_lines(text: str, path: str) -> list:
@@ -120,12 +141,25 @@ def _json_lines(text: str, path: str) -> list:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as error:
                 raise BenchmarkFormatError(f"{path}:{line_number}: not JSON ({error.msg})") from None
+            except RecursionError:
+                raise BenchmarkFormatError(f"{path}:{line_number}: nested too deeply to read") from None
     return rows
+
+
+def text_word_hashes(text: str) -> np.ndarray:
+    """One hash per word, as dedup hashes words, after typographic quotes are folded to ASCII. One
+    str.replace per quote the text holds: str.translate costs a dict lookup per character, which
+    tripled the cost of a check."""
+    if not text.isascii():
+        for quote, ascii_form in _ASCII_QUOTES.items():
+            if quote in text:
+                text = text.replace(quote, ascii_form)
+    return word_unit_hashes(text)
 
 
 def word_ngrams(text: str, n: int) -> np.ndarray:
     """The hashes of the text's word n-grams, normalised as for dedup (none under n words)."""
-    words = word_unit_hashes(text)
+    words = text_word_hashes(text)
     return ngram_hashes(words, n) if len(words) >= n else np.zeros(0, dtype=np.uint64)
 
 
@@ -138,18 +172,18 @@ class ItemKeys:
 
 
 def item_keys(texts: list, config: DecontamConfig) -> ItemKeys:
-    """N-grams of the long texts when there are any; else each text of min_words or more, whole.
+    """The n-grams of each text of n words or more, and each text of min_words to 2n - 1 words whole.
 
-    Short texts of an item that has n-grams add nothing: a choice such as "the Sun is a star"
-    would drop pages that never saw the item. Long texts of under 2n words are also kept whole,
-    because one changed word in their middle leaves them no intact n-gram."""
-    words = [word_unit_hashes(text) for text in texts]
+    Each text counts on its own, so the short question of an item with a long passage is checked
+    too. Texts under min_words add nothing: a choice such as "the Sun is a star" would drop pages
+    that never saw the item. Texts of n to 2n - 1 words are kept whole as well, because one
+    changed word in their middle leaves them no intact n-gram."""
+    words = [text_word_hashes(text) for text in texts]
     long = [hashes for hashes in words if len(hashes) >= config.ngram]
-    if long:
-        return ItemKeys(NGRAMS, np.concatenate([ngram_hashes(hashes, config.ngram) for hashes in long]),
-                        tuple(hashes for hashes in long if len(hashes) < 2 * config.ngram))
-    whole = tuple(hashes for hashes in words if len(hashes) >= max(config.min_words, 1))
-    return ItemKeys(WHOLE if whole else TOO_SHORT, np.zeros(0, dtype=np.uint64), whole)
+    whole = tuple(hashes for hashes in words if max(config.min_words, 1) <= len(hashes) < 2 * config.ngram)
+    ngrams = np.concatenate([ngram_hashes(hashes, config.ngram) for hashes in long]) if long \
+        else np.zeros(0, dtype=np.uint64)
+    return ItemKeys(NGRAMS if long else WHOLE if whole else TOO_SHORT, ngrams, whole)
 
 
 def anchor_words(config: DecontamConfig) -> int:
@@ -171,13 +205,14 @@ class BenchmarkIndex:
     whole: WholeSequenceIndex
 
     @classmethod
-    def build(cls, entries: list, names: list, config: DecontamConfig) -> "BenchmarkIndex":
-        """`entries`: (benchmark index, item number, ItemKeys), in any order."""
+    def build(cls, entries: list, names: list, config: DecontamConfig,
+              tolerant_from: int = ONE_WORD_CHANGED_FROM) -> "BenchmarkIndex":
+        """`entries`: (benchmark index, item number, ItemKeys), in any order. `tolerant_from`: the
+        length from which a text matched whole may differ in one word (the bench measures others)."""
         entries = sorted(entries, key=lambda entry: entry[:2])
         ngrams = NgramIndex.build([(b, i, keys.ngrams) for b, i, keys in entries if len(keys.ngrams)], names)
         whole = WholeSequenceIndex.build([(b, i, words) for b, i, keys in entries for words in keys.wholes],
-                                         names, anchor_words(config),
-                                         ONE_WORD_CHANGED_FROM if config.changed_word else 2 ** 62)
+                                         names, anchor_words(config), tolerant_from if config.changed_word else 2 ** 62)
         return cls(ngrams, whole)
 
     @property
@@ -215,29 +250,32 @@ class Decontaminator:
     def __call__(self, doc: Document) -> Union[Document, Drop]:
         if self.index.empty:
             return doc
-        spans, found = self.index.matches(word_unit_hashes(doc.text), self.config.ngram)
+        words = text_word_hashes(doc.text)
+        spans, found = self.index.matches(words, self.config.ngram)
         if not spans:
             return doc
         hits = sorted((self.index.names[benchmark], item) for benchmark, item in found)
         doc.annotations["contamination"] = [f"{name}:{item}" for name, item in hits[:20]]
         if self.config.mode == "drop":
             return Drop(f"contaminated:{hits[0][0]}", ", ".join(f"{n}:{i}" for n, i in hits[:10]))
-        doc.text = _cut_words(doc.text, spans)
+        doc.text = _cut_words(doc.text, len(words), spans)
         return doc
 
 
-def _cut_words(text: str, spans: list) -> str:
-    """Remove the whitespace tokens covered by the matching (start, length) word spans, keeping line breaks."""
-    covered = np.zeros(len(shingle_words(text)) + 1, dtype=bool)
+def _cut_words(text: str, word_count: int, spans: list) -> str:
+    """Remove the whitespace tokens of the original text that hold a word of the matching (start, length)
+    spans, keeping line breaks. A token can hold several words (NFKC splits "don´t" into two), so each
+    token's words are counted as the index counted them."""
+    covered = np.zeros(word_count + 1, dtype=bool)
     for start, length in spans:
         covered[start:start + length] = True
     lines, index = [], 0
     for line in text.split("\n"):
         kept = []
         for token in line.split():
-            counts = bool(shingle_words(token))
-            if not (counts and covered[index]):
+            count = len(text_word_hashes(token))
+            if not covered[index:index + count].any():
                 kept.append(token)
-            index += counts
+            index += count
         lines.append(" ".join(kept))
     return "\n".join(lines)

@@ -8,8 +8,22 @@ umlauts, Slavic and Finnic case endings) are left out: a form that is not
 made is missed, and a made-up form that no text contains costs nothing, but
 a rule that makes another real word would drop clean pages. A phrase gets
 the forms of its last word ("big tit" -> "big tits").
+
+So a made form is kept only when it is not another word's form. simplemma's
+dictionaries (a lemmatizer with the data in its package) say which word a
+form belongs to: Italian "batteri" is "batterio" (bacteria), not "battere",
+Dutch "poten" is "poot" (legs), not "pot"; such forms are dropped. Where the
+form is the listed word's own plural but the plural takes its clean sense
+("sexes", French "baisers", kisses), no dictionary can tell: those few are
+listed by hand below, found by reading the forms made from the LDNOOBW lists
+that occur in clean sentences (bench/filter_quality.py, "made forms in clean
+text").
 """
 from __future__ import annotations
+
+from functools import lru_cache
+
+import simplemma
 
 _VOWELS = "aeiouàáâãäåèéêëìíîïòóôõöùúûü"
 
@@ -100,6 +114,24 @@ def _esperanto(word: str) -> set:
     return set()
 
 
+# The listed word's own plural, read in its clean sense: (language, form).
+CLEAN_PLURALS = frozenset({("en", "sexes"), ("fr", "baisers"), ("fr", "gerbes"), ("de", "rosetten")})
+
+
+@lru_cache(maxsize=None)
+def _lemma(word: str, lang: str) -> str:
+    return simplemma.lemmatize(word, lang=lang).lower()
+
+
+def another_words_form(form: str, entry: str, lang: str) -> bool:
+    """True when the dictionary knows `form` as a form of a word other than `entry`."""
+    if (lang, form) in CLEAN_PLURALS:
+        return True
+    if not simplemma.is_known(form, lang=lang):
+        return False
+    return _lemma(form, lang) not in (entry, _lemma(entry, lang))
+
+
 RULES = {"en": _english, "fr": _french, "es": _spanish, "pt": _portuguese, "it": _italian, "nl": _dutch,
          "de": _german, "eo": _esperanto}
 
@@ -110,5 +142,6 @@ def inflected_forms(entry: str, lang: str) -> set:
     words = entry.split()
     if rule is None or not words or not words[-1][-1:].isalpha():
         return set()
-    head = " ".join(words[:-1])
-    return {f"{head} {form}" if head else form for form in rule(words[-1])} - {entry}
+    head, last = " ".join(words[:-1]), words[-1]
+    return {f"{head} {form}" if head else form for form in rule(last)
+            if not another_words_form(form, last, lang)} - {entry}

@@ -5,12 +5,14 @@ whitespace tokens, stripped of punctuation at their ends, are looked up in a
 set (a set intersection first, so a clean page costs one pass in C), and
 phrases are looked up only where a phrase's first word occurs. Listed words
 also match their plural and possessive forms in the languages that have a
-simple rule for them (inflections.py). Languages without spaces are matched
-as substrings. A page is dropped when its hits reach `min_hits` (3), or their
-share of words reaches `max_hit_ratio` (one word in 20), so that a short
-text with one hit goes while a long page needs three; C4's rule ("any
-listed word drops the page") is min_hits 1. docs/filters.md has the
-measurement behind the defaults.
+simple rule for them (inflections.py), in documents of that language only:
+English "negros" is Spanish for "black ones". Languages without spaces are
+matched as substrings. A page is dropped when its hits reach `min_hits` (3),
+or, when `max_hit_ratio` is set, when their share of words reaches it (off
+by default: after the quality stage, which drops texts under 50 words, it
+changes nothing, and without that stage it drops clean short texts); C4's
+rule ("any listed word drops the page") is min_hits 1. docs/filters.md has
+the measurement behind the defaults.
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ class UnsafeWordsConfig:
     lists: str = ""                  # folder in LDNOOBW's layout, one file per language
     min_hits: int = 3
     inflections: bool = True         # also match plurals and possessives (filters/inflections.py)
-    max_hit_ratio: float = 0.05      # > 0: also drop when hits / words reaches this (0.05: one word in 20)
+    max_hit_ratio: float = 0.0       # > 0: also drop when hits / words reaches this (0.05: one word in 20)
     also_check: list = field(default_factory=lambda: ["en"])   # lists applied to every language
     unknown_language: str = "en"     # the list for documents without a language annotation
 
@@ -50,9 +52,11 @@ class UnsafeWordsConfig:
 
 class LanguageWordList:
     def __init__(self, entries: list, spaced: bool, lang: str = "", inflect: bool = False):
-        """`inflect`: add each entry's inflected forms in `lang` (spaced languages only)."""
-        self.spaced = spaced
+        """`inflect`: add each entry's inflected forms in `lang` (spaced languages only); `listed` then
+        holds the entries alone, for documents of other languages."""
+        self.spaced, self.listed = spaced, self
         if inflect and spaced:
+            self.listed = LanguageWordList(entries, spaced)
             entries = sorted(set(entries).union(*(inflected_forms(entry, lang) for entry in entries)))
         self.words = frozenset(e for e in entries if " " not in e)
         self.phrases = frozenset(" ".join(e.split()) for e in entries if " " in e)
@@ -132,5 +136,5 @@ class UnsafeWordsFilter:
         for code in dict.fromkeys([lang, *self.config.also_check]):
             word_list = self.lists.get(code)
             if word_list:
-                found += word_list.hits(lowered, words)
+                found += (word_list if code == lang else word_list.listed).hits(lowered, words)
         return found, sum(map(len, words)) if lang in NO_SPACE_LANGUAGES else len(words)

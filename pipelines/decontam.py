@@ -14,9 +14,8 @@ from functools import partial
 
 import apache_beam as beam
 
-from filters.benchmark_fields import select_leaves
 from filters.decontam import (BenchmarkFormatError, BenchmarkIndex, DecontamConfig, Decontaminator, coverage,
-                              item_keys, iter_items, parse_spec, read_rows)
+                              item_keys, iter_items, parse_spec)
 from pipelines.stage import ApplyStage
 from pipelines.staging import fetch
 from tokenmill.usage import UsageError
@@ -31,14 +30,17 @@ def _read_items(data: bytes, path: str, fields: list) -> list:
 
 
 def fields_of(config: DecontamConfig, name: str) -> list:
+    """The field paths of a benchmark as given (a path or a list of them); parse_path checks each."""
     chosen = config.fields.get(name, [])
-    return [chosen] if isinstance(chosen, str) else list(chosen)
+    return list(chosen) if isinstance(chosen, list) else [chosen]
 
 
 def check_benchmarks(config: DecontamConfig, contents: dict) -> list:
     """(name, path, coverage) for each benchmark, from the files' contents (path -> bytes, read by the
     launcher); raises BenchmarkError on the first bad one. Names, fields and counts were checked with the
-    config (DecontamConfig.problems)."""
+    config (DecontamConfig.problems). Nothing is read when decontamination is off."""
+    if not config.enabled:
+        return []
     checked = []
     for spec in config.benchmarks:
         try:
@@ -46,22 +48,17 @@ def check_benchmarks(config: DecontamConfig, contents: dict) -> list:
             items = _read_items(contents[path], path, fields_of(config, name))
             counted = coverage([item_keys(texts, config) for _, texts in items])
             if not counted["ngrams"] and not counted["whole_texts"]:
-                raise BenchmarkError(_nothing_to_match(contents[path], path, counted["items"], config,
-                                                       fields_of(config, name)))
+                raise BenchmarkError(_nothing_to_match(counted["items"], config))
             checked.append((name, path, counted))
         except (BenchmarkFormatError, UnicodeDecodeError, OSError, ValueError) as error:
             raise BenchmarkError(f"benchmark {spec}: {error}") from None
     return checked
 
 
-def _nothing_to_match(data: bytes, path: str, items: int, config: DecontamConfig, fields: list) -> str:
-    """Why a benchmark adds nothing to the index, naming the field paths that found nothing."""
-    rows = read_rows(io.BytesIO(data), path)
-    missing = [field for field in fields if not any(select_leaves(row, field) for row in rows)]
-    where = f"; decontaminate.fields {', '.join(missing)} found in no item" if missing else ""
+def _nothing_to_match(items: int, config: DecontamConfig) -> str:
+    """Why a benchmark adds nothing to the index (a field path that found nothing failed earlier)."""
     shortest = min(config.ngram, config.min_words)
-    return (f"nothing to match: none of its {items} items has a text of {shortest} words or more"
-            f"{where}")
+    return f"nothing to match: none of its {items} items has a text of {shortest} words or more"
 
 
 def _benchmark_keys(spec: tuple, config: DecontamConfig):

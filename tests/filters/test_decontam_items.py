@@ -9,8 +9,8 @@ import pytest
 
 from corpus.document import Document, Drop
 from filters.benchmark_fields import FieldPathError, item_texts, parse_path
-from filters.decontam import (NGRAMS, TOO_SHORT, WHOLE, BenchmarkIndex, DecontamConfig, Decontaminator, coverage,
-                              item_keys, iter_items)
+from filters.decontam import (NGRAMS, ONE_WORD_CHANGED_FROM, TOO_SHORT, WHOLE, BenchmarkIndex, DecontamConfig,
+                              Decontaminator, coverage, item_keys, iter_items)
 from tests.filters.test_decontam import FILLER, QUESTION, index_of
 
 ARC_ITEM = {"id": "Mercury_7175875",
@@ -23,6 +23,7 @@ ARC_ITEM = {"id": "Mercury_7175875",
 STEM = ARC_ITEM["question"]["stem"]
 CHOICES = [choice["text"] for choice in ARC_ITEM["question"]["choices"]]
 SHORT = "Which gas do green plants take in from the air"          # 10 words: under 13, over 8
+NINE = "Which gas do green plants take in from air"                  # 9 words: must match exactly
 
 
 def test_every_string_leaf_at_any_depth_is_indexed_by_default():
@@ -73,7 +74,7 @@ def test_coverage_counts_each_item_once():
     texts = [[QUESTION], [SHORT], ["too short"], [], [QUESTION, SHORT]]
     assert coverage([item_keys(item, config) for item in texts]) == {
         "items": 5, "items_ngrams": 2, "items_whole": 1, "items_too_short": 2,
-        "ngrams": 2 * (len(QUESTION.split()) - 12), "whole_texts": 1 + 2 * (len(QUESTION.split()) < 26)}
+        "ngrams": 2 * (len(QUESTION.split()) - 12), "whole_texts": 2 + 2 * (len(QUESTION.split()) < 26)}
 
 
 def test_a_short_item_is_found_whole_inside_a_page_with_at_most_one_word_changed():
@@ -89,6 +90,16 @@ def test_a_short_item_is_found_whole_inside_a_page_with_at_most_one_word_changed
     exact = Decontaminator(DecontamConfig(changed_word=False), index_of(SHORT, config=DecontamConfig(changed_word=False)))
     assert isinstance(exact(Document("d", one_changed, "s")), Document)
     assert isinstance(exact(Document("d", SHORT, "s")), Drop)
+
+
+def test_a_text_under_ten_words_must_match_exactly():
+    """A 9-word answer choice with one word free matched a clean page: 8 and 9 words match only as they are."""
+    assert ONE_WORD_CHANGED_FROM == 10
+    decontaminate = Decontaminator(DecontamConfig(), index_of(NINE))
+    words = NINE.split()
+    assert isinstance(decontaminate(Document("d", FILLER + NINE + ". " + FILLER, "s")), Drop)
+    one_changed = " ".join(words[:4] + ["blue"] + words[5:])
+    assert isinstance(decontaminate(Document("d", FILLER + one_changed + ". " + FILLER, "s")), Document)
 
 
 def test_short_items_sharing_their_first_words_are_told_apart():
@@ -133,3 +144,46 @@ def test_index_keeps_whole_texts_beside_the_ngrams():
 def test_jsonl_items_keep_their_leaf_order():
     line = json.dumps(ARC_ITEM).encode() + b"\n"
     assert list(iter_items(io.BytesIO(line), "arc.jsonl", ["question.stem", "answerKey"])) == [(0, [STEM, "C"])]
+
+
+PASSAGE = ("Photosynthesis is the process by which green plants and some other organisms use sunlight to "
+           "synthesize foods from carbon dioxide and water, releasing oxygen as a by-product of the reaction.")
+
+
+def index_of_items(items, config=DecontamConfig()):
+    return BenchmarkIndex.build([(0, number, item_keys(item_texts(item, []), config))
+                                 for number, item in enumerate(items)], ["b"], config)
+
+
+
+def test_the_short_question_of_an_item_with_a_passage_is_checked():
+    """A reading-comprehension item (SciQ, SQuAD, BoolQ: a long passage and a short question): the passage
+    gives n-grams, and the 10-word question is matched whole as well."""
+    decontaminate = Decontaminator(DecontamConfig(), index_of_items([{"support": PASSAGE, "question": SHORT,
+                                                               "correct_answer": "carbon dioxide"}]))
+    quiz_page = FILLER + "Quiz time! " + SHORT + "? Answer: carbon dioxide. " + FILLER
+    assert isinstance(decontaminate(Document("d", quiz_page, "s")), Drop)
+
+
+def test_typographic_apostrophes_do_not_hide_an_item():
+    """Web pages (WordPress's wptexturize, word processors) print ' as U+2019, which NFKC keeps: quotes are
+    folded on both sides, whichever side has the typographic ones."""
+    question = ("Tom's sister bakes twelve loaves of bread every morning for the village baker's shop. "
+                "His apprentice sells nine of them before noon, and the store owner's cousin buys the rest of the "
+                "loaves. How many remain?")                  # 36 words, an apostrophe in every 13-word window
+    decontaminate = Decontaminator(DecontamConfig(), index_of_items([{"question": question}]))
+    assert isinstance(decontaminate(Document("d", FILLER + question + " " + FILLER, "s")), Drop)
+    curly = question.replace("'", "\u2019")
+    assert isinstance(decontaminate(Document("d", FILLER + curly + " " + FILLER, "s")), Drop)
+    from_curly = Decontaminator(DecontamConfig(), index_of_items([{"question": "\u201c" + curly + "\u201d"}]))
+    assert isinstance(from_curly(Document("d", FILLER + question + " " + FILLER, "s")), Drop)
+
+
+def test_cut_mode_removes_the_matched_words_and_only_them():
+    """The cut is made in the original text, token by token, counting each token's words as the index
+    does: NFKC splits some tokens ("don´t" -> "don ́t"), which would otherwise shift the cut."""
+    config = DecontamConfig(mode="cut")
+    decontaminate = Decontaminator(config, index_of_items([{"q": SHORT}], config))
+    text = "I don´t know, rock´n´roll fans.\n" + SHORT + "?\nAfter the quiz we went home."
+    expected = "I don´t know, rock´n´roll fans.\n\nAfter the quiz we went home."
+    assert decontaminate(Document("d", text, "s")).text == expected
