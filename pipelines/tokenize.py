@@ -1,7 +1,8 @@
 """Tokenize curated documents into Arrow token shards (DESIGN.md, "Tokenization").
 
-    documents -> [train on a seeded sample | the given model] -> encode
-      -> token count per source -> shard count -> range-partition by id hash
+    documents -> batches -> [train on a seeded sample | the given model] -> the engine, checked on
+      the run's own text -> encode each batch (token count per source and language counted there)
+      -> range-partition by id hash, one part per shard per batch
       -> per shard: sort, pack into seq_len rows, write the .arrow file atomically, with the ids
          of the documents each row holds
 
@@ -9,33 +10,41 @@ Shards are range partitions of the id-hash order, so shard 0, 1, ... of a
 source concatenated are the source's documents in one global order, whatever
 the runner or bundle sizes. Each shard packs on its own: its last partial row
 is dropped or padded (one tail per shard, counted), which is what lets shards
-be written in parallel.
+be written in parallel. Encoded documents travel as columns of bytes
+(tokenization/encoded_docs.py), never as one element per document.
 
 A given tokenizer is a side file: read and checked on the launcher, staged,
 and read back by one step of the pipeline (never carried inside the job graph).
 """
 from __future__ import annotations
 
+import logging
 import time
 
 import apache_beam as beam
+import numpy as np
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipelines.atomic_files import write_atomically
-from pipelines.stage import COUNTER_NAMESPACE
+from pipelines.stage import COUNTER_NAMESPACE, BatchDocuments
 from pipelines.staging import StagedFile, fetch
-from tokenization.encoding import Framing, encode_texts
+from tokenization.encoded_docs import EncodedDocs
+from tokenization.encoding import Framing, frame_flat
+from tokenization.engines import cached_encoder, choose_engine, needs_check
 from tokenization.manifest import TOKENIZER_PATH, TOKENS_DIR
 from tokenization.packing import pack
-from tokenization.sentencepiece_model import cached_processor, describe
+from tokenization.sentencepiece_model import describe
 from tokenization.settings import TokenizeConfig
 from tokenization.shard_format import (FORMAT_VERSION, shard_name, token_checksum, token_dtype_for,
                                        write_shard)
-from tokenization.training import sample_key, take_sample, train_model
+from tokenization.training import sample_key, sample_prefix, take_sample, train_model
 
 _ENCODE_MICROS = Metrics.counter(COUNTER_NAMESPACE, "time_us.tokenize")
 _SAMPLE_COMPACT_EVERY = 4096
+# The run's own text on which a faster engine must give SentencePiece's ids: the smallest-key documents.
+ENGINE_CHECK_BYTES = 1_000_000
+_LOG = logging.getLogger(__name__)
 
 
 class _SampleTexts(beam.CombineFn):
@@ -63,22 +72,41 @@ def _train(texts: list, settings):
         yield train_model(texts, settings)
 
 
+class TextSample(beam.PTransform):
+    """One element: the texts of the smallest-key documents that fit `sample_bytes`, in key order."""
+
+    def __init__(self, sample_bytes: int):
+        super().__init__()
+        self._bytes = sample_bytes
+
+    def expand(self, documents):
+        return (documents
+                | "KeyForSample" >> beam.Map(lambda doc: (sample_key(doc.id), doc.id, doc.text))
+                | "Sample" >> beam.CombineGlobally(_SampleTexts(self._bytes)))
+
+
 class TokenizerModel(beam.PTransform):
     """One element: the model's bytes, given (read from where it was staged) or trained on the
-    curated documents."""
+    sample of the curated documents."""
 
-    def __init__(self, config: TokenizeConfig, given: StagedFile | None):
+    def __init__(self, config: TokenizeConfig, given: StagedFile | None, sample=None):
         super().__init__()
-        self._config, self._given = config, given
+        self._config, self._given, self._sample = config, given, sample
 
     def expand(self, documents):
         if self._given is not None:
             return (documents.pipeline | "GivenModel" >> beam.Create([self._given])
                     | "ReadGivenModel" >> beam.Map(fetch))
-        return (documents
-                | "KeyForSample" >> beam.Map(lambda doc: (sample_key(doc.id), doc.id, doc.text))
-                | "Sample" >> beam.CombineGlobally(_SampleTexts(self._config.train_sample_bytes))
-                | "Train" >> beam.FlatMap(_train, self._config.training()))
+        sample = self._sample if self._sample is not None else documents | TextSample(
+            self._config.train_sample_bytes)
+        return sample | "Train" >> beam.FlatMap(_train, self._config.training())
+
+
+def _choose_engine(model: bytes, sample: list, requested: str) -> dict:
+    choice = choose_engine(requested, model, sample_prefix(sample, ENGINE_CHECK_BYTES))
+    if choice.note and needs_check(requested):
+        _LOG.warning("tokenize.engine %s: using SentencePiece, since %s", requested, choice.note)
+    return choice.to_dict()
 
 
 def _framing(info: dict, config: TokenizeConfig) -> Framing:
@@ -96,27 +124,49 @@ def _layout(info: dict, config: TokenizeConfig) -> dict:
 
 
 class _EncodeFn(beam.DoFn):
-    """doc -> (source, order key, id, lang, text bytes, uint32 ids). The model loads once per worker."""
+    """A batch of documents -> per source: (source, tokens, {lang: (docs, text bytes, tokens)}, encoded
+    columns). The engine loads once per worker; counting happens here, on the lengths."""
 
     def __init__(self, config: TokenizeConfig):
         self._config = config
 
-    def process(self, doc, model, info):
+    def process(self, batch, model, info, engine):
         start = time.perf_counter()
-        ids = encode_texts(cached_processor(model), [doc.text], _framing(info, self._config))[0]
+        framing = _framing(info, self._config)
+        encoder = cached_encoder(model, engine["used"])
+        for source, docs in _by_source(batch).items():
+            flat, lengths = frame_flat(*encoder.encode([doc.text for doc in docs]), framing)
+            encoded = EncodedDocs(np.fromiter((sample_key(doc.id) for doc in docs), np.uint64, len(docs)),
+                                  [doc.id for doc in docs], lengths, flat)
+            yield source, int(lengths.sum()), _languages(docs, lengths.tolist()), encoded.to_element()
         _ENCODE_MICROS.inc(int((time.perf_counter() - start) * 1e6))
-        yield (doc.source, sample_key(doc.id), doc.id, doc.annotations.get("lang", "und"),
-               len(doc.text.encode("utf-8", "surrogatepass")), ids)
+
+
+def _by_source(batch) -> dict:
+    groups = {}
+    for doc in batch:
+        groups.setdefault(doc.source, []).append(doc)
+    return groups
+
+
+def _languages(docs: list, lengths: list) -> list:
+    sums = {}
+    for doc, tokens in zip(docs, lengths):
+        lang = doc.annotations.get("lang", "und")
+        documents, text_bytes, count = sums.get(lang, (0, 0, 0))
+        sums[lang] = (documents + 1, text_bytes + len(doc.text.encode("utf-8", "surrogatepass")), count + tokens)
+    return sorted(sums.items())
 
 
 def _shard_count(tokens: int, shard_tokens: int) -> int:
     return max(1, -(-tokens // shard_tokens))
 
 
-def _assign_shard(encoded, totals: dict, shard_tokens: int):
-    source, key, doc_id, _, _, ids = encoded
+def _assign_shards(encoded, totals: dict, shard_tokens: int):
+    source, _, _, columns = encoded
     count = _shard_count(totals[source], shard_tokens)
-    return (source, (key * count) >> 64, count), (key, doc_id, ids)
+    for index, part in EncodedDocs.from_element(columns).split_by_shard(count):
+        yield (source, index, count), part.to_element()
 
 
 def _every_shard(source_total, shard_tokens: int):
@@ -133,8 +183,9 @@ class _WriteShardFn(beam.DoFn):
     def process(self, keyed, info):
         (source, index, count), items = keyed
         layout = _layout(info, self._config)
-        documents = sorted((item for item in items if item is not None), key=lambda item: item[:2])
-        packed = pack([ids for _, _, ids in documents], layout["seq_len"], layout["tail"], layout["pad_id"])
+        ids, documents = EncodedDocs.concat([EncodedDocs.from_element(item) for item in items
+                                             if item is not None]).in_order()
+        packed = pack(documents, layout["seq_len"], layout["tail"], layout["pad_id"])
         name = shard_name(source, index, count)
         counts = {"rows": packed.rows, "tokens": packed.rows * layout["seq_len"],
                   "documents": packed.documents, "pad_tokens": packed.pad_tokens,
@@ -142,7 +193,6 @@ class _WriteShardFn(beam.DoFn):
         tokens = packed.tokens.astype(layout["token_dtype"], copy=False)
         metadata = {**layout, "source": source, "shard_index": index, "shard_count": count, **counts,
                     "checksum": token_checksum(tokens)}
-        ids = [doc_id for _, doc_id, _ in documents]
         doc_ids = [[ids[i] for i in row.tolist()] for row in packed.doc_index]
         continued = [ids[i] if i >= 0 else None for i in packed.continued.tolist()]
         path = FileSystems.join(self._output, TOKENS_DIR, name)
@@ -161,9 +211,9 @@ def _write_model(model: bytes, output: str):
     yield TOKENIZER_PATH
 
 
-def _language_key(encoded):
-    source, _, _, lang, text_bytes, ids = encoded
-    return (source, lang), (1, text_bytes, len(ids))
+def _language_parts(encoded):
+    source, _, languages, _ = encoded
+    return [((source, lang), triple) for lang, triple in languages]
 
 
 def _sum_triples(triples):
@@ -183,20 +233,30 @@ class TokenizeDocuments(beam.PTransform):
 
     def expand(self, documents):
         config = self._config
-        model = documents | "Model" >> TokenizerModel(config, self._given)
+        check = needs_check(config.engine)
+        sample_bytes = max(config.train_sample_bytes if self._given is None else 0,
+                           ENGINE_CHECK_BYTES if check else 0)
+        sample = documents | "TextSample" >> TextSample(sample_bytes) if sample_bytes else None
+        model = documents | "Model" >> TokenizerModel(config, self._given, sample)
         model_file = model | "WriteModel" >> beam.FlatMap(_write_model, self._output)
-        info = model | "Describe" >> beam.Map(lambda data: describe(data).to_dict())
-        model_side, info_side = beam.pvalue.AsSingleton(model), beam.pvalue.AsSingleton(info)
-        encoded = documents | "Encode" >> beam.ParDo(_EncodeFn(config), model_side, info_side)
-        totals = (encoded | "TokensPerDoc" >> beam.Map(lambda e: (e[0], len(e[5])))
+        described = model | "Describe" >> beam.Map(lambda data: describe(data).to_dict())
+        engine = model | "ChooseEngine" >> beam.Map(
+            _choose_engine, beam.pvalue.AsSingleton(sample) if check else [], config.engine)
+        info = described | "WithEngine" >> beam.Map(lambda info, chosen: {**info, "engine": chosen},
+                                                    beam.pvalue.AsSingleton(engine))
+        model_side, info_side = beam.pvalue.AsSingleton(model), beam.pvalue.AsSingleton(described)
+        encoded = (documents | "BatchForEncode" >> BatchDocuments()
+                   | "Encode" >> beam.ParDo(_EncodeFn(config), model_side, info_side,
+                                            beam.pvalue.AsSingleton(engine)))
+        totals = (encoded | "TokensPerBatch" >> beam.Map(lambda e: (e[0], e[1]))
                   | "TokensPerSource" >> beam.CombinePerKey(sum))
-        keyed = encoded | "AssignShard" >> beam.Map(
-            _assign_shard, beam.pvalue.AsDict(totals), config.shard_tokens)
+        keyed = encoded | "AssignShards" >> beam.FlatMap(
+            _assign_shards, beam.pvalue.AsDict(totals), config.shard_tokens)
         markers = totals | "EveryShard" >> beam.FlatMap(_every_shard, config.shard_tokens)
         shards = ((keyed, markers) | "WithEmptyShards" >> beam.Flatten()
                   | "GroupShard" >> beam.GroupByKey()
                   | "WriteShard" >> beam.ParDo(_WriteShardFn(self._output, config), info_side))
-        languages = (encoded | "KeyLanguage" >> beam.Map(_language_key)
+        languages = (encoded | "KeyLanguage" >> beam.FlatMap(_language_parts)
                      | "SumLanguage" >> beam.CombinePerKey(_sum_triples)
                      | "FlattenLanguage" >> beam.Map(lambda kv: (*kv[0], *kv[1])))
         layout = info | "Layout" >> beam.Map(_layout, config)

@@ -38,3 +38,23 @@ def decode_ids(processor: spm.SentencePieceProcessor, ids, framing: Framing) -> 
     if ids and framing.eos_id >= 0 and ids[-1] == framing.eos_id:
         ids = ids[:-1]
     return processor.decode(ids)
+
+
+def frame_flat(flat: np.ndarray, lengths: np.ndarray, framing: Framing) -> tuple:
+    """(flat ids, length per document) of a batch -> the same with each document framed, in one pass."""
+    head = 1 if framing.bos_id >= 0 else 0
+    tail = 1 if framing.eos_id >= 0 else 0
+    if not head and not tail:
+        return flat, lengths
+    framed_lengths = lengths + head + tail
+    ends = np.cumsum(framed_lengths)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint32)
+    body = np.ones(len(out), dtype=bool)
+    if head:
+        out[ends - framed_lengths] = framing.bos_id
+        body[ends - framed_lengths] = False
+    if tail:
+        out[ends - 1] = framing.eos_id
+        body[ends - 1] = False
+    out[body] = flat
+    return out, framed_lengths

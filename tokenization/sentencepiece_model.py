@@ -1,4 +1,4 @@
-"""A SentencePiece model carried as bytes: checked, described and loaded once per process.
+"""A SentencePiece model carried as bytes: checked and described (tokenization/engines.py loads it).
 
 Bytes rather than a path, so that a model read on the launching machine or
 trained inside the pipeline reaches every worker the same way, and so that its
@@ -51,18 +51,3 @@ def describe(model: bytes, where: str = "tokenizer") -> TokenizerInfo:
         bos_id=processor.bos_id(), eos_id=processor.eos_id(),
         pad_id=processor.pad_id(), unk_id=processor.unk_id(),
         lossless=processor.decode(processor.encode(_ROUND_TRIP_PROBE)) == _ROUND_TRIP_PROBE)
-
-
-_LOADED: list = []     # [(model bytes, processor)]: the one model this process uses
-
-
-def cached_processor(model: bytes) -> spm.SentencePieceProcessor:
-    """One processor per model per process: workers load the model once, not per element.
-
-    Checked by identity first (a side input hands the same object to every
-    call), so the common case costs no hashing or comparison of the model.
-    """
-    if _LOADED and (_LOADED[0][0] is model or _LOADED[0][0] == model):
-        return _LOADED[0][1]
-    _LOADED[:] = [(model, processor_from_bytes(model))]
-    return _LOADED[0][1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tokenization.budgets import DEFAULT_BUDGETS, parse_budgets
+from tokenization.engines import ENGINES
 from tokenization.packing import TAIL_MODES
 from tokenization.plans import PlanSettings
 from tokenization.shard_format import TOKEN_DTYPES
@@ -25,6 +26,7 @@ class TokenizeConfig:
     pad_id: int = -1                   # -1: the model's pad id, or its eos id when it has none
     shard_tokens: int = 64 * 1024 * 1024
     token_dtype: str = "auto"          # auto (uint16 when the vocabulary fits) | uint16 | uint32
+    engine: str = "auto"               # auto | sentencepiece | kitoken: kitoken where it gives SentencePiece's ids
 
     def problems(self, where: str = "tokenize") -> list:
         return tokenize_problems(self)
@@ -62,6 +64,8 @@ def tokenize_problems(config: TokenizeConfig) -> list:
         problems.append(f"tokenize.token_dtype must be auto, uint16 or uint32, got {config.token_dtype!r}")
     if not config.tokenizer and not 300 <= config.vocab_size <= MAX_VOCAB:
         problems.append(f"tokenize.vocab_size must be between 300 and {MAX_VOCAB:,}, got {config.vocab_size}")
+    if config.engine not in ENGINES:
+        problems.append(f"tokenize.engine must be one of {', '.join(ENGINES)}, got {config.engine!r}")
     if config.train_threads < 1 or config.train_sample_bytes < 1:
         problems.append("tokenize.train_threads and tokenize.train_sample_bytes must be positive")
     if not 0 < config.character_coverage <= 1:

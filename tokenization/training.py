@@ -56,6 +56,17 @@ def take_sample(keyed_texts: Iterable, sample_bytes: int) -> list:
     return chosen
 
 
+def sample_prefix(texts: list, sample_bytes: int) -> list:
+    """The first texts of a sample that fit `sample_bytes`: by take_sample's rule, the smaller sample itself."""
+    chosen, used = [], 0
+    for text in texts:
+        used += len(text.encode("utf-8", "surrogatepass"))
+        if used > sample_bytes:
+            break
+        chosen.append(text)
+    return chosen
+
+
 def _training_lines(texts: Iterable[str]):
     for text in texts:
         for line in text.split("\n"):

@@ -93,12 +93,41 @@ def test_a_bad_tokenizer_is_a_one_line_error(tmp_path, capsys, content, message)
 
 @pytest.mark.parametrize("flags, message", [(["--budgets", "2T,lots"], "budget size"),
                                             (["--seq-len", "1"], "seq_len"),
-                                            (["--set", "tokenize.tail=wrap"], "tokenize.tail")])
+                                            (["--set", "tokenize.tail=wrap"], "tokenize.tail"),
+                                            (["--set", "tokenize.engine=fast"], "tokenize.engine must be one of")])
 def test_bad_tokenize_options_are_one_line_errors(tmp_path, capsys, flags, message):
     inputs = write_corpus(tmp_path)
     status = main(["run", "--input", inputs[0], "--output", str(tmp_path / "out"), *flags])
     err = capsys.readouterr().err
     assert status == 2 and message in err and "Traceback" not in err
+
+
+def _shard_bytes(output) -> dict:
+    return {path.relative_to(output): path.read_bytes() for path in sorted((output / "tokens").rglob("*.arrow"))}
+
+
+def test_kitoken_and_sentencepiece_write_the_same_bytes_and_the_manifest_names_the_engine(tokenized_output,
+                                                                                           tmp_path):
+    reference = run_tokenized(write_corpus(tmp_path), tmp_path / "out",
+                              extra=["tokenize.tail=pad", "tokenize.engine=sentencepiece"])
+    assert _shard_bytes(reference) == _shard_bytes(tokenized_output) and len(_shard_bytes(reference)) > 2
+    engines = [json.loads((output / "manifest.json").read_text())["tokenizer"]["engine"]
+               for output in (tokenized_output, reference)]
+    assert engines == [{"used": "kitoken", "requested": "auto", "note": ""},
+                       {"used": "sentencepiece", "requested": "sentencepiece", "note": ""}]
+
+
+def test_a_model_on_which_kitoken_differs_is_encoded_by_sentencepiece(tmp_path, caplog):
+    from tests.tokenization.test_engines import _unigram_model
+    model = tmp_path / "unigram.model"
+    model.write_bytes(_unigram_model())
+    runs = {engine: run_tokenized(write_corpus(tmp_path), tmp_path / engine,
+                                  extra=[f"tokenize.tokenizer={model}", f"tokenize.engine={engine}"])
+            for engine in ("kitoken", "sentencepiece")}
+    engine = json.loads((runs["kitoken"] / "manifest.json").read_text())["tokenizer"]["engine"]
+    assert engine["used"] == "sentencepiece" and "kitoken's ids differ" in engine["note"]
+    assert any("using SentencePiece, since kitoken's ids differ" in r.getMessage() for r in caplog.records)
+    assert _shard_bytes(runs["kitoken"]) == _shard_bytes(runs["sentencepiece"])
 
 
 def test_without_tokenization_the_manifest_still_closes_the_run(tmp_path):

@@ -1,0 +1,50 @@
+"""Encoded documents as columns: the shard split is `(key * count) >> 64`, the order `(key, id)`."""
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tokenization.encoded_docs import EncodedDocs, shard_bounds
+
+KEYS = st.lists(st.one_of(st.integers(0, 2 ** 64 - 1), st.sampled_from([0, 1, 2 ** 63, 2 ** 64 - 1])),
+                min_size=1, max_size=60)
+
+
+def _docs(keys: list) -> EncodedDocs:
+    lengths = np.array([key % 5 for key in keys], dtype=np.int64)        # some documents have no ids
+    ids = np.arange(int(lengths.sum()), dtype=np.uint32)
+    return EncodedDocs(np.array(keys, dtype=np.uint64), [f"d{i}" for i in range(len(keys))], lengths, ids)
+
+
+@given(KEYS, st.integers(1, 40))
+def test_each_document_goes_to_shard_key_times_count_shifted_and_keeps_its_ids(keys, count):
+    docs = _docs(keys)
+    starts = np.cumsum(docs.lengths) - docs.lengths
+    expected_ids = {doc_id: docs.ids[start:start + length].tolist()
+                    for doc_id, start, length in zip(docs.doc_ids, starts, docs.lengths)}
+    seen = []
+    for index, part in docs.split_by_shard(count):
+        for doc_id, ids in zip(*part.in_order()):
+            assert (int(keys[int(doc_id[1:])]) * count) >> 64 == index
+            assert ids.tolist() == expected_ids[doc_id]
+            seen.append(doc_id)
+    assert sorted(seen) == sorted(docs.doc_ids)
+
+
+@given(st.integers(1, 1000))
+def test_shard_bounds_are_where_the_shard_index_changes(count):
+    for index, bound in enumerate(shard_bounds(count).tolist(), start=1):
+        assert (bound * count) >> 64 == index and ((bound - 1) * count) >> 64 == index - 1
+
+
+@given(KEYS)
+def test_parts_travel_as_bytes_and_concatenate_to_the_sorted_order(keys):
+    docs = _docs(keys + keys[:1])                       # a key twice: the id breaks the tie
+    halves = [EncodedDocs.from_element(part.to_element()) for _, part in docs.split_by_shard(1)]
+    doc_ids, ids = EncodedDocs.concat(halves).in_order()
+    order = sorted(range(len(docs.doc_ids)), key=lambda i: (int(docs.keys[i]), docs.doc_ids[i]))
+    assert doc_ids == [docs.doc_ids[i] for i in order]
+    assert sum(len(part) for part in ids) == len(docs.ids)
+
+
+def test_no_parts_concatenate_to_no_documents():
+    assert EncodedDocs.concat([]).in_order() == ([], [])
