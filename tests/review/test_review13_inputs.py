@@ -17,14 +17,18 @@ def _run(inputs, output):
     return counts(output)["sources"]
 
 
-def test_a_utf16_jsonl_file_is_one_unrecognised_file_or_its_records(tmp_path):
+import pytest
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_utf16_jsonl_file_is_one_unrecognised_file_or_its_records(tmp_path, encoding):
     """Three JSON lines saved as UTF-16 (with its BOM, the usual Windows 'Unicode' save). The file holds
     3 records (the generator's count); tokenmill reports read 4 (1 invalid_utf8 + 3 malformed_json):
     a count no independent reader gives. Issue 13: a file that does not look like its format by its magic
-    bytes is one `read.unrecognised_file` error."""
+    bytes is one `read.unrecognised_file` error. Without a BOM (utf-16-le) it is read 4, malformed_json 4."""
     (tmp_path / "in").mkdir()
     lines = [json.loads(jsonl_line(i, "utf16")) for i in range(3)]
-    (tmp_path / "in" / "a.jsonl").write_bytes("".join(json.dumps(r) + "\n" for r in lines).encode("utf-16"))
+    (tmp_path / "in" / "a.jsonl").write_bytes("".join(json.dumps(r) + "\n" for r in lines).encode(encoding))
     entry = _run([f"u16={tmp_path}/in/*"], tmp_path / "out")["u16"]
     assert (entry["read"], entry["errors"], entry["error_types"]) in [
         (1, 1, {"read.unrecognised_file": 1}), (3, 0, {})], entry
