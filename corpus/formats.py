@@ -15,6 +15,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # UTF-32 first: its little-endian BOM begins with UTF-16's.
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
               (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+_TEXT_BYTES = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7f)))
 _ARC_LINE = re.compile(rb"\S+ \S+ \d{14} \S* \d+\s")
 _MAGIC = ((b"PAR1", "parquet"), (b"\x1f\x8b", "gzip data"), (b"\x28\xb5\x2f\xfd", "zstd data"),
           (b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"),
@@ -84,8 +85,9 @@ def wide_unicode(head: bytes):
 
 
 def _is_ascii_unit(unit: bytes) -> bool:
-    """A little-endian code unit of one non-NUL ASCII character."""
-    return 0 < unit[0] < 0x80 and not any(unit[1:])
+    """A little-endian code unit of one printable ASCII character or white space (not a control byte:
+    binary data with NULs is no text)."""
+    return unit[0] in _TEXT_BYTES and not any(unit[1:])
 
 
 def _mostly_utf8(head: bytes) -> bool:
