@@ -12,6 +12,10 @@ _SUFFIXES = (
     (("parquet",), "parquet"),
 )
 UTF8_BOM = b"\xef\xbb\xbf"
+# UTF-32 first: its little-endian BOM begins with UTF-16's.
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+_TEXT_BYTES = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7f)))
 _ARC_LINE = re.compile(rb"\S+ \S+ \d{14} \S* \d+\s")
 _MAGIC = ((b"PAR1", "parquet"), (b"\x1f\x8b", "gzip data"), (b"\x28\xb5\x2f\xfd", "zstd data"),
           (b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"),
@@ -46,6 +50,9 @@ def looks_like(head: bytes) -> str:
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
+    wide = wide_unicode(head)
+    if wide:
+        return f"{wide} text; re-encode as UTF-8"
     stripped = head[len(UTF8_BOM):] if head.startswith(UTF8_BOM) else head
     stripped = stripped.lstrip(b" \t\r\n")
     if not stripped:
@@ -61,6 +68,26 @@ def looks_like(head: bytes) -> str:
     if stripped[:1] == b"<":
         return "html or xml"
     return "text"
+
+
+def wide_unicode(head: bytes):
+    """"UTF-16" or "UTF-32" when the file starts with that encoding's BOM or with ASCII characters
+    interleaved with its NULs (a BOM-less Windows 'Unicode' save); otherwise None."""
+    for bom, name in _WIDE_BOMS:
+        if head.startswith(bom):
+            return name
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        units = [head[i:i + width] for i in range(0, min(len(head), 4 * width), width)]
+        if len(units) == 4 and all(len(unit) == width for unit in units) and (
+                all(_is_ascii_unit(unit) for unit in units) or all(_is_ascii_unit(unit[::-1]) for unit in units)):
+            return name
+    return None
+
+
+def _is_ascii_unit(unit: bytes) -> bool:
+    """A little-endian code unit of one printable ASCII character or white space (not a control byte:
+    binary data with NULs is no text)."""
+    return unit[0] in _TEXT_BYTES and not any(unit[1:])
 
 
 def _mostly_utf8(head: bytes) -> bool:

@@ -17,12 +17,21 @@ import re
 _SOURCE_PREFIX = re.compile(r"^([A-Za-z0-9_.-]+)=(.+)$")
 _GLOB_CHARACTERS = "*?[{"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 def split_source(spec: str, default_source: str) -> tuple:
     """"cc=path/*.warc.gz" names its source; a bare pattern takes the default."""
     match = _SOURCE_PREFIX.match(spec)
-    return (match.group(1), match.group(2)) if match else (default_source, spec)
+    source, pattern = (match.group(1), match.group(2)) if match else (default_source, spec)
+    return source, collapse_slashes(pattern)
+
+
+def collapse_slashes(pattern: str) -> str:
+    """`dir//*.jsonl` -> `dir/*.jsonl`: a local path means the same with one slash, and Beam's matcher
+    finds nothing for the doubled one. An object-store URI keeps its spelling: there `a//b` is
+    another object name than `a/b`."""
+    return pattern if _SCHEME.match(pattern) else _REPEATED_SLASHES.sub("/", pattern)
 
 
 def normal_path(path: str) -> str:

@@ -189,7 +189,8 @@ class _WriteShardFn(beam.DoFn):
         name = shard_name(source, index, count)
         counts = {"rows": packed.rows, "tokens": packed.rows * layout["seq_len"],
                   "documents": packed.documents, "pad_tokens": packed.pad_tokens,
-                  "tail_tokens": packed.tail_tokens, "tail_documents": packed.tail_documents}
+                  "tail_tokens": packed.tail_tokens, "tail_documents": packed.tail_documents,
+                  "cut_documents": packed.cut_documents}
         tokens = packed.tokens.astype(layout["token_dtype"], copy=False)
         metadata = {**layout, "source": source, "shard_index": index, "shard_count": count, **counts,
                     "checksum": token_checksum(tokens)}

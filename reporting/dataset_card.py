@@ -50,7 +50,7 @@ def dataset_card(manifest: dict) -> str:
 
 def tokens_card(manifest: dict) -> str:
     """A dataset of its own: Hugging Face gives every config of one card the same file format."""
-    first = manifest["shards"][0]["path"]
+    first = example_shard(manifest)
     text = "\n".join([
         "# tokenmill token shards", "",
         f"Packed sequences of {manifest['seq_len']:,} tokens, one Arrow IPC stream per shard, with the ids of "
@@ -60,6 +60,13 @@ def tokens_card(manifest: dict) -> str:
         'tokens = load_dataset("OUT/tokens")            # every source; a source name as the config for one',
         f'shard = Dataset.from_file("OUT/tokens/{first}")  # memory-mapped, no copy', "```"])
     return _front_matter(token_configs(manifest)) + text + "\n" + _tokens(manifest) + "\n"
+
+
+def example_shard(manifest: dict) -> str:
+    """The shard the card's example opens: the first that holds rows (a shard index with no document is
+    written too, and an example that opens 0 rows teaches nothing)."""
+    shards = manifest["shards"]
+    return next((shard["path"] for shard in shards if shard.get("rows")), shards[0]["path"])
 
 
 def _rows_per_part(funnel: dict) -> dict:
@@ -93,7 +100,7 @@ def _loading(manifest: dict) -> str:
              'documents = load_dataset("OUT")                # the default config: documents',
              'rejected = load_dataset("OUT", "rejected")     # when some document was rejected']
     if manifest.get("shards"):
-        first = manifest["shards"][0]["path"]
+        first = example_shard(manifest)
         lines += ['tokens = load_dataset("OUT/tokens")            # the token shards: a dataset card of their own',
                   f'shard = Dataset.from_file("OUT/tokens/{first}")  # memory-mapped, no copy']
     return "\n".join(lines + ["```"])

@@ -10,6 +10,11 @@ streaming's MDSWriter sorts them:
 - `doc_starts` json: where they start;
 - `tokens` ndarray:<dtype>:<seq_len>: the row, in the shards' dtype.
 
+The rows are the shards' own: with `tokenize.tail: drop`, the documents that
+began in a shard's dropped tail are in no row and the one the tail shortened
+ends early (the CLI exports such an output only with --allow-partial, and
+counts both as cut).
+
 A shard file is: the sample count (uint32), the offset of every sample and
 of the end (uint32), the writer config as JSON, then the samples; a sample is
 the byte size of each variable-size column (uint32), then the columns' bytes.
@@ -20,6 +25,7 @@ import json
 
 import numpy as np
 
+from tokenization.export_coverage import source_coverage
 from tokenization.export_files import atomic_output
 from tokenization.manifest import MANIFEST_FILE, TOKENS_DIR, shards_by_source
 from tokenization.storage import Location
@@ -30,7 +36,7 @@ _JSON_COLUMNS = ("continued_doc_id", "doc_ids", "doc_starts")
 
 
 def export_mds(source_dir: Location, destination: Location, size_limit: int = DEFAULT_SIZE_LIMIT) -> dict:
-    """Write every source; returns {source: {"samples", "shards"}}."""
+    """Write every source; returns {source: {coverage counts (whole documents), "samples", "shards"}}."""
     manifest = source_dir.read_json(MANIFEST_FILE)
     columns = {name: "json" for name in _JSON_COLUMNS}
     columns["tokens"] = f"ndarray:{manifest['token_dtype']}:{manifest['seq_len']}"
@@ -42,7 +48,7 @@ def export_mds(source_dir: Location, destination: Location, size_limit: int = DE
             for row in range(shard.rows):
                 writer.add({"continued_doc_id": shard.continued_doc_id(row), "doc_ids": shard.doc_ids(row),
                             "doc_starts": shard.doc_starts(row).tolist(), "tokens": shard.row(row)})
-        written[source] = writer.finish()
+        written[source] = {**source_coverage(entries).as_dict(), **writer.finish()}
     return written
 
 

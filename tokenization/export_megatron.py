@@ -7,10 +7,11 @@ counts, then int32 lengths, int64 byte pointers and int64 document indices
 int32 tokens, so uint32 shards are written as int32 (ids stay below 2^31).
 DEST/<source>.doc_ids.txt names the document of each sequence, one id a line.
 
-The tokens are the shards' own, framing ids included; no tokenizer runs. With
-`tokenize.tail: drop`, a shard's last partial row is not in its shard, so the
-documents that began there are missing (`tail_documents` in the manifest)
-and the one it cuts is shorter; with `tail: pad` every document is whole.
+The tokens are the shards' own, framing ids included; no tokenizer runs, so
+only whole documents are written: with `tokenize.tail: drop`, the documents
+that began in a shard's dropped tail are not in the shard, and the one the
+tail shortened is left out too (tokenization/export_coverage.py counts both;
+the CLI exports such an output only with --allow-partial).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import struct
 
 import numpy as np
 
+from tokenization.export_coverage import shortened_by_tail, source_coverage
 from tokenization.export_files import atomic_output
 from tokenization.manifest import MANIFEST_FILE, TOKENS_DIR, shards_by_source
 from tokenization.storage import Location
@@ -28,7 +30,7 @@ DTYPE_CODES = {"uint16": 8, "int32": 4}        # Megatron's DType enum
 
 
 def export_megatron(source_dir: Location, destination: Location) -> dict:
-    """Write every source; returns {source: {"documents", "tokens", "prefix"}}."""
+    """Write every source's whole documents; returns {source: {coverage counts, "tokens", "prefix"}}."""
     manifest = source_dir.read_json(MANIFEST_FILE)
     dtype = "uint16" if manifest["token_dtype"] == "uint16" else "int32"
     written = {}
@@ -38,6 +40,8 @@ def export_megatron(source_dir: Location, destination: Location) -> dict:
             for entry in entries:
                 shard = source_dir.open_shard(TOKENS_DIR, entry["path"])
                 starts, ends, doc_ids = shard.document_spans()
+                whole = len(starts) - shortened_by_tail(entry)
+                starts, ends, doc_ids = starts[:whole], ends[:whole], doc_ids[:whole]
                 if len(starts):
                     data.write(shard.stream()[starts[0]:ends[-1]].astype(dtype).tobytes())
                 lengths.append(ends - starts)
@@ -47,7 +51,7 @@ def export_megatron(source_dir: Location, destination: Location) -> dict:
             index.write(megatron_index(lengths, dtype))
         with atomic_output(destination, f"{source}.doc_ids.txt") as names:
             names.write("".join(f"{doc_id or ''}\n" for doc_id in ids).encode("utf-8"))   # format 1: no ids
-        written[source] = {"documents": len(lengths), "tokens": int(lengths.sum()), "prefix": source}
+        written[source] = {**source_coverage(entries).as_dict(), "tokens": int(lengths.sum()), "prefix": source}
     return written
 
 

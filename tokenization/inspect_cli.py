@@ -124,6 +124,8 @@ def _render_show(console, data):
                       markup=False)
     if data["format_version"] == "1":
         console.print("(format 1 shard: it records no document ids)")
+    if data["note"]:
+        console.print(f"({data['note']})", markup=False)
     console.print(" ".join(str(token) for token in data["tokens"]))
     for piece in data.get("decoded", []):
         console.print(f"[cyan]── document at {piece['offset']} ──[/cyan]")

@@ -7,7 +7,7 @@ from tokenization.encoding import Framing, decode_ids
 from tokenization.loader import read_plan
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_PATH
 from tokenization.manifest import read_manifest as read_manifest_file
-from tokenization.provenance import document_records, row_documents
+from tokenization.provenance import document_records, has_documents, row_documents
 from tokenization.sentencepiece_model import TokenizerError, processor_from_bytes
 from tokenization.shard_format import ShardError, open_shard
 from tokenization.storage import locate
@@ -66,9 +66,13 @@ def show_row(path: str, row: int, decode: bool, tokenizer: str | None) -> dict:
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(path))))
     documents = row_documents(shard, row)
     records = document_records(locate(root), [doc["id"] for doc in documents])
+    unknown = {"url": None, "source": shard.metadata.get("source")}     # a shard holds one source's rows
     data = {"shard": path, "row": row, "rows": len(shard.tokens), "tokens": tokens.tolist(),
             "doc_starts": starts, "format_version": shard.format_version,
-            "documents": [{**doc, **records.get(doc["id"], {"url": None, "source": None})} for doc in documents]}
+            "documents": [{**doc, **records.get(doc["id"], unknown)} for doc in documents], "note": None}
+    if documents and not has_documents(locate(root)):
+        data["note"] = (f"no documents/ in {root}, so no url: the shard is not in OUT/tokens/<source>/ of its "
+                        "output (the source is the shard's own)")
     if decode:
         processor = _processor_for(root, tokenizer)
         framing = Framing(shard.metadata["bos_id"], shard.metadata["eos_id"])

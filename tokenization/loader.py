@@ -35,6 +35,25 @@ class PlanStateError(ValueError):
     """A saved state this loader cannot continue exactly."""
 
 
+# What a state must hold to be continued exactly: name -> (type, what it is). bool is not an int here.
+_STATE_FIELDS = {"plan_sha256": (str, "a sha256 hex string"), "position": (int, "a whole number of sequences"),
+                 "step": (int, "a whole number of steps")}
+_LEGACY_FIELDS = {"step": (int, "a whole number of steps"), "batch_size": (int, "a positive whole number"),
+                  "hosts": (int, "a positive whole number")}
+
+
+def _require_fields(state: dict, fields: dict) -> None:
+    """A readable refusal of a state with a missing or mistyped field (a hand-edited or foreign JSON file)."""
+    for name, (kind, meaning) in fields.items():
+        if name not in state:
+            raise PlanStateError(f"the state has no {name!r} ({meaning}): not a state this loader saved")
+        value = state[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise PlanStateError(f"the state's {name!r} is {value!r}, not {meaning}")
+        if kind is int and value < (1 if name in ("batch_size", "hosts") else 0):
+            raise PlanStateError(f"the state's {name!r} is {value!r}, not {meaning}")
+
+
 @dataclass
 class Batch:
     step: int                   # the job's step: steps of every earlier run it resumes, plus this one's
@@ -163,7 +182,12 @@ class PlanLoader:
             raise PlanStateError(f"the state is for plan {state.get('budget')!r}, this loader reads "
                                  f"{self.plan['budget']!r}")
         if "state_version" not in state:                   # tokenmill 0.1: a step of a fixed batch and hosts
+            _require_fields(state, _LEGACY_FIELDS)
             return state["step"] * state["batch_size"] * state["hosts"], state["step"]
+        if state["state_version"] != STATE_VERSION:
+            raise PlanStateError(f"the state has state_version {state['state_version']!r}; this tokenmill reads "
+                                 f"version {STATE_VERSION} (and 0.1's states without one)")
+        _require_fields(state, _STATE_FIELDS)
         if state["plan_sha256"] != self.plan_sha256:
             raise PlanStateError(f"the state was saved over another {self.plan['budget']!r} plan (sha256 "
                                  f"{state['plan_sha256'][:12]}, this one {self.plan_sha256[:12]}): its positions "

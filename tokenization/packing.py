@@ -26,6 +26,7 @@ class PackedRows:
     documents: int              # documents that begin in a kept row
     tail_tokens: int            # tokens dropped with the tail (mode drop)
     tail_documents: int         # documents that began in the dropped tail
+    cut_documents: int          # documents begun in a kept row whose end went with the dropped tail (0 or 1)
     pad_tokens: int             # padding added to the last row (mode pad)
 
     @property
@@ -58,6 +59,7 @@ def pack(documents: list, seq_len: int, tail: str = "drop", pad_id: int = 0,
         documents=in_rows,
         tail_tokens=max(total - kept, 0),
         tail_documents=len(starts) - in_rows,
+        cut_documents=int(0 < kept < total and (in_rows == len(starts) or starts[in_rows] > kept)),
         pad_tokens=pad)
 
 

@@ -61,6 +61,11 @@ def batch_documents(output_dir: str, budget: str, step: int, batch_size: int, ho
     return [[{**doc, **records.get(doc["id"], {"url": None, "source": None})} for doc in row] for row in rows]
 
 
+def has_documents(location: Location) -> bool:
+    """Whether `location` holds a complete documents/ set to look ids up in."""
+    return bool(_document_files(location))
+
+
 def _document_files(location: Location) -> list:
     """documents/ shard paths by index; empty when there is no complete set."""
     if not location.exists(DOCUMENTS_DIR):

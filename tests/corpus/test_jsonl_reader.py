@@ -70,3 +70,16 @@ def test_corrupt_gzip_keeps_what_came_before(tmp_path):
     items = list(read_jsonl(stream, "a.jsonl.gz", "src", FieldMap(), MAX))
     assert [item.text for item in items if isinstance(item, Document)] == ["one", "two"]
     assert [item.error_type for item in items if isinstance(item, ErrorRecord)] == ["corrupt_gzip_member"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_jsonl_is_one_error_asking_for_utf8(encoding):
+    data = '{"text": "héllo wörld"}\n{"text": "second"}\n'.encode(encoding)
+    (item,) = read_jsonl(io.BytesIO(data), "f.jsonl", "src", FieldMap(), MAX)
+    assert item.error_type == "unrecognised_file"
+    assert f"looks like {encoding[:6].upper()} text; re-encode as UTF-8" in item.message, item.message
+
+
+def test_binary_bytes_with_nuls_are_not_taken_for_utf16():
+    items = list(read_jsonl(io.BytesIO(b"\x01\x00\x01\x00\x01\x00\x01\x00\n"), "f.jsonl", "src", FieldMap(), MAX))
+    assert [item.error_type for item in items] == ["malformed_json"]        # a line of its own, read as UTF-8

@@ -1,10 +1,12 @@
 """The output root is a Hugging Face dataset: `load_dataset(OUT)` gives the documents, its card says what they are."""
 import json
+import re
 
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from reporting.dataset_card import example_shard
 from tests.fixtures import write_jsonl
 from tests.outputs import table_rows
 from tests.tokenized_output import run_tokenized
@@ -76,3 +78,15 @@ def test_the_card_states_tokenizer_lengths_counts_funnel_version_and_config_hash
     assert f"tokenmill {manifest['tokenmill_version']}" in text and manifest["config_hash"] in text
     assert manifest["tokenmill_version"] == __import__("importlib.metadata").metadata.version("tokenmill")
     assert {"README.md", "tokens/README.md"} <= {entry["path"] for entry in manifest["files"]}
+
+
+def test_the_cards_example_opens_a_shard_that_holds_rows(with_rejects, tmp_path):
+    for card in (with_rejects / "README.md", with_rejects / "tokens" / "README.md"):
+        path = re.search(r'Dataset\.from_file\("OUT/(tokens/[^"]+)"\)', card.read_text(encoding="utf-8")).group(1)
+        assert datasets.Dataset.from_file(str(with_rejects / path)).num_rows > 0, (card, path)
+
+
+def test_the_example_shard_skips_shard_indices_that_got_no_document():
+    shards = [{"path": "web/web-00000-of-00002.arrow", "rows": 0}, {"path": "web/web-00001-of-00002.arrow", "rows": 3}]
+    assert example_shard({"shards": shards}) == "web/web-00001-of-00002.arrow"
+    assert example_shard({"shards": shards[:1]}) == "web/web-00000-of-00002.arrow"     # nothing better to show

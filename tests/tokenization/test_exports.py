@@ -89,6 +89,8 @@ def test_megatron_holds_every_document_as_one_sequence_that_decodes_to_its_text(
         assert sum(len(s) for s in sequences) == manifest["sources"][source]["tokens_encoded"]
         assert all(sequence[0] == manifest["bos_id"] and sequence[-1] == manifest["eos_id"] for sequence in sequences)
         assert [decode_ids(processor, s, framing) for s in sequences] == [texts[doc_id] for doc_id in ids]
+        counts = json.loads((megatron_export / "export.json").read_text())["sources"][source]
+        assert (counts["documents_curated"], counts["documents_cut_by_tail"]) == (len(ids), 0)   # tail=pad: all whole
 
 
 def test_mds_holds_every_row_as_hugging_face_reads_the_shards(tokenized_output, mds_export):

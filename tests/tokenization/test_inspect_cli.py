@@ -37,6 +37,22 @@ def test_show_decodes_a_row_with_document_boundaries(tokenized_output, capsys):
     assert "── document at" in out
 
 
+def test_show_of_a_shard_outside_its_output_gives_its_source_and_says_why_there_is_no_url(tokenized_output,
+                                                                                         tmp_path, capsys):
+    shard = sorted((tokenized_output / "tokens" / "books").glob("*.arrow"))[0]
+    status, out, _ = _run(capsys, "show", shard, "--json")
+    assert status == 0 and json.loads(out)["note"] is None
+    assert all(doc["url"].startswith("https://books.example/") for doc in json.loads(out)["documents"])
+    (tmp_path / "copied.arrow").write_bytes(shard.read_bytes())
+    status, out, _ = _run(capsys, "show", tmp_path / "copied.arrow", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["documents"]
+    assert all((doc["source"], doc["url"]) == ("books", None) for doc in data["documents"])
+    assert "no documents/ in" in data["note"]
+    status, out, _ = _run(capsys, "show", tmp_path / "copied.arrow")
+    assert "source books  url None" in out and "(no documents/ in" in out and "source None" not in out
+
+
 def test_stats_counts_tokens_and_draws_a_plot(tokenized_output, tmp_path, capsys):
     plot = tmp_path / "stats.png"
     status, out, _ = _run(capsys, "stats", tokenized_output, "--json", "--plot", plot)

@@ -14,6 +14,7 @@ def test_rows_are_exactly_seq_len_and_documents_continue_across_rows():
     assert np.array_equal(packed.tokens.reshape(-1), np.concatenate(_docs(5, 9, 3, 20))[:32])
     assert [row.tolist() for row in packed.doc_starts] == [[0, 5], [6], [1], []]
     assert (packed.documents, packed.tail_tokens, packed.tail_documents, packed.pad_tokens) == (4, 5, 0, 0)
+    assert packed.cut_documents == 1                 # the 20-token document loses its last 5 to the tail
 
 
 def test_pad_mode_keeps_the_tail_and_counts_the_padding():
@@ -26,6 +27,12 @@ def test_pad_mode_keeps_the_tail_and_counts_the_padding():
 def test_a_document_that_begins_in_the_dropped_tail_is_counted():
     packed = pack(_docs(8, 3), seq_len=8, tail="drop")
     assert (packed.rows, packed.documents, packed.tail_documents, packed.tail_tokens) == (1, 1, 1, 3)
+    assert packed.cut_documents == 0                 # the kept row ends exactly where the first document does
+
+
+def test_no_document_is_cut_when_nothing_is_dropped():
+    assert pack(_docs(5, 3), seq_len=8, tail="drop").cut_documents == 0
+    assert pack(_docs(5, 9), seq_len=8, tail="pad").cut_documents == 0
 
 
 def test_a_document_longer_than_ten_rows_spans_them_all():
