@@ -37,7 +37,7 @@ from pipelines.plugins import plugin_problems, plugins_from
 from pipelines.stage_list import STAGE_NAMES
 from tokenization.settings import PlansConfig, TokenizeConfig
 from tokenmill.option_checks import OptionChecks
-from tokenmill.usage import UsageError
+from tokenmill.usage import UsageError, first_line
 
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -195,11 +195,7 @@ def _yaml_value(key: str, text: str):
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ConfigError(f"--set {key}={text}: not a YAML value ({_first_line(error)})") from None
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ConfigError(f"--set {key}={text}: not a YAML value ({first_line(error)})") from None
 
 
 def _read_config_file(path: str) -> dict:
@@ -215,7 +211,7 @@ def _read_config_file(path: str) -> dict:
         loaded = json.loads(text) if path.lower().endswith(".json") else (yaml.safe_load(text) or {})
     except (ValueError, yaml.YAMLError) as error:
         kind = "JSON" if path.lower().endswith(".json") else "YAML"
-        raise ConfigError(f"config {path} is not valid {kind}: {_first_line(error)}") from None
+        raise ConfigError(f"config {path} is not valid {kind}: {first_line(error)}") from None
     if isinstance(loaded, dict) and isinstance(loaded.get("config"), dict) and "config_hash" in loaded:
         loaded = loaded["config"]               # a run's manifest.json: the config it recorded
     if not isinstance(loaded, dict):

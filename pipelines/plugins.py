@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.document import Document, Drop
+from tokenmill.usage import first_line
 
 PLUGIN_KEYS = ("name", "factory", "after", "config")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")       # a counter name part: no dots
@@ -85,7 +86,7 @@ def _factory_problems(entry: dict, where: str) -> list:
     try:
         stage = load_factory(entry["factory"])(dict(entry.get("config") or {}))
     except Exception as error:  # noqa: BLE001 - whatever the user's code raises is the user's mistake
-        return [f"{where}: {_first_line(error)}"]
+        return [f"{where}: {_named_error(error)}"]
     if not callable(stage):
         return [f"{where}: factory {entry['factory']} returned {type(stage).__name__}, not a callable stage"]
     return []
@@ -106,9 +107,9 @@ def load_factory(path: str):
     return target
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+def _named_error(error: Exception) -> str:
+    """The error's class, then the first line of its message: a plugin's own exception is named."""
+    return f"{type(error).__name__}: {first_line(error, 200)}" if str(error).strip() else type(error).__name__
 
 
 class PluginStage:

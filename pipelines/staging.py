@@ -30,7 +30,7 @@ from filters import language, unsafe_words, url_filter
 from filters.pii import ner_model
 from filters.side_files import SideFile, pack_tree, unpack_tree
 from pipelines.atomic_files import write_atomically
-from tokenmill.usage import UsageError
+from tokenmill.usage import UsageError, first_line
 
 OWN_STAGING_DIR = "_side_files"
 TEMP_STAGING_DIR = "tokenmill-side-files"
@@ -86,7 +86,8 @@ def _read_file(side_file: SideFile) -> bytes:
     try:
         exists = FileSystems.exists(side_file.location)
     except Exception as error:  # noqa: BLE001 - each filesystem raises its own types
-        raise SideFileError(f"{side_file.option}: cannot read {side_file.location}: {_first_line(error)}") from None
+        raise SideFileError(f"{side_file.option}: cannot read {side_file.location}: "
+                            f"{first_line(error, 200)}") from None
     if not exists:
         raise _missing(side_file)
     return read_bytes(side_file.location, side_file.option)
@@ -113,12 +114,7 @@ def read_bytes(path: str, option: str = "side file") -> bytes:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
             return handle.read()
     except Exception as error:  # noqa: BLE001 - each filesystem raises its own types
-        raise SideFileError(f"{option}: cannot read {path}: {_first_line(error)}") from None
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:200] if text else type(error).__name__
+        raise SideFileError(f"{option}: cannot read {path}: {first_line(error, 200)}") from None
 
 
 class Staging:

@@ -10,3 +10,10 @@ from __future__ import annotations
 
 class UsageError(ValueError):
     """A mistake in how tokenmill was called: reported as one line, before any output is touched."""
+
+
+def first_line(error: Exception, limit: int | None = None) -> str:
+    """The first line of an error's message (cut at `limit`), or its class name when it has none:
+    what a one-line report shows of an error raised by a library."""
+    text = str(error).strip()
+    return text.splitlines()[0][:limit] if text else type(error).__name__
