@@ -28,11 +28,13 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) ->
 
 
 @contextlib.contextmanager
-def portable_services():
+def portable_services(boot: str | None = None):
     """Yield the Beam options that run a pipeline on PortableRunner with EXTERNAL workers.
 
     The worker pool starts workers with the `python` on PATH, so the PATH of
     this interpreter's environment (where tokenmill is installed) goes first.
+    `boot`: the pool runs this executable per worker (Beam's container contract), e.g.
+    tests/beam_boot.py, which installs what the job staged; without it, staged packages never arrive.
     """
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     job_port, worker_port = free_port(), free_port()
@@ -41,7 +43,8 @@ def portable_services():
                           "--port", str(job_port)], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         subprocess.Popen([sys.executable, "-m", "apache_beam.runners.worker.worker_pool_main",
-                          f"--service_port={worker_port}"], env=env,
+                          f"--service_port={worker_port}"]
+                         + ([f"--container_executable={boot}"] if boot else []), env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
     ]
     try:
