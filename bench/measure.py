@@ -7,13 +7,13 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
-def peak_rss_mb(children: bool = False) -> float:
-    """Peak resident memory of this process (or of its finished children), in MB."""
-    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
-    return resource.getrusage(who).ru_maxrss / 1024
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MB (a child's: `run_alone`)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(function, repeats: int = 3) -> dict:
@@ -57,19 +57,30 @@ def datatrove_python() -> str:
     return path
 
 
-# Runs a command and prints the largest peak RSS (KB) of its processes: each run gets a fresh parent,
-# so one run's memory never shows up in another's figure.
-_RSS_WRAPPER = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
-                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
+    """Run `command` to its end: wall s, CPU s and peak RSS MB of that process alone.
+
+    The usage is the one os.wait4 returns for that child: its own, with its descendants that it waited
+    for (ru_maxrss is then the largest of them), never an earlier child's, as RUSAGE_CHILDREN of this
+    process would be. A failing command raises, with the end of its stderr."""
+    with tempfile.TemporaryFile("w+") as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            stderr.seek(0)
+            raise RuntimeError(f"{' '.join(command)[:200]} failed ({process.returncode}): {stderr.read()[-2000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
 def subprocess_run(command: list) -> tuple:
-    """(wall seconds, peak RSS MB of the command's largest process, its stdout)."""
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", _RSS_WRAPPER, *command], check=True,
-                            capture_output=True, text=True)
-    rss_kb = int(result.stderr.strip().splitlines()[-1])
-    return time.perf_counter() - start, rss_kb / 1024, result.stdout
+    """(wall seconds, peak RSS MB of the command's largest process, its stdout): `run_alone`, stdout kept."""
+    with tempfile.TemporaryFile("w+") as out:
+        run = run_alone(command, stdout=out)
+        out.seek(0)
+        return run["wall_s"], run["peak_rss_mb"], out.read()
 
 
 def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
