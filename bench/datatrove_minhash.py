@@ -2,7 +2,10 @@
 
     python bench/datatrove_minhash.py INPUT_DIR WORK_DIR BANDS ROWS
 
-Prints one JSON line: seconds per stage and documents kept.
+Prints one JSON line: seconds per stage and documents kept. These are whole stages, each with its
+reader and writer (the signature stage also writes and sorts its bucket files): they are compared
+with a whole `tokenmill run`, never with tokenmill's signature callable alone; for signatures alone,
+bench/datatrove_signatures.py times the same scope on both sides.
 """
 from __future__ import annotations
 
