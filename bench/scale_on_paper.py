@@ -4,18 +4,45 @@
 
 Nothing is run: the rates are this machine's medians from the other benchmarks
 (named beside each), and the keep fractions are assumptions, stated below.
-docs/scale.md holds the output and discusses it.
+The rates of read + extract and of PII are read from the bench/out JSON of the
+script that measures them (it stops with the command to run when that file is
+absent); the others are still copied from docs/benchmarks.md, each with its
+script named. docs/scale.md holds the output and discusses it.
 """
 from __future__ import annotations
 
-# MB/s per core measured here inside `tokenmill run` (README "Measured"), and the bytes each stage sees.
+import json
+import os
+import sys
+
+BENCH_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
+
+
+def measured(file: str, command: str, pick) -> float:
+    """The figure `pick` takes from bench/out/FILE, which `command` writes."""
+    path = os.path.join(BENCH_OUT, file)
+    if not os.path.exists(path):
+        sys.exit(f"scale_on_paper: {path} is missing; run `{command}` first (it measures a rate used here)")
+    with open(path) as handle:
+        return float(pick(json.load(handle)))
+
+
+def _row(rows: list, name: str) -> dict:
+    return next(row for row in rows if row["run"] == name)
+
+
+READ_EXTRACT = measured("read_extract.json", "flock /tmp/tokenmill-cpu.lock python bench/read_extract.py",
+                        lambda data: _row(data["rows"], "Beam in-memory runner")["MB/s/core_after_startup"])
+PII = measured("pii_quality.json", "flock /tmp/tokenmill-cpu.lock taskset -c 0 python bench/pii_quality.py",
+               lambda data: data["common_crawl"]["mb_s"]["tokenmill"])
+# MB/s per core measured here inside `tokenmill run` where a run gives them, and the bytes each stage sees.
 RATES = {                               # stage: (MB/s per core, what it reads, benchmark)
-    "read + extract": (8.8, "html", "read_extract.py, Beam in-memory after start-up"),
+    "read + extract": (READ_EXTRACT, "html", "read_extract.json: Beam in-memory runner after start-up, pinned"),
     "normalize + URL + unsafe words": (7.7, "text", "end_to_end.py, the three stages' time inside the run"),
     "language ID": (2.45, "text", "end_to_end.py, stage time inside the run"),
     "quality rules": (2.47, "english", "end_to_end.py, stage time inside the run"),
     "exact + near dedup": (1.85, "filtered", "dedup_scale.py, whole near-dedup run at 102 MB"),
-    "PII (Presidio fast path)": (0.83, "deduped", "pii_quality.py, Common Crawl text, median of 3"),
+    "PII (Presidio fast path)": (PII, "deduped", "pii_quality.json: tokenmill's detector on dolma's Common Crawl"),
     "decontamination": (20.0, "deduped", "end_to_end.py inside the run (decontam_quality.py: 38-48)"),
     "tokenize + pack + write": (2.3, "deduped", "end_to_end.py, stage time inside the run"),
 }
@@ -53,6 +80,7 @@ def plan(tokens: float, epochs: float) -> dict:
 
 def main() -> None:
     print("assumptions:", ASSUMPTIONS)
+    print("rates, MB/s per core:", {stage: round(rate, 2) for stage, (rate, _, _) in RATES.items()})
     for epochs in (1, 4):
         print(f"\nunique data for {epochs} epoch(s) of each budget")
         print(f"{'budget':<7}{'HTML TB':>10}{'crawls':>8}{'vCPU-h total':>14}{'of it PII':>11}{'shuffle TB':>12}")
