@@ -7,7 +7,8 @@ Nothing is run: the rates are this machine's medians from the other benchmarks
 The rates of read + extract and of PII are read from the bench/out JSON of the
 script that measures them (it stops with the command to run when that file is
 absent); the others are still copied from docs/benchmarks.md, each with its
-script named. docs/scale.md holds the output and discusses it.
+script named. Writes bench/out/scale_on_paper.json; docs/scale.md holds the
+output and discusses it.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ RATES = {                               # stage: (MB/s per core, what it reads, 
     "language ID": (2.45, "text", "end_to_end.py, stage time inside the run"),
     "quality rules": (2.47, "english", "end_to_end.py, stage time inside the run"),
     "exact + near dedup": (1.85, "filtered", "dedup_scale.py, whole near-dedup run at 102 MB"),
-    "PII (Presidio fast path)": (PII, "deduped", "pii_quality.json: tokenmill's detector on dolma's Common Crawl"),
+    "PII": (PII, "deduped", "pii_quality.json: tokenmill's detector on dolma's Common Crawl"),
     "decontamination": (20.0, "deduped", "end_to_end.py inside the run (decontam_quality.py: 38-48)"),
     "tokenize + pack + write": (2.3, "deduped", "end_to_end.py, stage time inside the run"),
 }
@@ -88,11 +89,20 @@ def main() -> None:
             result = plan(tokens, epochs)
             total = sum(result["hours"].values())
             print(f"{name:<7}{result['html_tb']:>10,.0f}{result['crawls']:>8.1f}{total:>14,.0f}"
-                  f"{result['hours']['PII (Presidio fast path)'] / total:>11.0%}"
+                  f"{result['hours']['PII'] / total:>11.0%}"
                   f"{sum(result['shuffle_tb'].values()):>12,.1f}")
     print("\nvCPU-hours per stage, 13T at 4 epochs:")
     for stage, hours in plan(13e12, 4)["hours"].items():
         print(f"  {stage:<34}{hours:>12,.0f}   ({RATES[stage][2]})")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from measure import write_json
+    write_json(os.path.join(BENCH_OUT, "scale_on_paper.json"), {
+        "command": "python bench/scale_on_paper.py", "assumptions": ASSUMPTIONS,
+        "rates_mb_s_per_core": {stage: {"rate": rate, "reads": reads, "source": source}
+                                for stage, (rate, reads, source) in RATES.items()},
+        "plans": {f"{name}, {epochs} epoch(s)": plan(tokens, epochs) for epochs in (1, 4)
+                  for name, tokens in BUDGETS.items()}})
+    print(f"wrote {os.path.join(BENCH_OUT, 'scale_on_paper.json')}")
 
 
 if __name__ == "__main__":
