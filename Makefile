@@ -35,6 +35,7 @@ bench: $(VENV)/.installed-bench $(DATATROVE_VENV)/.installed
 bench-scripts:
 	$(BIN)/python bench/read_extract.py
 	$(BIN)/python bench/filter_speed.py
+	$(BIN)/python bench/quality_signals.py
 	$(BIN)/python bench/filter_quality.py
 	$(BIN)/python bench/langid_quality.py
 	$(BIN)/python bench/neardup_quality.py
