@@ -94,7 +94,7 @@ def pipeline_agreement(rows: list, model: FastTextLID, workdir: str) -> dict:
     compared = disagreements = 0
     for shard in sorted(glob.glob(os.path.join(workdir, "out", "documents", "*.parquet"))):
         for row in pq.read_table(shard, columns=["text", "annotations"]).to_pylist():
-            annotations = json.loads(row["annotations"])
+            annotations = row["annotations"]        # a struct: lang and lang_score are fields
             direct_lang, direct_score = model.predict(row["text"])[0]
             compared += 1
             disagreements += (annotations["lang"] != direct_lang

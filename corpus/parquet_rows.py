@@ -1,8 +1,8 @@
 """The Parquet schemas of documents/, rejected/ and errors/, rows for them, and a row's shard.
 
-Free-form dicts (meta, annotations) are stored as JSON text with sorted keys,
-so the schema never changes with the data and the bytes never depend on
-the order in which keys were set.
+`meta` and `annotations` are typed structs (corpus/signal_schema.py): the
+schema depends on the config alone (the quality signals it names), never on
+the data, and a row never depends on the order in which keys were set.
 """
 from __future__ import annotations
 
@@ -13,16 +13,23 @@ import pyarrow as pa
 import xxhash
 
 from corpus.document import Document, ErrorRecord, Rejected
+from corpus.signal_schema import META_TYPE, ConfigFields, annotations_type, struct_value
 
-DOCUMENT_SCHEMA = pa.schema([
-    ("id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("text", pa.string()),
-    ("meta", pa.string()), ("annotations", pa.string()),
-])
-REJECTED_SCHEMA = pa.schema([
-    ("id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("stage", pa.string()),
-    ("reason", pa.string()), ("detail", pa.string()), ("text", pa.string()), ("text_chars", pa.int64()),
-    ("annotations", pa.string()),
-])
+
+def document_schema(fields: ConfigFields) -> pa.Schema:
+    return pa.schema([
+        ("id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("text", pa.string()),
+        ("meta", META_TYPE), ("annotations", annotations_type(fields)),
+    ])
+
+
+def rejected_schema(fields: ConfigFields) -> pa.Schema:
+    return pa.schema([
+        ("id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("stage", pa.string()),
+        ("reason", pa.string()), ("detail", pa.string()), ("text", pa.string()), ("text_chars", pa.int64()),
+        ("annotations", annotations_type(fields)),
+    ])
+
 ERROR_SCHEMA = pa.schema([
     ("source", pa.string()), ("location", pa.string()), ("stage", pa.string()),
     ("error_type", pa.string()), ("message", pa.string()),
@@ -37,17 +44,34 @@ def shard_of(key: str, count: int) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "replace")) % count
 
 
-def _json(value: dict) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
-
 def document_row(doc: Document) -> dict:
+    """The whole document as plain values, meta and annotations as JSON with sorted keys: a total
+    order for documents that tie on everything else (pipelines/dedup.py). DocumentRow makes the stored row."""
     return {"id": doc.id, "source": doc.source, "url": doc.url, "text": doc.text,
-            "meta": _json(doc.meta), "annotations": _json(doc.annotations)}
+            "meta": json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str),
+            "annotations": json.dumps(doc.annotations, sort_keys=True, ensure_ascii=False, default=str)}
 
 
-def rejected_row_dict(rejected: Rejected) -> dict:
-    return {**asdict(rejected), "annotations": _json(rejected.annotations)}
+class DocumentRow:
+    """Document -> its documents/ row under `schema` (document_schema)."""
+
+    def __init__(self, schema: pa.Schema):
+        self._meta, self._annotations = schema.field("meta").type, schema.field("annotations").type
+
+    def __call__(self, doc: Document) -> dict:
+        return {"id": doc.id, "source": doc.source, "url": doc.url, "text": doc.text,
+                "meta": struct_value(doc.meta, self._meta),
+                "annotations": struct_value(doc.annotations, self._annotations)}
+
+
+class RejectedRow:
+    """Rejected -> its rejected/ row under `schema` (rejected_schema)."""
+
+    def __init__(self, schema: pa.Schema):
+        self._annotations = schema.field("annotations").type
+
+    def __call__(self, rejected: Rejected) -> dict:
+        return {**asdict(rejected), "annotations": struct_value(rejected.annotations, self._annotations)}
 
 
 def error_row_dict(error: ErrorRecord) -> dict:

@@ -252,6 +252,7 @@ class Decontaminator:
             return doc
         words = text_word_hashes(doc.text)
         spans, found = self.index.matches(words, self.config.ngram)
+        doc.annotations["contamination_hits"] = len(found)     # benchmark items found, 0 included
         if not spans:
             return doc
         hits = sorted((self.index.names[benchmark], item) for benchmark, item in found)

@@ -122,7 +122,8 @@ def codes_not_labelled(option: str, codes: list, labels: list) -> list:
 
 
 class LanguageFilter:
-    """Annotates `lang` and `lang_score`; drops languages not kept and low scores.
+    """Annotates `lang` and `lang_score`, and the runner-up, `lang_second` and `lang_second_score` (absent
+    when the model knows one language only); drops languages not kept and low scores.
 
     `model`: the loaded model of `config.model_path` (FastTextLID.from_bytes); without one, the default.
     """
@@ -140,9 +141,12 @@ class LanguageFilter:
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
         text = doc.text[:self.config.max_chars] if self.config.max_chars > 0 else doc.text
-        ((lang, score),) = self.model.predict(text) or [("und", 0.0)]
+        (lang, score), *second = self.model.predict(text, k=2) or [("und", 0.0)]
         doc.annotations["lang"] = lang
         doc.annotations["lang_score"] = round(score, 4)
+        for second_lang, second_score in second:
+            doc.annotations["lang_second"] = second_lang
+            doc.annotations["lang_second_score"] = round(second_score, 4)
         if self._keep and lang not in self._keep:
             return Drop("language_not_kept", lang)
         threshold = self.config.min_score_by_language.get(lang, self.config.min_score)

@@ -31,6 +31,9 @@ from tokenmill.option_checks import OptionChecks
 # inner punctuation stays, so listed words such as "g-spot" and "s&m" still match.
 _EDGE_PUNCTUATION = "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()) + "“”‘’«»…–—¡¿、。，！？"
 MAX_PHRASE_WORDS = 3
+# Hits per list are stored under the list's code for the lists of `also_check`, and under this name for
+# the list of the document's own language (annotations["lang"]) when that is not one of them.
+OWN_LANGUAGE_LIST = "document_language"
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,11 @@ def load_word_lists(folder: str, inflect: bool = True) -> dict:
     return word_lists_from_tree(read_local_tree(folder), inflect)
 
 
+def hit_list_names(config: UnsafeWordsConfig) -> list:
+    """The keys of annotations["unsafe_word_hits_by_list"] a document can have under `config`."""
+    return [*dict.fromkeys(config.also_check), OWN_LANGUAGE_LIST]
+
+
 class UnsafeWordsFilter:
     """`lists`: the parsed word lists of `config.lists` (word_lists_from_tree); none when it is empty."""
 
@@ -116,8 +124,12 @@ class UnsafeWordsFilter:
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
         lang = doc.annotations.get("lang") or self.config.unknown_language
-        hits, words = self.hits(doc.text, lang)
+        by_list, words = self.hits_by_list(doc.text, lang)
+        hits = [hit for found in by_list.values() for hit in found]
         doc.annotations["unsafe_word_hits"] = len(hits)
+        doc.annotations["unsafe_word_hits_by_list"] = {
+            code if code in self.config.also_check else OWN_LANGUAGE_LIST: len(found)
+            for code, found in by_list.items()}
         if not hits:
             return doc
         ratio = len(hits) / max(words, 1)
@@ -125,16 +137,17 @@ class UnsafeWordsFilter:
             return Drop("unsafe_words", ", ".join(sorted(set(hits))[:5]))
         return doc
 
-    def hits(self, text: str, lang: str) -> tuple:
-        """(the listed words and phrases found, the number of words in the text).
+    def hits_by_list(self, text: str, lang: str) -> tuple:
+        """({list code: the listed words and phrases it found}, the number of words in the text), for
+        each list that applies and exists: the document's language's, then those of `also_check`.
 
         A text written without spaces counts its characters as words: its few whitespace tokens
         would make one hit look like a large share of it."""
         lowered = text.lower()
         words = [token.strip(_EDGE_PUNCTUATION) for token in lowered.split()]
-        found = []
+        found = {}
         for code in dict.fromkeys([lang, *self.config.also_check]):
             word_list = self.lists.get(code)
             if word_list:
-                found += (word_list if code == lang else word_list.listed).hits(lowered, words)
+                found[code] = (word_list if code == lang else word_list.listed).hits(lowered, words)
         return found, sum(map(len, words)) if lang in NO_SPACE_LANGUAGES else len(words)

@@ -14,8 +14,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.document import cut_rejected_text
 from corpus.html_extract import refuse_raw_pages
-from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA, document_row,
-                                 error_row_dict, rejected_row_dict, sort_key_document,
+from corpus.parquet_rows import (ERROR_SCHEMA, DocumentRow, RejectedRow, error_row_dict, sort_key_document,
                                  sort_key_error, sort_key_rejected)
 from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
@@ -23,6 +22,7 @@ from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
 from pipelines.dedup import ExactDedup, NearDedup
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
+from pipelines.output_schemas import output_schemas
 from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.plugins import Plugin, PluginStage, load_factory
 from pipelines.read import ReadInputs
@@ -210,12 +210,13 @@ def _write_outputs(config: RunConfig, documents, rejected, errors) -> list:
     """The paths written, as three PCollections."""
     out, shards = config.output, config.write
     size = {"shard_size": shards.shard_mb << 20}
+    document_schema, rejected_schema = output_schemas(config)
     write_documents = WriteShardedParquet(
-        FileSystems.join(out, "documents"), "documents", shards.document_shards, DOCUMENT_SCHEMA,
-        document_row, sort_key_document, shard_key=lambda doc: doc.id, size_of=document_size, **size)
+        FileSystems.join(out, "documents"), "documents", shards.document_shards, document_schema,
+        DocumentRow(document_schema), sort_key_document, shard_key=lambda doc: doc.id, size_of=document_size, **size)
     write_rejected = WriteShardedParquet(
-        FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, REJECTED_SCHEMA,
-        rejected_row_dict, sort_key_rejected, shard_key=lambda row: row.id, size_of=row_size, **size)
+        FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, rejected_schema,
+        RejectedRow(rejected_schema), sort_key_rejected, shard_key=lambda row: row.id, size_of=row_size, **size)
     write_errors = WriteShardedParquet(
         FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
         error_row_dict, sort_key_error, shard_key=lambda row: row.location, size_of=row_size, **size)

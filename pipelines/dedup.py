@@ -213,17 +213,15 @@ class _ApplyDecision(beam.DoFn):
         _, grouped = keyed
         for doc in grouped["doc"]:
             decisions = list(grouped["decision"])
-            if not decisions:
-                yield doc
-                continue
-            keeper, size = decisions[0]
+            # a document with no near duplicate is a cluster of one: its fields say near dedup looked
+            keeper, size = decisions[0] if decisions else (doc.id, 1)
+            doc.annotations["dup_cluster"] = keeper
+            doc.annotations["dup_cluster_size"] = size
             if keeper != doc.id:
                 self._dropped.inc()
                 yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(doc, "near_dedup",
                                                                       Drop("near_duplicate", keeper)))
             else:
-                doc.annotations["dup_cluster"] = keeper
-                doc.annotations["dup_cluster_size"] = size
                 yield doc
 
 

@@ -25,8 +25,9 @@ def add_document(profile: dict, doc) -> dict:
     annotations = doc.annotations
     _bump(profile["languages"], annotations.get("lang", "und"))
     for entity, count in (annotations.get("pii") or {}).items():
-        _bump(profile["pii"], entity, count)
-    if annotations.get("dup_cluster_size"):
+        if count:                   # entities looked for and not found are not counted
+            _bump(profile["pii"], entity, count)
+    if (annotations.get("dup_cluster_size") or 0) > 1:        # clusters of one are not duplicates
         _bump(profile["cluster_sizes"], str(annotations["dup_cluster_size"]))
     return profile
 

@@ -6,11 +6,26 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from corpus.signal_schema import stored_dicts
+
 
 def table_rows(output: Path, name: str) -> list:
     rows = []
     for path in sorted((output / name).glob("*.parquet")):
         rows.extend(pq.read_table(path).to_pylist())
+    return rows
+
+
+def stored_rows(output: Path, name: str) -> list:
+    """Rows of documents/ or rejected/ with `meta` and `annotations` as the stages wrote them
+    (corpus/signal_schema.py: from_struct): nulls left out, `extra` merged back."""
+    rows = []
+    for path in sorted((output / name).glob("*.parquet")):
+        table = pq.read_table(path)
+        decoded = {column: stored_dicts(table, column) for column in ("meta", "annotations")
+                   if column in table.column_names}
+        rows += [{**row, **{column: values[i] for column, values in decoded.items()}}
+                 for i, row in enumerate(table.to_pylist())]
     return rows
 
 

@@ -43,6 +43,19 @@ class PiiConfig:
         return check.problems
 
 
+def entities_for(config: PiiConfig, lang) -> list:
+    """The entities looked for in a document of language `lang`; for "en", every one the config can find
+    (the fields of the stored `pii` counts)."""
+    entities = list(config.entities)
+    if lang in (None, "en"):
+        entities += config.english_entities
+    if config.redact_urls:
+        entities.append("URL")
+    if config.ner_model:
+        entities += ["PERSON", "LOCATION"]
+    return list(dict.fromkeys(entities))
+
+
 class PiiDetector:
     def __init__(self, config: PiiConfig, analyzer=None):
         from filters.pii.engine import LANGUAGE, build_analyzer
@@ -51,14 +64,7 @@ class PiiDetector:
         self.language = LANGUAGE        # the one language Presidio's recognizers are registered for
 
     def entities_for(self, lang) -> list:
-        entities = list(self.config.entities)
-        if lang in (None, "en"):
-            entities += self.config.english_entities
-        if self.config.redact_urls:
-            entities.append("URL")
-        if self.config.ner_model:
-            entities += ["PERSON", "LOCATION"]
-        return entities
+        return entities_for(self.config, lang)
 
     def spans(self, text: str, lang=None) -> list:
         entities = self.entities_for(lang)
@@ -83,8 +89,9 @@ class PiiFilter:
         dump = dump_reason(doc.text, self.config.max_candidates)      # the bound on time per document
         if dump:
             return Drop("pii_too_many_candidates", dump)
-        spans = self.detector.spans(doc.text, doc.annotations.get("lang"))
-        counts: dict = {}
+        lang = doc.annotations.get("lang")
+        spans = self.detector.spans(doc.text, lang)
+        counts = dict.fromkeys(self.detector.entities_for(lang), 0)    # 0: looked for, not found
         for span in spans:
             counts[span.entity] = counts.get(span.entity, 0) + 1
         doc.annotations["pii"] = counts

@@ -1,7 +1,7 @@
 """All quality rule sets in FineWeb's order: Gopher repetition, Gopher quality, C4, FineWeb."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 from corpus.document import Document, Drop
@@ -33,27 +33,58 @@ class QualityFilter:
         self.config = config
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
-        config, lang = self.config, doc.annotations.get("lang")
-        view = TextView(doc.text, lang)
-        signals, text = {}, doc.text
-        if config.gopher_repetition.enabled:
-            signals.update(repetition_signals(view, config.gopher_repetition))
-        if config.gopher_quality.enabled:
-            signals.update(quality_signals(view, config.gopher_quality))
-        c4 = c4_signals(view, config.c4) if config.c4.enabled else None
-        if c4 is not None:
-            signals.update(c4[0])
-            if c4[1] != doc.text:
-                text = c4[1]
-                view = TextView(text, lang)
-        if config.fineweb.enabled:
-            signals.update(fineweb_signals(view, config.fineweb))
+        signals, text = all_signals(doc.text, doc.annotations.get("lang"), self.config)
         doc.annotations["quality"] = signals
-        drop = apply_thresholds(signals, config)
+        drop = apply_thresholds(signals, self.config)
         if drop:
             return drop
         doc.text = text
         return doc
+
+
+def all_signals(text: str, lang: Optional[str], config: QualityConfig) -> tuple:
+    """(every signal of every enabled rule set, the text C4 leaves)."""
+    view = TextView(text, lang)
+    signals = {}
+    if config.gopher_repetition.enabled:
+        signals.update(repetition_signals(view, config.gopher_repetition))
+    if config.gopher_quality.enabled:
+        signals.update(quality_signals(view, config.gopher_quality))
+    c4 = c4_signals(view, config.c4) if config.c4.enabled else None
+    if c4 is not None:
+        signals.update(c4[0])
+        if c4[1] != text:
+            text = c4[1]
+            view = TextView(text, lang)
+    if config.fineweb.enabled:
+        signals.update(fineweb_signals(view, config.fineweb))
+    return signals, text
+
+
+# A text on which every rule set computes every signal it has: words (stop words among them), lines,
+# repeated lines and paragraphs, a bullet, an ellipsis, "lorem ipsum", a curly bracket and sentences.
+_PROBE_TEXT = ("The cat sat on the mat and it was fine.\n- a bullet line with the words\n"
+               "lorem ipsum dolor sit amet.\nfunction() { return; }\nAnd then it ended...\n\n"
+               "The cat sat on the mat and it was fine.\n\nThe cat sat on the mat and it was fine.")
+_PROBE_LANG = "en"
+
+
+def signal_types(config: QualityConfig) -> dict:
+    """Signal name -> Python type (bool, int or float) of every signal the rule sets of `config` can
+    compute, whether enabled or not, in the order they compute them: the field list of the stored
+    `quality` struct, taken from the rules' own code so that it can never miss a signal. The n-gram
+    sizes of the config name some signals, so the list depends on it."""
+    probe = QualityConfig(
+        gopher_repetition=replace(config.gopher_repetition, enabled=True),
+        gopher_quality=replace(config.gopher_quality, enabled=True, stop_word_languages=[_PROBE_LANG]),
+        c4=replace(config.c4, enabled=True, languages=[_PROBE_LANG]),
+        fineweb=replace(config.fineweb, enabled=True))
+    signals, _ = all_signals(_PROBE_TEXT, _PROBE_LANG, probe)
+    unset = [name for name, value in signals.items() if value is None]
+    if unset:
+        raise AssertionError(f"the quality probe text leaves {unset} unset: extend _PROBE_TEXT")
+    return {name: bool if isinstance(value, bool) else int if isinstance(value, int) else float
+            for name, value in signals.items()}
 
 
 def apply_thresholds(signals: dict, config: QualityConfig) -> Optional[Drop]:

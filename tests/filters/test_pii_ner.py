@@ -27,7 +27,8 @@ def test_a_ner_model_adds_people_and_places_far_from_any_candidate(ruler_model):
     doc = PiiFilter(PiiConfig(ner_model=ruler_model))(Document("d", text, "s", annotations={"lang": "en"}))
     assert doc.text.startswith("<PERSON> wrote the first program.")
     assert doc.text.endswith("Later she lived in <LOCATION>; write to <EMAIL_ADDRESS>.")
-    assert doc.annotations["pii"] == {"PERSON": 1, "LOCATION": 1, "EMAIL_ADDRESS": 1}
+    assert {entity: n for entity, n in doc.annotations["pii"].items() if n} == \
+        {"PERSON": 1, "LOCATION": 1, "EMAIL_ADDRESS": 1}
 
 
 def test_without_the_option_names_stay():

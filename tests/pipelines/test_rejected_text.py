@@ -1,6 +1,5 @@
 """rejected/ keeps the whole text by default, an excerpt on request, and what the stages found."""
 import io
-import json
 
 import pytest
 
@@ -8,7 +7,7 @@ from beam_runner import main
 from pipelines.config import ConfigError, load_config
 from pipelines.run import run_curation
 from tests.fixtures import ARTICLE, write_jsonl
-from tests.outputs import table_rows
+from tests.outputs import stored_rows, table_rows
 
 # Long enough for normalize, but the same line over and over: the Gopher repetition rules drop it.
 REPEATED = "\n".join(["Buy cheap tickets for the show here today and save."] * 40)
@@ -34,11 +33,12 @@ def _rejected(tmp_path, *overrides):
 
 def test_kept_and_rejected_documents_carry_every_quality_signal(tmp_path):
     rows = _rejected(tmp_path)
-    first_rule = json.loads(rows["gopher_dup_line_fraction"]["annotations"])
+    first_rule = rows["gopher_dup_line_fraction"]["annotations"]
     assert first_rule["lang"] == "en" and first_rule["quality"]["gopher_dup_line_fraction"] == 39 / 40
     assert {"fineweb_line_punct_ratio", "c4_sentences", "gopher_dup_10gram_char_fraction"} <= set(first_rule["quality"])
-    assert json.loads(rows["too_short"]["annotations"]) == {}         # normalize drops it before any signal
-    kept = [json.loads(doc["annotations"]) for doc in table_rows(tmp_path / "out", "documents")]
+    too_short = [row for row in stored_rows(tmp_path / "out", "rejected") if row["reason"] == "too_short"]
+    assert too_short[0]["annotations"] == {}         # normalize drops it before any signal
+    kept = [doc["annotations"] for doc in table_rows(tmp_path / "out", "documents")]
     assert len(kept) == 1 and len(kept[0]["quality"]) == 30
     numbers = [value for value in kept[0]["quality"].values() if isinstance(value, (int, float))]
     assert len(numbers) == 28 and kept[0]["quality"]["c4_curly_bracket_line"] is None      # no line has one

@@ -1,0 +1,113 @@
+"""The typed `meta` and `annotations` structs of documents/ and rejected/, and their values for one row.
+
+In memory, `Document.meta` and `Document.annotations` stay plain dicts that the
+stages fill. Only the stored form is typed: one Arrow struct per column, one
+field per key a stage writes, null where no stage computed the value. Keys the
+config names (PII entities, the word lists of unsafe_words.also_check) are
+struct fields too, not Arrow maps, which Hugging Face datasets cannot load;
+keys nobody declares (a JSONL record's `read.keep_meta` fields, a plugin's
+annotations) go, as one JSON object with sorted keys, into the string field
+`extra`. docs/output-format.md says why.
+
+The `quality` struct takes its fields from the quality rules' own code
+(filters/quality/quality_filter.py: signal_types, handed in by the pipeline), so
+that a new signal is stored without a second list to keep up to date.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+EXTRA = "extra"
+_ARROW_OF = {bool: pa.bool_(), int: pa.int64(), float: pa.float64()}
+
+META_TYPE = pa.struct([
+    ("file", pa.string()),               # archives: the name below the input pattern's root
+    ("offset", pa.int64()),              # archives: the record's offset in the decompressed stream
+    ("location", pa.string()),           # JSONL and Parquet: name:line, name#row=N
+    ("crawl_date", pa.string()),
+    ("warc_record_id", pa.string()),
+    ("warc_content_type", pa.string()),
+    ("arc_content_type", pa.string()),
+    ("http_status", pa.int64()),
+    ("content_type", pa.string()),
+    ("charset", pa.string()),
+    ("source_id", pa.string()),          # an id field given in the input
+    (EXTRA, pa.string()),
+])
+
+
+@dataclass(frozen=True)
+class ConfigFields:
+    """The field names a run's config decides (pipelines/output_schemas.py gathers them)."""
+    quality: dict          # signal name -> bool, int or float (filters.quality.quality_filter.signal_types)
+    pii: list              # entity names (filters.pii.pii_filter.entities_for)
+    unsafe_lists: list     # keys of unsafe_word_hits_by_list (filters.unsafe_words.hit_list_names)
+
+
+def _struct_field(name: str, children: list) -> list:
+    """The field `name` of struct type `children`, or nothing: Parquet cannot store a struct without fields."""
+    return [(name, pa.struct(children))] if children else []
+
+
+def annotations_type(fields: ConfigFields) -> pa.StructType:
+    return pa.struct([
+        ("extract_path", pa.string()),             # main_content | whole_page | trafilatura
+        ("lang", pa.string()),
+        ("lang_score", pa.float64()),
+        ("lang_second", pa.string()),              # the model's second-best language
+        ("lang_second_score", pa.float64()),
+        *_struct_field("quality", [(name, _ARROW_OF[kind]) for name, kind in fields.quality.items()]),
+        ("unsafe_word_hits", pa.int64()),          # all lists together: what min_hits compares
+        *_struct_field("unsafe_word_hits_by_list", [(name, pa.int64()) for name in fields.unsafe_lists]),
+        ("unsafe_score", pa.float64()),
+        *_struct_field("pii", [(name, pa.int64()) for name in fields.pii]),   # spans per entity, 0: looked for
+        ("dup_cluster", pa.string()),              # the id of the cluster's kept document
+        ("dup_cluster_size", pa.int64()),
+        ("contamination_hits", pa.int64()),        # benchmark items found
+        ("contamination", pa.list_(pa.string())),  # the first 20, as benchmark:item
+        (EXTRA, pa.string()),
+    ])
+
+
+def struct_value(values: dict, struct: pa.StructType) -> dict:
+    """A dict for `struct`, in its field order (a row never depends on the order in which a stage set
+    its keys): absent keys null, unknown keys in `extra` where the struct has one."""
+    row = {}
+    for field in struct:
+        if field.name == EXTRA:
+            continue
+        value = values.get(field.name)
+        if value is not None and pa.types.is_struct(field.type):
+            value = struct_value(value, field.type)
+        row[field.name] = value
+    if EXTRA in struct.names:
+        unknown = {key: value for key, value in values.items() if struct.get_field_index(key) < 0}
+        row[EXTRA] = (json.dumps(unknown, sort_keys=True, ensure_ascii=False, default=str) if unknown
+                      else None)
+    return row
+
+
+def from_struct(value, struct: pa.StructType) -> dict:
+    """A stored struct read back (pyarrow's to_pylist) as the dict a stage wrote: nulls left out,
+    maps as dicts, `extra` merged back. For readers of documents/ and rejected/."""
+    found = {}
+    for field in struct if value else ():
+        item = value.get(field.name)
+        if item is None:
+            continue
+        if field.name == EXTRA:
+            found.update(json.loads(item))
+        elif pa.types.is_struct(field.type):
+            found[field.name] = from_struct(item, field.type)
+        else:
+            found[field.name] = item
+    return found
+
+
+def stored_dicts(table: pa.Table, column: str) -> list:
+    """Each row's `meta` or `annotations` of a documents/ or rejected/ table, as from_struct gives it."""
+    struct = table.schema.field(column).type
+    return [from_struct(value, struct) for value in table.column(column).to_pylist()]
