@@ -36,8 +36,8 @@ def record_to_document(record: object, fields: FieldMap, source: str, name: str,
     meta = {"location": location, "crawl_date": _as_str(first_field(record, list(fields.date)))}
     if given_id is not None:
         meta["source_id"] = str(given_id)
-    for name in fields.keep_meta:
-        meta[name] = first_field(record, [name])
+    for key in fields.keep_meta:         # not `name`: that is the file's, which the id is made of
+        meta[key] = first_field(record, [key])
     return Document(id=stable_id(source, name, position), text=text, source=source, url=_as_str(url), meta=meta)
 
 

@@ -61,6 +61,7 @@ class ReadConfig:
     id_field: list = field(default_factory=lambda: ["id"])
     url_field: list = field(default_factory=lambda: ["url", "metadata.url", "u"])
     date_field: list = field(default_factory=lambda: ["date", "created", "metadata.date"])
+    keep_meta: list = field(default_factory=list)     # JSONL/Parquet fields kept whole, in meta.extra
     max_record_bytes: int = 64 << 20
 
     def problems(self, where: str = "read") -> list:

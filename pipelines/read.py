@@ -33,7 +33,8 @@ class _ReadFileFn(beam.DoFn):
     def __init__(self, config: ReadConfig):
         self._config = config
         self._fields = FieldMap(text=tuple(config.text_field), id=tuple(config.id_field),
-                                url=tuple(config.url_field), date=tuple(config.date_field))
+                                url=tuple(config.url_field), date=tuple(config.date_field),
+                                keep_meta=tuple(config.keep_meta))
         self._bytes = Metrics.counter(COUNTER_NAMESPACE, "read.bytes")
         self._progress = None
 

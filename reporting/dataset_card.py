@@ -15,7 +15,8 @@ import yaml
 
 CARD_FILE = "README.md"
 TOKENS_CARD_FILE = "tokens/README.md"
-PARQUET_PARTS = (("documents", "the curated documents"),
+PARQUET_PARTS = (("documents", "the curated documents, with their meta and annotations as typed structs "
+                               "(documents format {documents_format})"),
                  ("rejected", "documents a stage removed on purpose, with stage, reason, annotations and {text}"),
                  ("errors", "records that could not be read or processed"))
 
@@ -85,7 +86,8 @@ def _rejected_text(manifest: dict) -> str:
 
 def _heading(manifest: dict) -> str:
     rows = _rows_per_part(manifest.get("funnel") or {})
-    parts = "\n".join(f"- `{name}/`: {text.format(text=_rejected_text(manifest))} "
+    fill = {"text": _rejected_text(manifest), "documents_format": manifest.get("documents_format")}
+    parts = "\n".join(f"- `{name}/`: {text.format(**fill)} "
                        f"({rows[name]:,} rows{'' if rows[name] else ', so no config'})" for name, text in PARQUET_PARTS)
     tokens = ("packed token sequences, one Arrow IPC stream per shard, with the ids of the documents each row "
               "holds; `load_dataset(\"OUT/tokens\")` loads them" if manifest.get("shards") else

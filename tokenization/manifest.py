@@ -11,6 +11,8 @@ import os
 
 import xxhash
 
+from corpus.parquet_rows import DOCUMENTS_FORMAT
+
 MANIFEST_VERSION = "1"
 # Where a run puts what this package reads back, relative to the output directory.
 MANIFEST_FILE = "manifest.json"
@@ -53,6 +55,7 @@ def build_manifest(shards: list, tokenizer: dict | None, layout: dict, languages
     shards = sorted(shards, key=lambda shard: shard["path"])
     return {
         "manifest_version": MANIFEST_VERSION,
+        "documents_format": DOCUMENTS_FORMAT,
         **layout,
         "tokenizer": tokenizer,
         "shards": shards,
