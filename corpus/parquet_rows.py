@@ -15,10 +15,6 @@ import xxhash
 from corpus.document import Document, ErrorRecord, Rejected
 from corpus.signal_schema import META_TYPE, ConfigFields, annotations_type, struct_value
 
-# The layout of documents/ and rejected/, in the manifest and the card: "1" stored meta and annotations
-# as JSON strings, "2" as typed structs.
-DOCUMENTS_FORMAT = "2"
-
 
 def document_schema(fields: ConfigFields) -> pa.Schema:
     return pa.schema([

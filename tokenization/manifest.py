@@ -11,9 +11,10 @@ import os
 
 import xxhash
 
-from corpus.parquet_rows import DOCUMENTS_FORMAT
-
 MANIFEST_VERSION = "1"
+# The layout of documents/ and rejected/ (corpus/parquet_rows.py): "1" stored meta and annotations as
+# JSON strings, "2" as typed structs. Here, not in corpus/: a training node imports this module alone.
+DOCUMENTS_FORMAT = "2"
 # Where a run puts what this package reads back, relative to the output directory.
 MANIFEST_FILE = "manifest.json"
 TOKENS_DIR = "tokens"
