@@ -2,8 +2,6 @@
 stages' own code (the quality signals, the PII entities, the word lists of unsafe_words.also_check)."""
 from __future__ import annotations
 
-import pyarrow as pa
-
 from corpus.parquet_rows import document_schema, rejected_schema
 from corpus.signal_schema import ConfigFields
 from filters.pii.pii_filter import entities_for
@@ -21,7 +19,3 @@ def output_schemas(config) -> tuple:
     """(documents/ schema, rejected/ schema) of a RunConfig."""
     fields = config_fields(config)
     return document_schema(fields), rejected_schema(fields)
-
-
-def annotations_schema(config) -> pa.StructType:
-    return output_schemas(config)[0].field("annotations").type
