@@ -2,8 +2,8 @@
 
     python bench/typed_signals.py [--mb 20]
 
-Inputs: every file of ../shared/data/web (source `web`: WARC, ARC, WET, JSONL, zstd JSONL; files in no
-input format are errors/ rows) and bench/end_to_end.py's `mixed_corpus` of --mb MB (source `mixed`).
+Inputs: the files of ../shared/data/web in an input format, one source per format (WARC, ARC, WET,
+Dolma's JSONL, HPLT's zstd JSONL), and bench/end_to_end.py's `mixed_corpus` of --mb MB (source `mixed`).
 Every default stage runs, with the URL lists, LDNOOBW word lists and GSM8K + HumanEval for
 decontamination (the settings of bench/end_to_end.py), tokenization off. It then reads documents/ back
 and counts, per kept document, the non-null numeric (int, float) values of `annotations`, nested
@@ -33,6 +33,9 @@ from pipelines.config import load_config  # noqa: E402
 from pipelines.run import run_curation  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "out", "typed_signals.json")
+WEB = [f"{source}={SHARED}/web/{pattern}" for source, pattern in (
+    ("warc", "**/*.warc.gz"), ("arc", "**/*.arc"), ("wet", "**/*.warc.wet.gz"), ("dolma", "dolma/*.jsonl.gz"),
+    ("hplt", "hplt_sample100/*.zst"))]
 
 
 def numbers(value) -> int:
@@ -48,7 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         corpus = os.path.join(workdir, "mixed.jsonl")
         built = mixed_corpus(args.mb, corpus)
-        config = load_config(inputs=[f"web={SHARED}/web/**", f"mixed={corpus}"],
+        config = load_config(inputs=[*WEB, f"mixed={corpus}"],
                              output=os.path.join(workdir, "out"),
                              overrides=[*URL_SETTINGS, *DECONTAM, "read.text_field=[text, t]",
                                         "tokenize.enabled=false"])
