@@ -41,6 +41,11 @@ def test_load_dataset_on_the_root_gives_the_curated_documents(with_rejects, tmp_
     documents = loaded["train"]
     assert documents.num_rows == _rows_on_disk(with_rejects, "documents") == 14
     assert documents.column_names == ["id", "source", "url", "text", "meta", "annotations"]
+    # the typed structs load as nested features: no Arrow map, which datasets cannot load
+    annotations = documents.features["annotations"]
+    assert annotations["lang_score"].dtype == "float64" and annotations["pii"]["EMAIL_ADDRESS"].dtype == "int64"
+    assert annotations["quality"]["gopher_words"].dtype == "int64"
+    assert documents[0]["meta"]["location"].startswith(("a.jsonl:", "b.jsonl:"))
     assert sorted(documents["id"]) == sorted(row["id"] for row in table_rows(with_rejects, "documents"))
 
 
