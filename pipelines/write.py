@@ -13,6 +13,7 @@ so the count and the files are too.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Callable
 
 import apache_beam as beam
@@ -59,13 +60,31 @@ class _WriteShardFn(beam.DoFn):
     def process(self, keyed, count):
         index, items = keyed
         real = (item for item in items if not (isinstance(item, str) and item == _EMPTY))
-        keyed_rows = [(self._sort_key(item), row_order(row), row)
-                      for item, row in ((item, self._to_row(item)) for item in real)]
-        rows = [row for _, _, row in sorted(keyed_rows, key=lambda entry: entry[:2])]
-        table = pa.Table.from_pylist(rows, schema=self._schema)
+        rows = sorted_rows([(self._sort_key(item), self._to_row(item)) for item in real])
         path = shard_path(self._directory, self._name, index, count)
-        write_parquet_atomically(path, table)
+        write_parquet_atomically(path, columns_table(rows, self._schema))
         yield path
+
+
+def sorted_rows(keyed_rows: list) -> list:
+    """Rows by their key, and rows that tie on it by row_order: the whole row is made a sort key
+    only where keys tie (rarely), not for every row."""
+    keyed_rows.sort(key=_first)
+    rows = []
+    for _, tied in itertools.groupby(keyed_rows, key=_first):
+        tied = [row for _, row in tied]
+        rows.extend(sorted(tied, key=row_order) if len(tied) > 1 else tied)
+    return rows
+
+
+def _first(pair):
+    return pair[0]
+
+
+def columns_table(rows: list, schema: pa.Schema) -> pa.Table:
+    """One Arrow array per column, straight from the rows' values (no per-row conversion by pyarrow)."""
+    return pa.Table.from_arrays([pa.array([row[field.name] for row in rows], type=field.type)
+                                 for field in schema], schema=schema)
 
 
 class WriteShardedParquet(beam.PTransform):
