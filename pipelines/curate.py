@@ -20,7 +20,7 @@ from corpus.parquet_rows import (DOCUMENT_SCHEMA, ERROR_SCHEMA, REJECTED_SCHEMA,
 from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
 from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
-from pipelines.dedup import ExactDedup, NearDedup
+from pipelines.dedup import Dedup
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
 from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
@@ -105,14 +105,17 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
     if not config.extract.enabled:
         batches = route(batches | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
     flow, profiles, checked = _Flow(batches), {}, []     # checked: how each benchmark is checked, for the manifest
-    for name, stage in enabled_stages(config):
+    stages = enabled_stages(config)
+    together = _dedups_together(stages)
+    input_bytes = sum(spec.size_bytes for spec in files)
+    for name, stage in stages:
         if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
             flow.set_batches(route(flow.batches(name) | name >> ApplyStage(name, stage_factory(config, stage,
                                                                                             staging))))
             if name in PROFILE_POINTS:
                 profiles[PROFILE_POINTS[name]] = flow.items(name) | f"Profile_{name}" >> ProfileDocuments()
-        elif stage.phase == DEDUP:
-            flow.set_items(_DEDUP[name](config, flow.items(name), rejected, written))
+        elif stage.phase == DEDUP and not (together and name == "near_dedup"):
+            flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written))
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
             staged = staging.select(side_files_by_stage(config)["decontaminate"])
             benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate, staged)
@@ -179,22 +182,24 @@ class _Flow:
         self._batches, self._items = None, items
 
 
-def _exact_dedup(config: RunConfig, items, rejected: list, written: list):
-    items, dropped = items | "exact_dedup" >> ExactDedup(config.exact_dedup.by_url)
+def _dedups_together(stages: list) -> bool:
+    """Exact and near dedup side by side (no plugin between): one transform, one join of the documents."""
+    names = [name for name, _ in stages]
+    return "exact_dedup" in names and names[names.index("exact_dedup") + 1:][:1] == ["near_dedup"]
+
+
+def _dedup(config: RunConfig, name: str, together: bool, input_bytes: int, items, rejected: list,
+           written: list):
+    """A stage of the `dedup` phase (both, when `together`): the kept documents out, drops into `rejected`."""
+    exact, near = name == "exact_dedup", name == "near_dedup" or together
+    label = "dedup" if together else name
+    items, dropped, report = items | label >> Dedup(exact, config.exact_dedup.by_url,
+                                                    config.near_dedup if near else None, input_bytes)
     rejected.append(dropped)
+    if near:
+        written.append(report | "WriteNearDedupReport" >> WriteJson(
+            FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
     return items
-
-
-def _near_dedup(config: RunConfig, items, rejected: list, written: list):
-    items, dropped, report = items | "near_dedup" >> NearDedup(config.near_dedup)
-    rejected.append(dropped)
-    written.append(report | "WriteNearDedupReport" >> WriteJson(
-        FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
-    return items
-
-
-# The stages of the `dedup` phase: documents in, the kept documents out, drops into `rejected`.
-_DEDUP = {"exact_dedup": _exact_dedup, "near_dedup": _near_dedup}
 
 
 def document_size(doc) -> int:
