@@ -31,7 +31,7 @@ from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
 from pipelines.stage_list import AFTER_DEDUP, DEDUP, PER_DOCUMENT, SIDE_INPUT, enabled_stages
 from pipelines.staging import Staging, side_files_by_stage
 from pipelines.tokenize import TokenizeDocuments
-from pipelines.write import WriteShardedParquet
+from pipelines.write import ShardedTable, WriteShardedTables
 from reporting.dataset_card import CARD_FILE
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_DIR, TOKENS_DIR
 
@@ -212,18 +212,15 @@ def row_size(row) -> int:
 
 
 def _write_outputs(config: RunConfig, documents, rejected, errors) -> list:
-    """The paths written, as three PCollections."""
+    """The paths written, as one PCollection: the three outputs share one writer (one size total,
+    one shuffle), so they cost the fused stages of one."""
     out, shards = config.output, config.write
     size = {"shard_size": shards.shard_mb << 20}
-    write_documents = WriteShardedParquet(
-        FileSystems.join(out, "documents"), "documents", shards.document_shards, DOCUMENT_SCHEMA,
-        document_row, sort_key_document, shard_key=lambda doc: doc.id, size_of=document_size, **size)
-    write_rejected = WriteShardedParquet(
-        FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, REJECTED_SCHEMA,
-        rejected_row_dict, sort_key_rejected, shard_key=lambda row: row.id, size_of=row_size, **size)
-    write_errors = WriteShardedParquet(
-        FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
-        error_row_dict, sort_key_error, shard_key=lambda row: row.location, size_of=row_size, **size)
-    return [documents | "WriteDocuments" >> write_documents,
-            rejected | "WriteRejected" >> write_rejected,
-            errors | "WriteErrors" >> write_errors]
+    tables = [
+        ShardedTable(FileSystems.join(out, "documents"), "documents", shards.document_shards, DOCUMENT_SCHEMA,
+                     document_row, sort_key_document, shard_key=lambda doc: doc.id, size_of=document_size, **size),
+        ShardedTable(FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, REJECTED_SCHEMA,
+                     rejected_row_dict, sort_key_rejected, shard_key=lambda row: row.id, size_of=row_size, **size),
+        ShardedTable(FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
+                     error_row_dict, sort_key_error, shard_key=lambda row: row.location, size_of=row_size, **size)]
+    return [(documents, rejected, errors) | "WriteOutputs" >> WriteShardedTables(tables)]

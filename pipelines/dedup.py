@@ -17,7 +17,7 @@ import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
 
-from corpus.document import Document, Drop, rejected_row
+from corpus.document import Document, Drop, Rejected, rejected_row
 from corpus.document_codec import decode_document, encode_document
 from corpus.parquet_rows import document_row
 from filters.dedup.components import components_method, large_star, small_star, union_find_labels
@@ -76,7 +76,7 @@ class _LatestPerUrl(beam.PTransform):
                   .with_output_types(Tuple[str, Document])
                   | "GroupUrl" >> beam.GroupByKey()
                   | "LatestCrawl" >> beam.ParDo(_KeepOnePerGroup("url_dedup", "url_duplicate", latest=True))
-                  .with_output_types(Document).with_outputs(REJECTED, main="kept"))
+                  .with_output_types(Document, **{REJECTED: Rejected}).with_outputs(REJECTED, main="kept"))
         return (by_url.kept, with_url[1]) | "AllUrls" >> beam.Flatten(), by_url[REJECTED]
 
 
@@ -141,7 +141,7 @@ class Dedup(beam.PTransform):
                     *decisions)
                    | "WithDecisions" >> beam.Flatten()
                    | "JoinDocs" >> beam.GroupByKey()
-                   | "Apply" >> beam.ParDo(_ApplyDecision()).with_output_types(Document)
+                   | "Apply" >> beam.ParDo(_ApplyDecision()).with_output_types(Document, **{REJECTED: Rejected})
                    .with_outputs(REJECTED, main="kept"))
         rejected.append(applied[REJECTED])
         return applied.kept, rejected | "Rejected" >> beam.Flatten(), report
@@ -273,8 +273,10 @@ class UnionFindComponents(beam.PTransform):
     """Edges -> (node, component minimum) on one worker: for graphs that fit its memory."""
 
     def expand(self, edges):
-        labels = (edges | "AllEdges" >> beam.combiners.ToList()
-                  | "UnionFind" >> beam.FlatMap(lambda es: sorted(union_find_labels(es).items())))
+        # One key and a GroupByKey, not ToList: ToList is a global combine, three fused stages for one.
+        labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
+                  | "AllEdges" >> beam.GroupByKey()
+                  | "UnionFind" >> beam.FlatMap(lambda keyed: sorted(union_find_labels(keyed[1]).items())))
         report = edges.pipeline | "NoRounds" >> beam.Create(
             [{"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}])
         return labels, report
