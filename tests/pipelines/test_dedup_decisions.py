@@ -37,11 +37,11 @@ def reference_exact(docs: list) -> tuple:
         ordered = sorted(same, key=lambda doc: (document_keep_key(doc), row_order(document_row(doc))))
         kept.append(ordered[0])
         rejected += [(doc.id, doc.url, "exact_duplicate", ordered[0].id) for doc in ordered[1:]]
-    return sorted(_rows(kept)), sorted(rejected)
+    return sorted(_rows(kept), key=repr), sorted(rejected, key=repr)
 
 
 def _rows(docs) -> list:
-    return [tuple(sorted(document_row(doc).items())) for doc in docs]
+    return [tuple(sorted(document_row(doc).items())) for doc in docs]   # sorted by repr: urls may be None
 
 
 def run(docs: list, transform, directory) -> tuple:
@@ -58,7 +58,7 @@ def run(docs: list, transform, directory) -> tuple:
 
 def _store(rows: list, path: str) -> None:
     with open(path, "wb") as handle:
-        pickle.dump(sorted(rows), handle)
+        pickle.dump(sorted(rows, key=repr), handle)
 
 
 def _load(path: str) -> list:
@@ -73,7 +73,7 @@ DOCS = st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e", "f"]),      
                 min_size=1, max_size=12)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15, deadline=None, derandomize=True)
 @given(DOCS)
 def test_exact_keepers_from_records_equal_the_keep_rule_on_whole_documents(specs):
     docs = [Document(doc_id, text, "s", url=url, meta={"crawl_date": date} if date else {})
@@ -82,8 +82,8 @@ def test_exact_keepers_from_records_equal_the_keep_rule_on_whole_documents(specs
         kept, rejected = run(docs, ExactDedup(), directory)
     expected_kept, expected_rejected = reference_exact(docs)
     assert kept == expected_kept
-    assert sorted((dict(row)["id"], dict(row)["url"], dict(row)["reason"], dict(row)["detail"])
-                  for row in rejected) == expected_rejected
+    assert sorted(((dict(row)["id"], dict(row)["url"], dict(row)["reason"], dict(row)["detail"])
+                   for row in rejected), key=repr) == expected_rejected
 
 
 @pytest.mark.parametrize("seed", [0, 1])
