@@ -19,7 +19,7 @@ from corpus.parquet_rows import (ERROR_SCHEMA, DocumentRow, RejectedRow, error_r
 from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
 from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
-from pipelines.dedup import ExactDedup, NearDedup
+from pipelines.dedup import Dedup
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
 from pipelines.output_schemas import output_schemas
@@ -31,7 +31,7 @@ from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
 from pipelines.stage_list import AFTER_DEDUP, DEDUP, PER_DOCUMENT, SIDE_INPUT, enabled_stages
 from pipelines.staging import Staging, side_files_by_stage
 from pipelines.tokenize import TokenizeDocuments
-from pipelines.write import WriteShardedParquet
+from pipelines.write import ShardedTable, WriteShardedTables
 from reporting.dataset_card import CARD_FILE
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_DIR, TOKENS_DIR
 
@@ -105,14 +105,17 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
     if not config.extract.enabled:
         batches = route(batches | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
     flow, profiles, checked = _Flow(batches), {}, []     # checked: how each benchmark is checked, for the manifest
-    for name, stage in enabled_stages(config):
+    stages = enabled_stages(config)
+    together = _dedups_together(stages)
+    input_bytes = sum(spec.size_bytes for spec in files)
+    for name, stage in stages:
         if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
             flow.set_batches(route(flow.batches(name) | name >> ApplyStage(name, stage_factory(config, stage,
                                                                                             staging))))
             if name in PROFILE_POINTS:
                 profiles[PROFILE_POINTS[name]] = flow.items(name) | f"Profile_{name}" >> ProfileDocuments()
-        elif stage.phase == DEDUP:
-            flow.set_items(_DEDUP[name](config, flow.items(name), rejected, written))
+        elif stage.phase == DEDUP and not (together and name == "near_dedup"):
+            flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written))
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
             staged = staging.select(side_files_by_stage(config)["decontaminate"])
             benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate, staged)
@@ -179,22 +182,24 @@ class _Flow:
         self._batches, self._items = None, items
 
 
-def _exact_dedup(config: RunConfig, items, rejected: list, written: list):
-    items, dropped = items | "exact_dedup" >> ExactDedup(config.exact_dedup.by_url)
+def _dedups_together(stages: list) -> bool:
+    """Exact and near dedup side by side (no plugin between): one transform, one join of the documents."""
+    names = [name for name, _ in stages]
+    return "exact_dedup" in names and names[names.index("exact_dedup") + 1:][:1] == ["near_dedup"]
+
+
+def _dedup(config: RunConfig, name: str, together: bool, input_bytes: int, items, rejected: list,
+           written: list):
+    """A stage of the `dedup` phase (both, when `together`): the kept documents out, drops into `rejected`."""
+    exact, near = name == "exact_dedup", name == "near_dedup" or together
+    label = "dedup" if together else name
+    items, dropped, report = items | label >> Dedup(exact, config.exact_dedup.by_url,
+                                                    config.near_dedup if near else None, input_bytes)
     rejected.append(dropped)
+    if near:
+        written.append(report | "WriteNearDedupReport" >> WriteJson(
+            FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
     return items
-
-
-def _near_dedup(config: RunConfig, items, rejected: list, written: list):
-    items, dropped, report = items | "near_dedup" >> NearDedup(config.near_dedup)
-    rejected.append(dropped)
-    written.append(report | "WriteNearDedupReport" >> WriteJson(
-        FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
-    return items
-
-
-# The stages of the `dedup` phase: documents in, the kept documents out, drops into `rejected`.
-_DEDUP = {"exact_dedup": _exact_dedup, "near_dedup": _near_dedup}
 
 
 def document_size(doc) -> int:
@@ -207,19 +212,18 @@ def row_size(row) -> int:
 
 
 def _write_outputs(config: RunConfig, documents, rejected, errors) -> list:
-    """The paths written, as three PCollections."""
+    """The paths written, as one PCollection: the three outputs share one writer (one size total,
+    one shuffle), so they cost the fused stages of one."""
     out, shards = config.output, config.write
     size = {"shard_size": shards.shard_mb << 20}
     document_schema, rejected_schema = output_schemas(config)
-    write_documents = WriteShardedParquet(
-        FileSystems.join(out, "documents"), "documents", shards.document_shards, document_schema,
-        DocumentRow(document_schema), sort_key_document, shard_key=lambda doc: doc.id, size_of=document_size, **size)
-    write_rejected = WriteShardedParquet(
-        FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, rejected_schema,
-        RejectedRow(rejected_schema), sort_key_rejected, shard_key=lambda row: row.id, size_of=row_size, **size)
-    write_errors = WriteShardedParquet(
-        FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
-        error_row_dict, sort_key_error, shard_key=lambda row: row.location, size_of=row_size, **size)
-    return [documents | "WriteDocuments" >> write_documents,
-            rejected | "WriteRejected" >> write_rejected,
-            errors | "WriteErrors" >> write_errors]
+    tables = [
+        ShardedTable(FileSystems.join(out, "documents"), "documents", shards.document_shards, document_schema,
+                     DocumentRow(document_schema), sort_key_document, shard_key=lambda doc: doc.id,
+                     size_of=document_size, **size),
+        ShardedTable(FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, rejected_schema,
+                     RejectedRow(rejected_schema), sort_key_rejected, shard_key=lambda row: row.id,
+                     size_of=row_size, **size),
+        ShardedTable(FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
+                     error_row_dict, sort_key_error, shard_key=lambda row: row.location, size_of=row_size, **size)]
+    return [(documents, rejected, errors) | "WriteOutputs" >> WriteShardedTables(tables)]

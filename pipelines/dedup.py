@@ -1,20 +1,26 @@
 """Exact and MinHash near-duplicate removal as Beam transforms.
 
+Only small records are shuffled to decide: exact dedup groups (text hash, keep order, id) and
+near dedup's signatures ride along with each exact keeper; near dedup shuffles ids, keep keys and
+signatures. The documents are shuffled once, at the end, joined by id with every decision.
+
 Exact: group by a 128-bit text hash, keep one per group.
 Near: signature per document -> LSH band buckets -> edges from each member to
-its bucket's smallest id -> connected components (star rounds or union-find)
--> keep one document per component. Only ids, keep keys and signatures are
-shuffled until the final join with the documents.
+its bucket's smallest id -> connected components (union-find or star rounds)
+-> keep one document per component.
 """
 from __future__ import annotations
+
+from typing import Tuple
 
 import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
 
-from corpus.document import Drop, rejected_row
+from corpus.document import Document, Drop, Rejected, rejected_row
+from corpus.document_codec import decode_document, encode_document
 from corpus.parquet_rows import document_row
-from filters.dedup.components import large_star, small_star, union_find_labels
+from filters.dedup.components import components_method, large_star, small_star, union_find_labels
 from filters.dedup.config import NearDedupConfig
 from filters.dedup.exact import text_key, url_key
 from filters.dedup.keep_rule import NO_DATE, document_keep_key
@@ -24,6 +30,8 @@ from filters.dedup.shingles import jaccard, shingles
 from pipelines.stage import COUNTER_NAMESPACE, REJECTED
 from pipelines.write import row_order
 
+EXACT, NEAR, DOC = "exact", "near", "doc"
+
 
 def _total_keep_order(doc) -> tuple:
     """The keep rule, then the whole row: a tie on the keep key (ids are unique by construction,
@@ -31,8 +39,15 @@ def _total_keep_order(doc) -> tuple:
     return document_keep_key(doc), row_order(document_row(doc))
 
 
+def _exact_keep_order(doc) -> tuple:
+    """_total_keep_order without the text, which is the same within a text-hash group: the same
+    order there, from a record a fraction of the document's size."""
+    return document_keep_key(doc), row_order({key: value for key, value in document_row(doc).items()
+                                             if key != "text"})
+
+
 class _KeepOnePerGroup(beam.DoFn):
-    """(key, documents) -> the document the keep rule picks; the others to rejected/."""
+    """(URL key, documents) -> the document the keep rule picks; the others to rejected/."""
 
     def __init__(self, stage: str, reason: str, latest: bool = False):
         self._stage, self._reason, self._latest = stage, reason, latest
@@ -51,29 +66,97 @@ class _KeepOnePerGroup(beam.DoFn):
         yield keeper
 
 
+class _LatestPerUrl(beam.PTransform):
+    """exact_dedup.by_url: documents -> DoOutputsTuple(kept, rejected). Whole documents are grouped
+    here: crawls of one URL differ in text, and the keep rule's tie-break compares it."""
+
+    def expand(self, docs):
+        with_url = docs | "HasUrl" >> beam.Partition(lambda doc, _: 0 if doc.url else 1, 2)
+        by_url = (with_url[0] | "KeyUrl" >> beam.Map(lambda doc: (url_key(doc.url), doc))
+                  .with_output_types(Tuple[str, Document])
+                  | "GroupUrl" >> beam.GroupByKey()
+                  | "LatestCrawl" >> beam.ParDo(_KeepOnePerGroup("url_dedup", "url_duplicate", latest=True))
+                  .with_output_types(Document, **{REJECTED: Rejected}).with_outputs(REJECTED, main="kept"))
+        return (by_url.kept, with_url[1]) | "AllUrls" >> beam.Flatten(), by_url[REJECTED]
+
+
+class _DedupRecord(beam.DoFn):
+    """Document -> what the decisions need: (text hash, (exact order, id, near record)) for exact
+    dedup, the near record (_Signature) alone without it. A near record is None for a document
+    without shingles (it is unique)."""
+
+    def __init__(self, exact: bool, near: NearDedupConfig | None):
+        self._exact, self._signature = exact, _Signature(near) if near is not None else None
+
+    def setup(self):
+        if self._signature is not None:
+            self._signature.setup()
+
+    def process(self, doc):
+        near = next(iter(self._signature.process(doc)), None) if self._signature is not None else None
+        if self._exact:
+            yield text_key(doc.text), (_exact_keep_order(doc), doc.id, near)
+        elif near is not None:
+            yield near
+
+
+class _ExactKeepers(beam.DoFn):
+    """(text hash, records) -> the keeper's near record; for each other record, tagged EXACT,
+    (id, (EXACT, text hash, keeper id))."""
+
+    def process(self, keyed):
+        digest, records = keyed
+        ordered = sorted(records, key=lambda record: record[0])
+        keeper_id = ordered[0][1]
+        for _, doc_id, _ in ordered[1:]:
+            yield beam.pvalue.TaggedOutput(EXACT, (doc_id, (EXACT, digest, keeper_id)))
+        if ordered[0][2] is not None:
+            yield ordered[0][2]
+
+
+class Dedup(beam.PTransform):
+    """Documents -> (kept, rejected, near-dedup convergence report or None): exact dedup (with
+    `by_url` first), near dedup on what exact dedup kept, or both, with one join of the documents."""
+
+    def __init__(self, exact: bool = True, by_url: bool = False, near: NearDedupConfig | None = None,
+                 input_bytes: int = 0):
+        super().__init__()
+        self._exact, self._by_url, self._near, self._input_bytes = exact, by_url, near, input_bytes
+
+    def expand(self, docs):
+        rejected, decisions, report = [], [], None
+        if self._exact and self._by_url:
+            docs, by_url = docs | "ByUrl" >> _LatestPerUrl()
+            rejected.append(by_url)
+        records = docs | "Records" >> beam.ParDo(_DedupRecord(self._exact, self._near))
+        if self._exact:
+            keepers = (records | "GroupText" >> beam.GroupByKey()
+                       | "KeepOne" >> beam.ParDo(_ExactKeepers()).with_outputs(EXACT, main="near"))
+            decisions.append(keepers[EXACT])
+            records = keepers.near
+        if self._near is not None:
+            near, report = records | "Near" >> _NearDecisions(self._near, self._input_bytes)
+            decisions.append(near)
+        applied = ((docs | "ById" >> beam.Map(lambda doc: (doc.id, (DOC, encode_document(doc)))),
+                    *decisions)
+                   | "WithDecisions" >> beam.Flatten()
+                   | "JoinDocs" >> beam.GroupByKey()
+                   | "Apply" >> beam.ParDo(_ApplyDecision(self._near is not None)).with_output_types(Document, **{REJECTED: Rejected})
+                   .with_outputs(REJECTED, main="kept"))
+        rejected.append(applied[REJECTED])
+        return applied.kept, rejected | "Rejected" >> beam.Flatten(), report
+
+
 class ExactDedup(beam.PTransform):
-    """Documents -> DoOutputsTuple(kept, rejected)."""
+    """Documents -> (kept, rejected)."""
 
     def __init__(self, by_url: bool = False):
         super().__init__()
         self._by_url = by_url
 
     def expand(self, docs):
-        rejected = []
-        if self._by_url:
-            with_url = docs | "HasUrl" >> beam.Partition(lambda doc, _: 0 if doc.url else 1, 2)
-            by_url = (with_url[0] | "KeyUrl" >> beam.Map(lambda doc: (url_key(doc.url), doc))
-                      | "GroupUrl" >> beam.GroupByKey()
-                      | "LatestCrawl" >> beam.ParDo(_KeepOnePerGroup("url_dedup", "url_duplicate", latest=True))
-                      .with_outputs(REJECTED, main="kept"))
-            rejected.append(by_url[REJECTED])
-            docs = (by_url.kept, with_url[1]) | "AllUrls" >> beam.Flatten()
-        exact = (docs | "KeyText" >> beam.Map(lambda doc: (text_key(doc.text), doc))
-                 | "GroupText" >> beam.GroupByKey()
-                 | "KeepOne" >> beam.ParDo(_KeepOnePerGroup("exact_dedup", "exact_duplicate"))
-                 .with_outputs(REJECTED, main="kept"))
-        rejected.append(exact[REJECTED])
-        return exact.kept, rejected | "ExactRejected" >> beam.Flatten()
+        kept, rejected, _ = docs | "Exact" >> Dedup(exact=True, by_url=self._by_url)
+        return kept, rejected
 
 
 class _Signature(beam.DoFn):
@@ -190,29 +273,49 @@ class UnionFindComponents(beam.PTransform):
     """Edges -> (node, component minimum) on one worker: for graphs that fit its memory."""
 
     def expand(self, edges):
-        labels = (edges | "AllEdges" >> beam.combiners.ToList()
-                  | "UnionFind" >> beam.FlatMap(lambda es: sorted(union_find_labels(es).items())))
+        # One key and a GroupByKey, not ToList: ToList is a global combine, three fused stages for one.
+        labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
+                  | "AllEdges" >> beam.GroupByKey()
+                  | "UnionFind" >> beam.FlatMap(lambda keyed: sorted(union_find_labels(keyed[1]).items())))
         report = edges.pipeline | "NoRounds" >> beam.Create(
             [{"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}])
         return labels, report
 
 
 def _keeper_decisions(keyed):
-    """(component, [(keep key, id)]) -> (id, (keeper id, component size)) for every member."""
+    """(component, [(keep key, id)]) -> (id, (NEAR, keeper id, component size)) for every member."""
     _, members = keyed
     members = list(members)
     keeper = min(members)[1]
-    return [(doc_id, (keeper, len(members))) for _, doc_id in members]
+    return [(doc_id, (NEAR, keeper, len(members))) for _, doc_id in members]
 
 
 class _ApplyDecision(beam.DoFn):
-    def __init__(self):
+    """(id, [its documents' bytes and the decisions about them]) -> the kept documents; the others
+    to rejected/. An exact decision names the document's text hash: ids are unique by construction,
+    and even if two documents shared one, each would meet only its own decision."""
+
+    def __init__(self, near: bool):
+        self._near = near           # near dedup ran: every document it saw gets its cluster fields
+        self._exact_dropped = Metrics.counter(COUNTER_NAMESPACE, "drop.exact_dedup.exact_duplicate")
         self._dropped = Metrics.counter(COUNTER_NAMESPACE, "drop.near_dedup.near_duplicate")
 
     def process(self, keyed):
-        _, grouped = keyed
-        for doc in grouped["doc"]:
-            decisions = list(grouped["decision"])
+        _, entries = keyed
+        docs, exact, decisions = [], {}, []
+        for entry in entries:
+            if entry[0] == DOC:
+                docs.append(decode_document(entry[1]))
+            elif entry[0] == EXACT:
+                exact.setdefault(entry[1], []).append(entry[2])
+            else:
+                decisions.append(entry[1:])
+        if exact:
+            docs = yield from self._exact_drops(docs, exact)
+        for doc in docs:
+            if not self._near:
+                yield doc
+                continue
             # a document with no near duplicate is a cluster of one: its fields say near dedup looked
             keeper, size = decisions[0] if decisions else (doc.id, 1)
             doc.annotations["dup_cluster"] = keeper
@@ -224,25 +327,39 @@ class _ApplyDecision(beam.DoFn):
             else:
                 yield doc
 
+    def _exact_drops(self, docs: list, exact: dict):
+        """Drop as many of the documents with a text hash as there are decisions for it, the last ones
+        in keep order (the first stays only when it is its group's keeper); returns the others."""
+        survivors, by_text = [], {}
+        for doc in docs:
+            by_text.setdefault(text_key(doc.text), []).append(doc)
+        for digest, same_text in by_text.items():
+            keepers = exact.get(digest, [])
+            ordered = sorted(same_text, key=_total_keep_order)
+            survivors += ordered[:len(ordered) - len(keepers)]
+            for doc, keeper in zip(ordered[len(ordered) - len(keepers):], keepers):
+                self._exact_dropped.inc()
+                yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(doc, "exact_dedup",
+                                                                      Drop("exact_duplicate", keeper)))
+        return survivors
 
-class NearDedup(beam.PTransform):
-    """Documents -> (kept, rejected, convergence report)."""
 
-    def __init__(self, config: NearDedupConfig):
+class _NearDecisions(beam.PTransform):
+    """Near records (id, keep key, signature, shingles) -> ((id, (NEAR, keeper, size)), convergence report)."""
+
+    def __init__(self, config: NearDedupConfig, input_bytes: int = 0):
         super().__init__()
         self._config = config
         self._params = config.lsh_params()
-        if config.components not in ("star", "union_find"):
-            raise ValueError(f"unknown near_dedup.components {config.components!r} (star|union_find)")
+        self._method = components_method(config.components, input_bytes)
 
-    def expand(self, docs):
-        records = docs | "Signature" >> beam.ParDo(_Signature(self._config))
+    def expand(self, records):
         edges = (records
                  | "Bands" >> beam.FlatMap(lambda record, params=self._params: _band_entries(params, record))
                  | "Buckets" >> beam.GroupByKey()
                  | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config))
                  | "DistinctEdges" >> beam.Distinct())
-        components = (StarComponents(self._config.max_rounds) if self._config.components == "star"
+        components = (StarComponents(self._config.max_rounds) if self._method == "star"
                       else UnionFindComponents())
         labels, report = edges | "Components" >> components
         keep_keys = records | "KeepKeys" >> beam.Map(lambda record: (record[0], record[1]))
@@ -252,7 +369,15 @@ class NearDedup(beam.PTransform):
                          lambda kv: [(label, (key, kv[0])) for label in kv[1]["label"] for key in kv[1]["key"]])
                      | "GroupComponent" >> beam.GroupByKey()
                      | "Keepers" >> beam.FlatMap(_keeper_decisions))
-        applied = ({"doc": docs | "ById" >> beam.Map(lambda doc: (doc.id, doc)), "decision": decisions}
-                   | "JoinDocs" >> beam.CoGroupByKey()
-                   | "Apply" >> beam.ParDo(_ApplyDecision()).with_outputs(REJECTED, main="kept"))
-        return applied.kept, applied[REJECTED], report
+        return decisions, report
+
+
+class NearDedup(beam.PTransform):
+    """Documents -> (kept, rejected, convergence report)."""
+
+    def __init__(self, config: NearDedupConfig, input_bytes: int = 0):
+        super().__init__()
+        self._config, self._input_bytes = config, input_bytes
+
+    def expand(self, docs):
+        return docs | "Near" >> Dedup(exact=False, near=self._config, input_bytes=self._input_bytes)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Any, Callable
+from typing import Any, Callable, List
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from corpus.document import Document, Drop, ErrorRecord, rejected_row
+from corpus.document import Document, Drop, ErrorRecord, Rejected, rejected_row
+from pipelines.coders import DocumentCoder  # noqa: F401  (registers the coders the type hints below pick)
 
 REJECTED = "rejected"
 ERRORS = "errors"
@@ -128,7 +129,7 @@ class BatchDocuments(beam.PTransform):
 
 class Unbatch(beam.PTransform):
     def expand(self, batches):
-        return batches | beam.FlatMap(lambda batch: batch)
+        return batches | beam.FlatMap(lambda batch: batch).with_output_types(Document)
 
 
 class ApplyStage(beam.PTransform):
@@ -142,5 +143,6 @@ class ApplyStage(beam.PTransform):
 
     def expand(self, pcoll):
         side = [self._side_input] if self._side_input is not None else []
-        return pcoll | beam.ParDo(_StageFn(self._stage, self._factory, bool(side)), *side).with_outputs(
-            REJECTED, ERRORS, main="kept")
+        # Typed, so that Beam codes them with pipelines/coders.py instead of pickling them.
+        return pcoll | beam.ParDo(_StageFn(self._stage, self._factory, bool(side)), *side).with_output_types(
+            List[Document], **{REJECTED: Rejected, ERRORS: ErrorRecord}).with_outputs(REJECTED, ERRORS, main="kept")

@@ -13,6 +13,8 @@ so the count and the files are too.
 """
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from typing import Callable
 
 import apache_beam as beam
@@ -52,45 +54,126 @@ def row_order(row: dict) -> tuple:
 
 
 class _WriteShardFn(beam.DoFn):
-    def __init__(self, directory, name, schema, to_row, sort_key):
-        self._directory, self._name = directory, name
-        self._schema, self._to_row, self._sort_key = schema, to_row, sort_key
+    def __init__(self, tables: list):
+        self._tables = tables
 
-    def process(self, keyed, count):
-        index, items = keyed
-        real = (item for item in items if not (isinstance(item, str) and item == _EMPTY))
-        keyed_rows = [(self._sort_key(item), row_order(row), row)
-                      for item, row in ((item, self._to_row(item)) for item in real)]
-        rows = [row for _, _, row in sorted(keyed_rows, key=lambda entry: entry[:2])]
-        table = pa.Table.from_pylist(rows, schema=self._schema)
-        path = shard_path(self._directory, self._name, index, count)
-        write_parquet_atomically(path, table)
+    def process(self, keyed, counts):
+        (number, index), entries = keyed
+        table = self._tables[number]
+        rows = sorted_rows([entry for entry in entries if entry != _EMPTY])
+        path = shard_path(table.directory, table.name, index, counts[number])
+        write_parquet_atomically(path, columns_table(rows, table.schema))
         yield path
 
 
+def sorted_rows(keyed_rows: list) -> list:
+    """Rows by their key, and rows that tie on it by row_order: the whole row is made a sort key
+    only where keys tie (rarely), not for every row."""
+    keyed_rows.sort(key=_first)
+    rows = []
+    for _, tied in itertools.groupby(keyed_rows, key=_first):
+        tied = [row for _, row in tied]
+        rows.extend(sorted(tied, key=row_order) if len(tied) > 1 else tied)
+    return rows
+
+
+def _first(pair):
+    return pair[0]
+
+
+def columns_table(rows: list, schema: pa.Schema) -> pa.Table:
+    """One Arrow array per column, straight from the rows' values (no per-row conversion by pyarrow)."""
+    return pa.Table.from_arrays([pa.array([row[field.name] for row in rows], type=field.type)
+                                 for field in schema], schema=schema)
+
+
+@dataclass(frozen=True)
+class ShardedTable:
+    """One output directory of shards: `count` of them, or (count 0) one per `shard_size` of the
+    elements' total `size_of`."""
+    directory: str
+    name: str
+    count: int
+    schema: pa.Schema
+    to_row: Callable
+    sort_key: Callable
+    shard_key: Callable
+    size_of: Callable = len
+    shard_size: int = 64 << 20
+
+
+class _TotalSizes(beam.CombineFn):
+    """(table number, size) -> the total size per table, as a list."""
+
+    def __init__(self, tables: int):
+        self._tables = tables
+
+    def create_accumulator(self):
+        return [0] * self._tables
+
+    def add_input(self, totals, numbered):
+        totals[numbered[0]] += numbered[1]
+        return totals
+
+    def merge_accumulators(self, accumulators):
+        return [sum(column) for column in zip(*accumulators)]
+
+    def extract_output(self, totals):
+        return totals
+
+
+class WriteShardedTables(beam.PTransform):
+    """A tuple of PCollections, one per ShardedTable, -> the paths written.
+
+    All tables share one size total, one shuffle and one writing step, so three outputs cost the
+    fused stages of one. Elements become their rows (and sort keys) before the shuffle: rows are
+    dicts of plain values, which Beam codes without pickling."""
+
+    def __init__(self, tables: list):
+        super().__init__()
+        self._tables = list(tables)
+
+    def expand(self, pcolls):
+        numbers = self._counts(pcolls)
+        counts = beam.pvalue.AsSingleton(numbers)
+        keyed = [pcoll | f"AssignShard{number}" >> beam.Map(_keyed_row, number, table, counts)
+                 for number, (pcoll, table) in enumerate(zip(pcolls, self._tables))]
+        every_shard = numbers | "AllShards" >> beam.FlatMap(
+            lambda numbers: [((number, index), _EMPTY) for number, count in enumerate(numbers)
+                             for index in range(count)])
+        return ((*keyed, every_shard)
+                | "WithEmpty" >> beam.Flatten()
+                | "GroupShard" >> beam.GroupByKey()
+                | "WriteShard" >> beam.ParDo(_WriteShardFn(self._tables), counts))
+
+    def _counts(self, pcolls):
+        """One PCollection holding the shard count of every table (a list)."""
+        given = [table.count for table in self._tables]
+        if all(given):
+            return pcolls[0].pipeline | "Count" >> beam.Create([given])
+        sizes = [pcoll | f"Size{number}" >> beam.Map(lambda item, n=number, size_of=table.size_of:
+                                                      (n, size_of(item)))
+                 for number, (pcoll, table) in enumerate(zip(pcolls, self._tables)) if not table.count]
+        tables = self._tables
+        return (sizes | "AllSizes" >> beam.Flatten()
+                | "TotalSize" >> beam.CombineGlobally(_TotalSizes(len(tables)))
+                | "Count" >> beam.Map(lambda totals: [table.count or shard_count(total, table.shard_size)
+                                                      for table, total in zip(tables, totals)]))
+
+
+def _keyed_row(item, number: int, table: ShardedTable, counts: list) -> tuple:
+    return (number, shard_of(table.shard_key(item), counts[number])), (table.sort_key(item), table.to_row(item))
+
+
 class WriteShardedParquet(beam.PTransform):
-    """`count` shards, or (count 0) one per `shard_size` of the elements' total `size_of`."""
+    """One table: `count` shards, or (count 0) one per `shard_size` of the elements' total `size_of`."""
 
     def __init__(self, directory: str, name: str, count: int, schema: pa.Schema,
                  to_row: Callable, sort_key: Callable, shard_key: Callable,
                  size_of: Callable = len, shard_size: int = 64 << 20):
         super().__init__()
-        self._args = (directory, name, schema, to_row, sort_key)
-        self._count, self._shard_key = count, shard_key
-        self._size_of, self._shard_size = size_of, shard_size
+        self._table = ShardedTable(directory, name, count, schema, to_row, sort_key, shard_key, size_of,
+                                   shard_size)
 
     def expand(self, pcoll):
-        shard_key = self._shard_key
-        if self._count:
-            counts = pcoll.pipeline | "Count" >> beam.Create([self._count])
-        else:
-            counts = (pcoll | "Size" >> beam.Map(self._size_of)
-                      | "TotalSize" >> beam.CombineGlobally(sum)
-                      | "Count" >> beam.Map(shard_count, self._shard_size))
-        count = beam.pvalue.AsSingleton(counts)
-        keyed = pcoll | "AssignShard" >> beam.Map(lambda item, n: (shard_of(shard_key(item), n), item), count)
-        every_shard = counts | "AllShards" >> beam.FlatMap(lambda n: [(index, _EMPTY) for index in range(n)])
-        return ((keyed, every_shard)
-                | "WithEmpty" >> beam.Flatten()
-                | "GroupShard" >> beam.GroupByKey()
-                | "WriteShard" >> beam.ParDo(_WriteShardFn(*self._args), count))
+        return (pcoll,) | WriteShardedTables([self._table])

@@ -49,7 +49,7 @@ def missing(option: str, kind: str, name: str, value: str = "{path}") -> Mistake
 MISTAKES = [
     # What was found, 1: these deleted the previous output and ended in a traceback.
     Mistake("near_dedup.components typo", s("near_dedup.components=unionfind"),
-            "near_dedup.components must be one of star, union_find; got 'unionfind'"),
+            "near_dedup.components must be one of auto, star, union_find; got 'unionfind'"),
     Mistake("pii.mode typo", s("pii.mode=bogus"), "pii.mode must be one of redact, drop"),
     Mistake("extract.extractor typo", s("extract.extractor=bogus"), "extract.extractor must be one of"),
     Mistake("near_dedup.preset typo", s("near_dedup.preset=bogus"), "near_dedup.preset must be one of fineweb"),

@@ -11,6 +11,22 @@ O(log^2 n) rounds, and a round that changes no edge proves convergence.
 """
 from __future__ import annotations
 
+# near_dedup.components: auto picks union-find on one worker up to this much input, star rounds above.
+# Measured (bench/components_scale.py, docs/dedup.md): union-find takes 2 s and 77 MB of forest for 1M
+# LSH-like edges, 15 s and 308 MB for 4M, plus about 0.2 kB per edge for the edge list it is given.
+# Edges are at most one per band (14) per document, typically 1-3 per duplicated document, so 2 GB of
+# input (about 500k documents of 4 kB) gives at most 7M edges (about 2 GB, a minute) and typically
+# under 1M. The 20 unrolled star rounds cost 20 shuffles of the edge set and about 30 fused stages,
+# which on the local runner took 4.7 s against 1.0 s for 10k edges, 41 s against 8 s for 100k.
+UNION_FIND_MAX_INPUT_BYTES = 2 << 30
+
+
+def components_method(configured: str, input_bytes: int) -> str:
+    """star or union_find: `auto` chooses by the input's size, known on the launcher before the run."""
+    if configured != "auto":
+        return configured
+    return "union_find" if input_bytes <= UNION_FIND_MAX_INPUT_BYTES else "star"
+
 
 class UnionFind:
     def __init__(self):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from tokenmill.option_checks import OptionChecks
 
-COMPONENTS = ("star", "union_find")
+COMPONENTS = ("auto", "star", "union_find")
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,9 @@ class NearDedupConfig:
     word_ngram: int = 5
     char_ngram: int = 5
     # star: distributed rounds (Kiveris et al.), any graph size; union_find: the whole
-    # edge list on one worker, faster for graphs that fit its memory. Same clusters.
-    components: str = "star"         # star | union_find
+    # edge list on one worker, faster for graphs that fit its memory. Same clusters. auto: union_find
+    # up to filters/dedup/components.py's UNION_FIND_MAX_INPUT_BYTES of input, star above.
+    components: str = "auto"         # auto | star | union_find
     max_rounds: int = 20             # star rounds unrolled in the pipeline (a 1,000-node chain needs 21)
     verify_jaccard: float = 0.0      # > 0: keep only candidate pairs whose true Jaccard reaches this
     max_bucket_size: int = 100_000   # larger LSH buckets are split (counted), never held whole

@@ -1,0 +1,109 @@
+"""Bytes for the records that move between a run's steps: documents, rejected rows and errors.
+
+Pickling a Document cost about 15 us, and Beam pickled each one several times: to hand it from
+one fused stage to the next, and again just to estimate the size of a batch. Here a record is its
+str fields as UTF-8 and the rest as one small JSON array, so it encodes exactly what the fields
+hold and nothing of Python's object layout. It round-trips exactly: any str (lone
+surrogates too), None, and nested dicts of JSON-like values (str, int, float, bool, None, list,
+dicts with str keys; finite floats) in their key order. A record holding anything else (a tuple, a numpy
+number, a subclass) is pickled instead, whole, so it comes back as it went.
+
+The same record gives the same bytes every time: its fields in declaration order, dicts in
+their key order (equal dicts built in another order give other bytes, which is why the Beam
+coder does not claim to be deterministic in Beam's sense; records are never shuffle keys).
+
+`size_estimate` is what Beam's size sampling gets: the text's length and a constant, no
+encoding at all.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import pickle
+import struct
+
+from corpus.document import Document, ErrorRecord, Rejected
+
+_JSON, _PICKLE = b"J", b"P"
+_LENGTH = struct.Struct("<I")
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True,
+                                check_circular=False).encode
+_decode_json = json.JSONDecoder().decode
+_FIELDS = {kind: tuple(field.name for field in dataclasses.fields(kind))
+           for kind in (Document, Rejected, ErrorRecord)}
+_SCALARS = (str, int, bool, type(None))
+
+
+def is_plain(value) -> bool:
+    """True when JSON gives this value back exactly: same types, same dict key order."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is float:               # JSON's NaN loses the sign and payload bits: those are pickled
+        return math.isfinite(value)
+    if kind is list:
+        return all(map(is_plain, value))
+    if kind is dict:
+        return all(type(key) is str for key in value) and all(map(is_plain, value.values()))
+    return False
+
+
+def encoder(kind: type):
+    """record -> bytes for one record class (Document, Rejected or ErrorRecord)."""
+    names = _FIELDS[kind]
+
+    def encode(record) -> bytes:
+        if type(record) is kind:
+            values = [getattr(record, name) for name in names]
+            if all(map(is_plain, values)):
+                try:
+                    return _plain_bytes(values)
+                except ValueError:          # an int too long for str(), say: pickled below
+                    pass
+        return _PICKLE + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+    return encode
+
+
+def _plain_bytes(values: list) -> bytes:
+    """b"J", the head's length, the head, then each str field's UTF-8. The head is a JSON array with
+    a str field's byte length in its place and any other field as a one-element array, so text is
+    copied, never escaped."""
+    head, strings = [], []
+    for value in values:
+        if type(value) is str:
+            strings.append(value.encode("utf-8", "surrogatepass"))
+            head.append(len(strings[-1]))
+        else:
+            head.append([value])
+    encoded_head = _encode_json(head).encode("utf-8", "surrogatepass")
+    return b"".join((_JSON, _LENGTH.pack(len(encoded_head)), encoded_head, *strings))
+
+
+def decoder(kind: type):
+    """bytes -> record, the inverse of encoder(kind)."""
+    def decode(encoded: bytes):
+        if encoded[:1] != _JSON:
+            return pickle.loads(encoded[1:])
+        (head_size,) = _LENGTH.unpack_from(encoded, 1)
+        start = 1 + _LENGTH.size + head_size
+        values = []
+        for entry in _decode_json(encoded[1 + _LENGTH.size:start].decode("utf-8", "surrogatepass")):
+            if type(entry) is int:
+                values.append(encoded[start:start + entry].decode("utf-8", "surrogatepass"))
+                start += entry
+            else:
+                values.append(entry[0])
+        return kind(*values)
+    return decode
+
+
+def size_estimate(record) -> int:
+    """About the encoded size, from the text (or message) alone: what Beam's size sampling needs."""
+    text = getattr(record, "text", None)
+    if text is None:
+        text = getattr(record, "message", "")
+    return len(text) + 200
+
+
+encode_document, decode_document = encoder(Document), decoder(Document)
