@@ -105,12 +105,14 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
     if not config.extract.enabled:
         batches = route(batches | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
     flow, profiles, checked = _Flow(batches), {}, []     # checked: how each benchmark is checked, for the manifest
+    tapped = {}         # the documents at each of PROFILE_POINTS
     for name, stage in enabled_stages(config):
         if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
             flow.set_batches(route(flow.batches(name) | name >> ApplyStage(name, stage_factory(config, stage,
                                                                                             staging))))
             if name in PROFILE_POINTS:
-                profiles[PROFILE_POINTS[name]] = flow.items(name) | f"Profile_{name}" >> ProfileDocuments()
+                tapped[name] = flow.items(name)
+                profiles[PROFILE_POINTS[name]] = tapped[name] | f"Profile_{name}" >> ProfileDocuments()
         elif stage.phase == DEDUP:
             flow.set_items(_DEDUP[name](config, flow.items(name), rejected, written))
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
@@ -134,16 +136,17 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
-    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked)
+    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked, tapped.get("normalize"))
 
 
 def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, staging: Staging,
-                         decontamination: list) -> None:
-    """Token shards and plans when tokenization is on; the manifest always, after every other file."""
+                         decontamination: list, normalized=None) -> None:
+    """Token shards and plans when tokenization is on; the manifest always, after every other file.
+    `normalized`: the documents as they enter the filters, where a given model's engine check samples."""
     if config.tokenize.enabled:
         given = staging.select(side_files_by_stage(config)["tokenize"])
         tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize,
-                                                            next(iter(given.values()), None))
+                                                            next(iter(given.values()), None), normalized)
         written.append(tokenized.pop("tokenizer_file"))
     else:
         tokenized = {name: pipeline | f"No_{name}" >> beam.Create([])
