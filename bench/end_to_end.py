@@ -1,28 +1,32 @@
-"""The whole pipeline, every stage on, beside datatrove's comparable pipeline, in one run.
+"""The whole pipeline, every stage on, beside datatrove's comparable pipeline, in one run: issue 18's goals.
 
-    python bench/end_to_end.py [--mb 50] [--small-mb 5] [--repeats 3]
+    python bench/end_to_end.py [--sizes 20,50] [--repeats 3] [--one-document-repeats 3] [--two-workers]
 
-Corpus: real web text from ../shared/data/web, remixed to reach --mb MB.
+Corpus: real web text from ../shared/data/web, remixed to reach each size.
 dolma's 697 Common Crawl pages are split into paragraphs; each benchmark
 document takes a run of consecutive paragraphs from one page and a run from
 another (seeded), and keeps the first page's URL with a "#mix=N" suffix. The
 text is real. Pages share paragraphs only by chance, as crawls do, so dedup
 has realistic work to do: it does not meet exact copies of whole pages.
 
-tokenmill (`tokenmill run --workers 1`, one core): URL filter (UT1, HPLT adult
-list, datatrove's banned words), language ID, every quality rule set, unsafe
-words (LDNOOBW), exact and near dedup, PII, decontamination against GSM8K and
-HumanEval, SentencePiece (Llama 2's 32k model), shards and plans.
+tokenmill (`tokenmill run --workers 1`): URL filter (UT1, HPLT adult list,
+datatrove's banned words), language ID, every quality rule set, unsafe words
+(LDNOOBW), exact and near dedup, PII, decontamination against GSM8K and
+HumanEval, Llama 2's 32k tokenizer, shards and plans.
 datatrove (bench/datatrove_pipeline.py, one task, one worker): language
 filter, Gopher repetition and quality, its four MinHash stages, PIIFormatter,
 DocumentTokenizer with the same Llama 2 vocabulary in HF tokenizers form.
-Both are timed as whole processes with their peak RSS. tokenmill's time share
-per stage comes from its report. A second tokenmill run on --small-mb MB (a
-tenth) shows how peak RSS grows with the corpus. Then both corpora run again
-on two workers (the multi-process runner), sampling the memory of the runner
-process and of each worker: on Dataflow or Flink the worker's is the figure
-that matters, as the runner's in-memory shuffle lives outside the workers.
-Writes bench/out/end_to_end.json.
+
+Every process is pinned to one core (--cpu). Per size, --repeats pairs run in
+turn (tokenmill, then datatrove), each a whole process timed from outside with
+its peak RSS; the script prints each pair's ratio, the medians, and the share
+of tokenmill's wall time inside no stage (1 - the report's stage_seconds
+summed / wall: reading, shuffles, writing, start-up). Then the one-document
+full run (bench/one_document.py's, PII on), and with --two-workers each
+corpus on two workers, sampling the runner's and each worker's memory. Last,
+a table of the goals (>= 6x datatrove at each size, <= 25% outside stages at
+20 MB, one document in <= 4 s) with the figures measured. At 20 MB and 3
+pairs one invocation takes about 8 minutes here. Writes bench/out/end_to_end.json.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import time
 
@@ -83,16 +88,15 @@ def worker_memory(corpus: str, output: str) -> dict:
     return {"wall_s": tree["seconds"], "runner_peak_mb": tree["parent_mb"], "worker_peak_mb": tree["largest_child_mb"]}
 
 
-def tokenmill(corpus: str, output: str, repeats: int = 1) -> dict:
-    """The run with the median wall time of `repeats` (this machine is shared and noisy)."""
-    runs = sorted((subprocess_run(tokenmill_command(corpus, output, 1))[:2] for _ in range(repeats)))
-    wall, rss = runs[len(runs) // 2]
+def tokenmill_run(corpus: str, output: str) -> dict:
+    """One run: wall, peak RSS, and the share of the wall time inside no stage (from its report)."""
+    wall, rss, _ = subprocess_run(tokenmill_command(corpus, output, 1))
     with open(os.path.join(output, "report", "report.json")) as handle:
         report = json.load(handle)
-    return {"wall_s": wall, "peak_rss_mb": rss, "walls_s": [run[0] for run in runs],
-            "stage_seconds": report["stage_seconds"],
-            "kept": report["totals"]["documents_kept"], "tokens": report["totals"]["tokens"],
-            "funnel": report["funnel"]}
+    inside = sum(report["stage_seconds"].values())
+    return {"wall_s": wall, "peak_rss_mb": rss, "stage_seconds": report["stage_seconds"],
+            "outside_stages_share": 1 - inside / wall, "kept": report["totals"]["documents_kept"],
+            "tokens": report["totals"]["tokens"], "funnel": report["funnel"]}
 
 
 def datatrove(corpus: str, work: str) -> dict:
@@ -104,50 +108,95 @@ def datatrove(corpus: str, work: str) -> dict:
     return {"wall_s": wall, "peak_rss_mb": rss, **json.loads(stdout.strip().splitlines()[-1])}
 
 
+def compare(mb: float, repeats: int) -> dict:
+    """tokenmill and datatrove in turn on the same corpus, `repeats` pairs: medians and the ratio per pair."""
+    corpus = os.path.join(OUT, f"corpus_{mb:g}mb.jsonl")
+    built = mixed_corpus(mb, corpus)
+    print(f"{mb:g} MB corpus: {built['documents']:,} documents, {built['mb']:.1f} MB of text")
+    pairs = []
+    for index in range(repeats):
+        ours = tokenmill_run(corpus, os.path.join(OUT, "tokenmill"))
+        theirs = datatrove(corpus, os.path.join(OUT, "datatrove"))
+        pairs.append({"tokenmill": ours, "datatrove": theirs, "ratio": theirs["wall_s"] / ours["wall_s"]})
+        print(f"  pair {index + 1}: tokenmill {ours['wall_s']:.1f} s ({ours['outside_stages_share']:.0%} outside "
+              f"stages, {ours['peak_rss_mb']:.0f} MB), datatrove {theirs['wall_s']:.1f} s "
+              f"({theirs['peak_rss_mb']:.0f} MB): {pairs[-1]['ratio']:.2f}x")
+    median = statistics.median
+    ours_wall = median(pair["tokenmill"]["wall_s"] for pair in pairs)
+    theirs_wall = median(pair["datatrove"]["wall_s"] for pair in pairs)
+    middle = min(pairs, key=lambda pair: abs(pair["tokenmill"]["wall_s"] - ours_wall))["tokenmill"]
+    return {"corpus": built, "pairs": pairs,
+            "tokenmill_wall_s": ours_wall, "datatrove_wall_s": theirs_wall,
+            "ratio_of_medians": theirs_wall / ours_wall, "ratio_per_pair": [pair["ratio"] for pair in pairs],
+            "median_ratio": median(pair["ratio"] for pair in pairs),
+            "outside_stages_share": median(pair["tokenmill"]["outside_stages_share"] for pair in pairs),
+            "tokenmill_peak_rss_mb": median(pair["tokenmill"]["peak_rss_mb"] for pair in pairs),
+            "datatrove_peak_rss_mb": median(pair["datatrove"]["peak_rss_mb"] for pair in pairs),
+            "tokenmill_mb_per_s": built["mb"] / ours_wall, "datatrove_mb_per_s": built["mb"] / theirs_wall,
+            "stage_shares_of_median_run": {stage: seconds / middle["wall_s"] for stage, seconds in sorted(
+                middle["stage_seconds"].items(), key=lambda item: -item[1])}}
+
+
+def goals(sizes: dict, one_document: dict | None) -> list:
+    """Issue 18's goals, each with the figure measured here."""
+    rows = [{"goal": f"end to end >= 6x datatrove at {mb:g} MB", "measured": f"{run['median_ratio']:.2f}x",
+             "met": run["median_ratio"] >= 6} for mb, run in sizes.items()]
+    rows += [{"goal": f"<= 25% of the wall time outside any stage at {mb:g} MB",
+              "measured": f"{run['outside_stages_share']:.0%}", "met": run["outside_stages_share"] <= 0.25}
+             for mb, run in sizes.items() if mb == 20]
+    if one_document:
+        rows.append({"goal": "a one-document full run in <= 4 s", "measured": f"{one_document['wall_s']:.2f} s",
+                     "met": one_document["wall_s"] <= 4})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=50)
-    parser.add_argument("--small-mb", type=float, default=5)
-    parser.add_argument("--repeats", type=int, default=3, help="tokenmill runs per corpus (median reported)")
+    parser.add_argument("--sizes", default="20", help="corpus sizes in MB, comma-separated (the goals: 20,50)")
+    parser.add_argument("--repeats", type=int, default=3, help="tokenmill/datatrove pairs per size (medians)")
+    parser.add_argument("--one-document-repeats", type=int, default=3,
+                        help="runs of the one-document full run (bench/one_document.py's; 0: skip)")
+    parser.add_argument("--two-workers", action="store_true",
+                        help="also run each size on two workers, sampling the runner's and each worker's memory")
+    parser.add_argument("--cpu", type=int, default=0, help="the one core every run is pinned to")
     args = parser.parse_args()
+    os.sched_setaffinity(0, {args.cpu})          # every run and its children inherit it
     os.makedirs(OUT, exist_ok=True)
-    corpus, small = os.path.join(OUT, "corpus.jsonl"), os.path.join(OUT, "small.jsonl")
-    built, built_small = mixed_corpus(args.mb, corpus), mixed_corpus(args.small_mb, small, seed=1)
-    print(f"corpus: {built['documents']:,} documents, {built['mb']:.1f} MB of text")
-    ours = tokenmill(corpus, os.path.join(OUT, "tokenmill"), args.repeats)
-    ours_small = tokenmill(small, os.path.join(OUT, "tokenmill-small"), args.repeats)
-    theirs = datatrove(corpus, os.path.join(OUT, "datatrove"))
-    memory = {"small": worker_memory(small, os.path.join(OUT, "tokenmill-small-2")),
-              "full": worker_memory(corpus, os.path.join(OUT, "tokenmill-2"))}
-    rows = [{"tool": "tokenmill, every stage", "MB": built["mb"], "wall s": ours["wall_s"],
-             "MB/s/core": built["mb"] / ours["wall_s"], "docs/s/core": built["documents"] / ours["wall_s"],
-             "peak RSS MB": ours["peak_rss_mb"]},
-            {"tool": "tokenmill, every stage (a tenth)", "MB": built_small["mb"], "wall s": ours_small["wall_s"],
-             "MB/s/core": built_small["mb"] / ours_small["wall_s"],
-             "docs/s/core": built_small["documents"] / ours_small["wall_s"],
-             "peak RSS MB": ours_small["peak_rss_mb"]},
-            {"tool": "datatrove, comparable steps", "MB": built["mb"], "wall s": theirs["wall_s"],
-             "MB/s/core": built["mb"] / theirs["wall_s"], "docs/s/core": built["documents"] / theirs["wall_s"],
-             "peak RSS MB": theirs["peak_rss_mb"]}]
-    print_table(rows, ["tool", "MB", "wall s", "MB/s/core", "docs/s/core", "peak RSS MB"])
-    timed = sum(ours["stage_seconds"].values())
-    shares = {stage: seconds / ours["wall_s"] for stage, seconds in sorted(
-        ours["stage_seconds"].items(), key=lambda item: -item[1])}
-    print("tokenmill time share per stage (of the wall time):",
-          ", ".join(f"{stage} {share:.0%}" for stage, share in shares.items()),
-          f"; untimed (reading, dedup shuffles, writing, start-up) {1 - timed / ours['wall_s']:.0%}")
-    print("datatrove seconds per step:", {k: round(v, 1) for k, v in theirs["seconds"].items()})
-    print(f"tokenmill wall times: {[round(wall, 1) for wall in ours['walls_s']]} s (50 MB), "
-          f"{[round(wall, 1) for wall in ours_small['walls_s']]} s (small)")
-    print(f"ratio tokenmill/datatrove, end to end: {theirs['wall_s'] / ours['wall_s']:.2f}x")
-    for name, corpus_mb in (("small", built_small["mb"]), ("full", built["mb"])):
-        run = memory[name]
-        print(f"two workers, {corpus_mb:.0f} MB: {run['wall_s']:.0f} s; peak RSS runner {run['runner_peak_mb']:.0f} MB, "
+    sizes = {float(mb): compare(float(mb), args.repeats) for mb in args.sizes.split(",")}
+    rows = [{"MB": run["corpus"]["mb"], "tokenmill s": run["tokenmill_wall_s"], "datatrove s": run["datatrove_wall_s"],
+             "ratio (median of pairs)": run["median_ratio"], "outside stages": f"{run['outside_stages_share']:.0%}",
+             "tokenmill MB/s/core": run["tokenmill_mb_per_s"], "tokenmill peak MB": run["tokenmill_peak_rss_mb"],
+             "datatrove peak MB": run["datatrove_peak_rss_mb"]} for run in sizes.values()]
+    print_table(rows, list(rows[0]))
+    for mb, run in sizes.items():
+        print(f"{mb:g} MB: ratio per pair {[round(r, 2) for r in run['ratio_per_pair']]}; tokenmill stage shares: "
+              + ", ".join(f"{stage} {share:.0%}" for stage, share in run["stage_shares_of_median_run"].items()))
+    one = None
+    if args.one_document_repeats:
+        from one_document import WORK, one_document, timed_runs
+        os.makedirs(WORK, exist_ok=True)
+        corpus = os.path.join(WORK, "corpus.jsonl")
+        one = {"document": one_document(corpus), **timed_runs(tokenmill_command(corpus, os.path.join(WORK, "out"), 1),
+                                                                os.path.join(WORK, "out"), args.one_document_repeats)}
+        print(f"one document, every stage: median {one['wall_s']:.2f} s (runs {one['walls_s']}), "
+              f"peak RSS {one['peak_rss_mb']:.0f} MB")
+    memory = {f"{mb:g}": worker_memory(run_corpus, os.path.join(OUT, "tokenmill-2"))
+              for mb, run_corpus in ((mb, os.path.join(OUT, f"corpus_{mb:g}mb.jsonl")) for mb in sizes)} \
+        if args.two_workers else {}
+    for mb, run in memory.items():
+        print(f"two workers, {mb} MB: {run['wall_s']:.0f} s; peak RSS runner {run['runner_peak_mb']:.0f} MB, "
               f"largest worker {run['worker_peak_mb']:.0f} MB")
+    met = goals(sizes, one)
+    print_table(met, ["goal", "measured", "met"])
     write_json(os.path.join(os.path.dirname(OUT), "end_to_end.json"), {
-        "corpus": built, "small_corpus": built_small, "tokenmill": ours, "tokenmill_small": ours_small,
-        "datatrove": theirs, "rows": rows, "shares": shares, "ratio": theirs["wall_s"] / ours["wall_s"],
-        "two_workers": memory, "date": time.strftime("%Y-%m-%d")})
+        "sizes": {f"{mb:g}": run for mb, run in sizes.items()}, "one_document": one, "two_workers": memory,
+        "goals": met, "rows": rows, "repeats": args.repeats, "cpu": args.cpu, "commit": _commit(),
+        "date": time.strftime("%Y-%m-%d %H:%M")})
+
+
+def _commit() -> str:
+    from one_document import commit
+    return commit()
 
 
 if __name__ == "__main__":

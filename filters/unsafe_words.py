@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from corpus.document import Document, Drop
-from filters.inflections import inflected_forms
+from filters.inflections import with_inflected_forms
 from filters.quality.text_view import NO_SPACE_LANGUAGES
 from filters.side_files import SideFile, read_local_tree
 from filters.word_lists import alternation_pattern, parse_entries
@@ -60,7 +60,7 @@ class LanguageWordList:
         self.spaced, self.listed = spaced, self
         if inflect and spaced:
             self.listed = LanguageWordList(entries, spaced)
-            entries = sorted(set(entries).union(*(inflected_forms(entry, lang) for entry in entries)))
+            entries = with_inflected_forms(entries, lang)
         self.words = frozenset(e for e in entries if " " not in e)
         self.phrases = frozenset(" ".join(e.split()) for e in entries if " " in e)
         self.phrase_starts = frozenset(phrase.split()[0] for phrase in self.phrases)

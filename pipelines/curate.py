@@ -108,12 +108,14 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
     stages = enabled_stages(config)
     together = _dedups_together(stages)
     input_bytes = sum(spec.size_bytes for spec in files)
+    tapped = {}         # the documents at each of PROFILE_POINTS
     for name, stage in stages:
         if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
             flow.set_batches(route(flow.batches(name) | name >> ApplyStage(name, stage_factory(config, stage,
                                                                                             staging))))
             if name in PROFILE_POINTS:
-                profiles[PROFILE_POINTS[name]] = flow.items(name) | f"Profile_{name}" >> ProfileDocuments()
+                tapped[name] = flow.items(name)
+                profiles[PROFILE_POINTS[name]] = tapped[name] | f"Profile_{name}" >> ProfileDocuments()
         elif stage.phase == DEDUP and not (together and name == "near_dedup"):
             flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written))
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
@@ -137,16 +139,17 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
-    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked)
+    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked, tapped.get("normalize"))
 
 
 def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, staging: Staging,
-                         decontamination: list) -> None:
-    """Token shards and plans when tokenization is on; the manifest always, after every other file."""
+                         decontamination: list, normalized=None) -> None:
+    """Token shards and plans when tokenization is on; the manifest always, after every other file.
+    `normalized`: the documents as they enter the filters, where a given model's engine check samples."""
     if config.tokenize.enabled:
         given = staging.select(side_files_by_stage(config)["tokenize"])
         tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize,
-                                                            next(iter(given.values()), None))
+                                                            next(iter(given.values()), None), normalized)
         written.append(tokenized.pop("tokenizer_file"))
     else:
         tokenized = {name: pipeline | f"No_{name}" >> beam.Create([])

@@ -111,8 +111,9 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
         run.staging.remove()
     report = read_json(FileSystems.join(config.output, "stats", COUNTS_FILE))
     status = _check_and_print(report, out)
-    page = write_run_report(config.output, tokenmill_counters(result), run.files)
-    print(f"report: {page}", file=out)
+    page, drawing = write_run_report(config.output, tokenmill_counters(result), run.files)
+    print(f"report: {page}" + (" (its charts are drawn in the background: there within seconds)"
+                               if drawing else ""), file=out)
     warnings = emptied_sources(report)
     _warn(warnings)
     status = max(status, _check_near_dedup(config, out))

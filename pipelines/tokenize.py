@@ -228,21 +228,32 @@ class TokenizeDocuments(beam.PTransform):
     """documents -> dict of PCollections: shards (one info per file), tokenizer, languages, layout,
     and tokenizer_file (the model's path once written)."""
 
-    def __init__(self, output: str, config: TokenizeConfig, given_model: StagedFile | None):
+    def __init__(self, output: str, config: TokenizeConfig, given_model: StagedFile | None,
+                 check_documents=None):
+        """`check_documents`: where a given model's engine check takes its sample (default: the documents).
+        A PCollection upstream of a shuffle, such as the documents as they enter the filters, lets the
+        encoding stream: a sample of the documents to encode would hold every one of them until it is
+        complete."""
         super().__init__()
         self._output, self._config, self._given = output, config, given_model
+        self._check_documents = check_documents
 
     def expand(self, documents):
         config = self._config
         check = needs_check(config.engine)
-        sample_bytes = max(config.train_sample_bytes if self._given is None else 0,
-                           ENGINE_CHECK_BYTES if check else 0)
-        sample = documents | "TextSample" >> TextSample(sample_bytes) if sample_bytes else None
+        if self._given is None:         # training needs the curated documents' sample anyway: one serves both
+            sample = documents | "TextSample" >> TextSample(max(config.train_sample_bytes,
+                                                                ENGINE_CHECK_BYTES if check else 0))
+            check_sample = sample
+        else:
+            sample = None
+            check_sample = (documents if self._check_documents is None else self._check_documents) | (
+                "EngineCheckSample" >> TextSample(ENGINE_CHECK_BYTES)) if check else None
         model = documents | "Model" >> TokenizerModel(config, self._given, sample)
         model_file = model | "WriteModel" >> beam.FlatMap(_write_model, self._output)
         described = model | "Describe" >> beam.Map(lambda data: describe(data).to_dict())
         engine = model | "ChooseEngine" >> beam.Map(
-            _choose_engine, beam.pvalue.AsSingleton(sample) if check else [], config.engine)
+            _choose_engine, beam.pvalue.AsSingleton(check_sample) if check else [], config.engine)
         info = described | "WithEngine" >> beam.Map(lambda info, chosen: {**info, "engine": chosen},
                                                     beam.pvalue.AsSingleton(engine))
         model_side, info_side = beam.pvalue.AsSingleton(model), beam.pvalue.AsSingleton(described)

@@ -1,37 +1,54 @@
-"""report/index.html: one self-contained page (charts embedded as PNG data) from report.json."""
+"""report/index.html: one self-contained page (charts embedded as PNG data) from report.json.
+
+matplotlib is imported only where the charts are drawn: a run writes the page
+without them first, and a process of its own draws them (pipelines/report_charts.py).
+"""
 from __future__ import annotations
 
 import html
 
-from reporting import plots
 from reporting.report_data import plans_by_size
 
 _TOTALS = ("input_bytes", "documents_read", "documents_kept", "text_bytes_kept", "tokens")
 
 
+CHART_TITLES = (("funnel", "Funnel"), ("languages", "Languages as identified and kept"),
+                ("lengths", "Document lengths"), ("dup_clusters", "Near-duplicate cluster sizes"),
+                ("quality_rules", "Quality rules"), ("pii", "PII by entity type"), ("tokens", "Tokens per source"),
+                ("plans", "Budget plans"))
+
+
 # (id, title, chart): the page holds every one of them, with a "nothing to show" chart when empty.
 def charts(report: dict) -> list:
+    from reporting import plots
     tokens = {source: entry["tokens"] for source, entry in report["tokens"].items()}
     clusters = dict(sorted(report["dup_cluster_sizes"].items(), key=lambda item: int(item[0])))
-    return [
-        ("funnel", "Funnel", plots.funnel(report["funnel"])),
-        ("languages", "Languages as identified and kept",
-         plots.paired_bars("documents per language", report["languages"]["identified"],
-                           report["languages"]["kept"], ("identified", "kept"))),
-        ("lengths", "Document lengths", plots.lengths(report["lengths"]["normalized"], report["lengths"]["kept"])),
-        ("dup_clusters", "Near-duplicate cluster sizes",
-         plots.bars("kept documents by the size of their duplicate cluster", clusters, "cluster size")),
-        ("quality_rules", "Quality rules", plots.bars("documents removed per rule", report["quality_rules"],
-                                                      horizontal=True)),
-        ("pii", "PII by entity type", plots.bars("spans redacted in kept documents", report["pii"])),
-        ("tokens", "Tokens per source", plots.bars("tokens in the shards", tokens)),
-        ("plans", "Budget plans", plots.plan_epochs(plans_by_size(report["plans"]))),
-    ]
+    drawn = [plots.funnel(report["funnel"]),
+             plots.paired_bars("documents per language", report["languages"]["identified"],
+                               report["languages"]["kept"], ("identified", "kept")),
+             plots.lengths(report["lengths"]["normalized"], report["lengths"]["kept"]),
+             plots.bars("kept documents by the size of their duplicate cluster", clusters, "cluster size"),
+             plots.bars("documents removed per rule", report["quality_rules"], horizontal=True),
+             plots.bars("spans redacted in kept documents", report["pii"]),
+             plots.bars("tokens in the shards", tokens),
+             plots.plan_epochs(plans_by_size(report["plans"]))]
+    return [(key, title, uri) for (key, title), uri in zip(CHART_TITLES, drawn)]
 
 
-def render(report: dict) -> str:
-    sections = [f'<section id="{key}"><h2>{html.escape(title)}</h2><img alt="{html.escape(title)}" src="{uri}">'
-                f"</section>" for key, title, uri in charts(report)]
+# The page a run leaves until its charts are drawn: every section is there, each saying so.
+PENDING = ("<p class=\"pending\">This chart is being drawn by a background process and appears on reload within "
+           "seconds. If it never does, <code>tokenmill report {output}</code> draws every chart.</p>")
+
+
+def render(report: dict, with_charts: bool = True) -> str:
+    """The page; with_charts=False: every chart's section holds a note that it is being drawn."""
+    if with_charts:
+        sections = [f'<section id="{key}"><h2>{html.escape(title)}</h2><img alt="{html.escape(title)}" '
+                    f'src="{uri}"></section>' for key, title, uri in charts(report)]
+    else:
+        pending = PENDING.format(output=html.escape(report["run"].get("output", "OUT")))
+        sections = [f'<section id="{key}"><h2>{html.escape(title)}</h2>{pending}</section>'
+                    for key, title in CHART_TITLES]
     statements = "".join(f"<li>{html.escape(plan['statement'])}</li>"
                          for plan in plans_by_size(report["plans"]).values())
     return _PAGE.format(

@@ -28,6 +28,9 @@ def _no_cloud_probes(monkeypatch):
 
 def pytest_configure(config):
     os.environ.setdefault("NO_GCE_CHECK", "True")
+    # Runs draw their report's charts before returning, as before, so that no test's run leaves a process
+    # drawing behind; tests/pipelines/test_report.py tests the background drawing itself.
+    os.environ.setdefault("TOKENMILL_REPORT_CHARTS", "wait")
 
 
 @pytest.fixture(scope="session")

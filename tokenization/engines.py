@@ -29,7 +29,9 @@ ENGINES = (AUTO, SENTENCEPIECE, KITOKEN)
 PROBES = ("", " ", "   ", " lead", "trail ", "a  b", "\t\ttab", "\n", "\n\n x\n", "\r\n", "1234567890",
           "12 345 6.789", "<s></s><unk><pad><bos><eos>", "\u2581 \u2581\u2581", "ｆｕｌｌ １２３ ①", "e\u0301 ß",
           "\u200b\u00a0\u3000\ufeff", "\x00\x7f", "🙂👍🏽 漢字 日本語 한국어 العربية", "a" * 3000, " " * 300,
-          "\U0010ffff\ue000 𝔘𝔫𝔦")
+          "\U0010ffff\ue000 𝔘𝔫𝔦",
+          # PII's placeholders: the check samples the text before the PII stage writes them
+          "mail <EMAIL_ADDRESS>, call <PHONE_NUMBER> or <PERSON> at <IP_ADDRESS>")
 
 
 class _SentencePieceEncoder:

@@ -48,3 +48,35 @@ def test_tokenmill_report_rebuilds_the_page_from_the_json(output_copy, capsys):
     assert page.read_text() == before
     assert main(["report", str(output_copy / "tokens")]) == 2
     assert "not the output of a finished run" in capsys.readouterr().err
+
+
+def _sections_with_charts(page: str) -> list:
+    return [chart for chart in CHART_IDS if re.search(
+        rf'<section id="{chart}">[^§]*?src="data:image/png;base64,[^§]*?</section>', page)]
+
+
+def test_a_run_leaves_the_page_without_charts_and_a_process_draws_them(output_copy, capsys):
+    from pipelines.report import write_run_report
+    page_path = output_copy / "report" / "index.html"
+    report = json.loads((output_copy / "report" / "report.json").read_text())
+    page, drawing = write_run_report(str(output_copy), {}, [], background=True)
+    pending = page_path.read_text()
+    assert drawing.wait(timeout=120) == 0 and page == str(page_path)
+    # Until then: every section, each saying it is being drawn, and the tables already right.
+    assert _sections_with_charts(pending) == [] and pending.count("is being drawn by a background process") == 8
+    assert all(f'<section id="{chart}">' in pending for chart in CHART_IDS)
+    assert f"tokenmill report {output_copy}" in pending
+    assert f"<td>{report['totals']['tokens']:,}</td>" in pending
+    charted = page_path.read_text()
+    assert _sections_with_charts(charted) == CHART_IDS and "being drawn" not in charted
+    assert main(["report", str(output_copy)]) == 0 and page_path.read_text() == charted   # the same page
+
+
+def test_the_drawing_writes_nothing_once_a_newer_run_replaced_the_report(output_copy):
+    from pipelines.report_charts import start_drawing
+    report_json, page_path = output_copy / "report" / "report.json", output_copy / "report" / "index.html"
+    stale = report_json.read_bytes()
+    report_json.write_bytes(stale.replace(b'"input_files"', b'"input_files_x"'))
+    page_path.write_text("the newer run's page")
+    assert start_drawing(str(output_copy), stale).wait(timeout=120) == 1
+    assert page_path.read_text() == "the newer run's page"
