@@ -37,6 +37,7 @@ from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
 from pipelines.progress import ProgressDisplay
 from pipelines.report import tokenmill_counters, write_run_report
+from pipelines.reuse import check_reuse, reuse_summary
 from pipelines.stage_builders import BUILDERS, check_stage
 from pipelines.staging import Staging, read_side_files, side_files_by_stage
 from tokenization.sentencepiece_model import describe
@@ -111,8 +112,10 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
         run.staging.remove()
     report = read_json(FileSystems.join(config.output, "stats", COUNTS_FILE))
     status = _check_and_print(report, out)
-    page = write_run_report(config.output, tokenmill_counters(result), run.files)
+    counters = tokenmill_counters(result)
+    page = write_run_report(config.output, counters, run.files)
     print(f"report: {page}", file=out)
+    print(reuse_summary(counters, len(run.files)), file=out)
     warnings = emptied_sources(report)
     _warn(warnings)
     status = max(status, _check_near_dedup(config, out))
@@ -149,6 +152,7 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     if files is None:
         files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers, sum(item.size_bytes for item in files), log_level)
+    check_reuse(config)
     by_stage = side_files_by_stage(config)
     side_files = [side_file for stage_files in by_stage.values() for side_file in stage_files]
     contents = read_side_files(side_files)
