@@ -35,6 +35,7 @@ from pipelines.stage_list import PER_DOCUMENT
 from reporting.profile import add_document, empty_profile, merge_profiles, sorted_profile
 
 CACHE_DIR, PREFIX_DIR, ENTRY_SUFFIX = "cache", "prefix", ".jsonl.zst"
+_WRITING = ".writing-"      # an entry being written: ENTRY_SUFFIX, this, a unique id
 READ, PROFILES = "read", "profiles"
 
 
@@ -56,6 +57,14 @@ def check_reuse(config) -> None:
         if not FileSystems.exists(prefix_dir(earlier)) and normal_path(earlier) != normal_path(config.output):
             raise InputError(f"--reuse {earlier}: no {CACHE_DIR}/{PREFIX_DIR} there (not a tokenmill output, "
                              "or one written before reuse existed)")
+
+
+def remove_unfinished_entries(output: str) -> None:
+    """Temporary files a killed run left in the cache (finished entries stay: they are what resumes)."""
+    pattern = FileSystems.join(prefix_dir(output), f"*{ENTRY_SUFFIX}{_WRITING}*")
+    leftovers = [meta.path for match in FileSystems.match([pattern]) for meta in match.metadata_list]
+    if leftovers:
+        FileSystems.delete(leftovers)
 
 
 def reuse_summary(counters: dict, files: int) -> str:
@@ -300,7 +309,7 @@ class _EntryWriter:
 
     def __init__(self, path: str):
         self._path = path
-        self._temporary = f"{path}.writing-{uuid.uuid4().hex}"
+        self._temporary = f"{path}{_WRITING}{uuid.uuid4().hex}"
         self._writer = compressing(FileSystems.create(self._temporary,
                                                       compression_type=CompressionTypes.UNCOMPRESSED))
 
@@ -355,7 +364,7 @@ def _complete(path: str) -> bool:
 def _copy_atomically(source: str, path: str) -> None:
     """An entry reused from an earlier output joins this run's cache, so that this output can be reused in
     turn (the same key always holds the same bytes)."""
-    temporary = f"{path}.writing-{uuid.uuid4().hex}"
+    temporary = f"{path}{_WRITING}{uuid.uuid4().hex}"
     with FileSystems.open(source, compression_type=CompressionTypes.UNCOMPRESSED) as reader, \
             FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as writer:
         for chunk in iter(lambda: reader.read(1 << 20), b""):

@@ -37,7 +37,7 @@ from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
 from pipelines.progress import ProgressDisplay
 from pipelines.report import tokenmill_counters, write_run_report
-from pipelines.reuse import check_reuse, reuse_summary
+from pipelines.reuse import check_reuse, remove_unfinished_entries, reuse_summary
 from pipelines.stage_builders import BUILDERS, check_stage
 from pipelines.staging import Staging, read_side_files, side_files_by_stage
 from tokenization.sentencepiece_model import describe
@@ -69,6 +69,7 @@ class PreparedRun:
         """Replace the previous outputs, stage the side files, run (after check_output_writable).
         Returns Beam's result."""
         _clear_previous_outputs(self.config.output)
+        remove_unfinished_entries(self.config.output)
         self.staging.write()
         return self.pipeline.run()
 
