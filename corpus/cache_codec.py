@@ -71,7 +71,11 @@ def compressing(handle):
 
 def decoded_lines(handle):
     """The JSON values of a compressed entry, one by one (zstandard checks the frame's checksum at its end)."""
-    reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(handle), encoding="utf-8",
-                              errors="surrogatepass", newline="\n")
-    for line in reader:
+    for line in text_lines(handle):
         yield json.loads(line)
+
+
+def text_lines(handle):
+    """The lines of a compressed file, split at "\\n" only (U+2028 and friends are text, not line ends)."""
+    yield from io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(handle), encoding="utf-8",
+                                errors="surrogatepass", newline="\n")

@@ -28,6 +28,7 @@ from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.plugins import Plugin, PluginStage, load_factory
 from pipelines.reuse import READ, CachedPrefix, cached_stages, profiles_at
 from pipelines.reuse_keys import prefix_key
+from pipelines.reuse_stages import MEMO_STAGES, ReusedStage, stage_key
 from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
 from pipelines.stage_list import AFTER_DEDUP, DEDUP, PER_DOCUMENT, SIDE_INPUT, enabled_stages
@@ -92,8 +93,10 @@ def configuration_warnings(config: RunConfig) -> list:
     return warnings
 
 
-def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, staging: Staging) -> None:
-    """`staging`: where workers find the side files (the given tokenizer among them)."""
+def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, staging: Staging,
+                   run_id: str = "run") -> None:
+    """`staging`: where workers find the side files (the given tokenizer among them); `run_id` names the
+    stage result files this run writes to its cache (pipelines/reuse_stages.py)."""
     read, cached = _read_and_prefix(pipeline, config, files, staging)
     rejected, errors = [read[REJECTED]], [read[ERRORS]]
     written = []        # paths of every file written: the manifest waits for all of them
@@ -109,8 +112,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
     profiles = profiles_at(read, [PROFILE_POINTS[name] for name, _ in cached if name in PROFILE_POINTS])
     for name, stage in enabled_stages(config)[len(cached):]:
         if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
-            flow.set_batches(route(flow.batches(name) | name >> ApplyStage(name, stage_factory(config, stage,
-                                                                                            staging))))
+            flow.set_batches(route(flow.batches(name) | name >> _per_document(config, name, stage, staging, run_id)))
             if name in PROFILE_POINTS:
                 profiles[PROFILE_POINTS[name]] = flow.items(name) | f"Profile_{name}" >> ProfileDocuments()
         elif stage.phase == DEDUP:
@@ -137,6 +139,17 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
     _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked)
+
+
+def _per_document(config: RunConfig, name: str, stage, staging: Staging, run_id: str):
+    """ApplyStage, or for the stages whose results are kept per document (pipelines/reuse_stages.py) the
+    same with earlier results looked up."""
+    factory = stage_factory(config, stage, staging)
+    if name not in MEMO_STAGES:
+        return ApplyStage(name, factory)
+    hashes = sorted(staged.sha256 for staged in staging.select(side_files_by_stage(config).get(name, [])).values())
+    return ReusedStage(name, factory, stage_key(config, name, hashes), normal_path(config.output),
+                       [normal_path(earlier) for earlier in config.reuse], run_id)
 
 
 def _read_and_prefix(pipeline, config: RunConfig, files: list, staging: Staging) -> tuple:

@@ -16,6 +16,7 @@ corpus/cache_codec.py, apart from the Parquet schemas.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ def check_reuse(config) -> None:
 
 def remove_unfinished_entries(output: str) -> None:
     """Temporary files a killed run left in the cache (finished entries stay: they are what resumes)."""
-    pattern = FileSystems.join(prefix_dir(output), f"*{ENTRY_SUFFIX}{_WRITING}*")
+    pattern = FileSystems.join(output, CACHE_DIR, "**", f"*{ENTRY_SUFFIX}{_WRITING}*")
     leftovers = [meta.path for match in FileSystems.match([pattern]) for meta in match.metadata_list]
     if leftovers:
         FileSystems.delete(leftovers)
@@ -69,7 +70,13 @@ def remove_unfinished_entries(output: str) -> None:
 
 def reuse_summary(counters: dict, files: int) -> str:
     reused = counters.get("cache.files_reused", 0)
-    return f"reuse: {reused} of {files} input files taken from a cache, {files - reused} computed"
+    line = f"reuse: {reused} of {files} input files taken from a cache, {files - reused} computed"
+    for name in sorted(counters):
+        if name.startswith("cache.") and name.endswith(".reused") and name.count(".") == 2:
+            stage = name.split(".")[1]
+            found, computed = counters[name], counters.get(f"cache.{stage}.computed", 0)
+            line += f"; {stage}: {found} of {found + computed} documents' results taken from a cache"
+    return line
 
 
 def cached_stages(enabled: list) -> list:
@@ -181,7 +188,7 @@ class _PrefixFn(beam.DoFn):
 
     def _compute(self, spec, key: str):
         self._build_stages()
-        entry = _EntryWriter(_entry_path(self._own, key))
+        entry = EntryWriter(_entry_path(self._own, key))
         counts = {stage._stage: [0, 0] for stage in self._stages}
         profiles, read, batch, size = {point: empty_profile() for point in self._points.values()}, 0, [], 0
         for item in self._read.process(spec):
@@ -218,8 +225,9 @@ class _PrefixFn(beam.DoFn):
             batch = kept
             if not batch:
                 return
-        judged = [(doc, self._quality_signals(doc)) for doc in batch] if self._signals else [(doc, None)
-                                                                                                for doc in batch]
+        start = time.perf_counter()
+        judged = [(doc, self._quality_signals(doc) if self._signals else None) for doc in batch]
+        self._count("time_us.quality", int((time.perf_counter() - start) * 1e6))    # as the stage's own DoFn does
         for doc, signals in judged:
             entry.add({"out": encode_record(doc), "quality": signals})
         yield from self._emit_documents(judged)
@@ -301,7 +309,7 @@ def _entry_path(place: str, key: str) -> str:
     return FileSystems.join(place, key + ENTRY_SUFFIX)
 
 
-class _EntryWriter:
+class EntryWriter:
     """Lines into a temporary file beside the entry, renamed into place when the file is done, so that a
     reader sees a whole entry or none. A value the codec refuses abandons the entry: the file's results
     still flow, they are only not cached. The temporary name is unique (a retried bundle may write the
@@ -322,8 +330,14 @@ class _EntryWriter:
             logging.getLogger(__name__).warning("not cached: %s (%s)", self._path, error)
             self._abandon()
 
-    def finish(self, trailer: dict) -> None:
-        self.add({"end": trailer})
+    def add_line(self, line: bytes) -> None:
+        """A line already encoded (it ends with a line break)."""
+        self._writer.write(line)
+
+    def finish(self, trailer: dict | None) -> None:
+        """Ends the entry with `trailer` (a prefix entry says there that it is whole) and renames it into place."""
+        if trailer is not None:
+            self.add({"end": trailer})
         if self._writer is None:
             return
         self._writer.close()

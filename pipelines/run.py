@@ -38,6 +38,7 @@ from pipelines.json_output import read_json
 from pipelines.progress import ProgressDisplay
 from pipelines.report import tokenmill_counters, write_run_report
 from pipelines.reuse import check_reuse, remove_unfinished_entries, reuse_summary
+from pipelines.reuse_stages import remove_earlier_results
 from pipelines.stage_builders import BUILDERS, check_stage
 from pipelines.staging import Staging, read_side_files, side_files_by_stage
 from tokenization.sentencepiece_model import describe
@@ -60,6 +61,7 @@ class PreparedRun:
     staging: Staging
     pipeline: beam.Pipeline
     warnings: list
+    run_id: str = ""        # names the cache files this run writes (pipelines/reuse_stages.py)
 
     @property
     def dry_run(self) -> bool:
@@ -111,6 +113,7 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
             result.wait_until_finish()
     finally:
         run.staging.remove()
+    remove_earlier_results(config.output, run.run_id)
     report = read_json(FileSystems.join(config.output, "stats", COUNTS_FILE))
     status = _check_and_print(report, out)
     counters = tokenmill_counters(result)
@@ -161,8 +164,9 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     staging = Staging.for_run(options, config.output, side_files, contents)
     _quiet_local_worker_logs()
     pipeline = beam.Pipeline(options=options)
-    build_curation(pipeline, config, files, staging)
-    return PreparedRun(config, files, options, staging, pipeline, warnings)
+    run_id = uuid.uuid4().hex[:16]
+    build_curation(pipeline, config, files, staging, run_id)
+    return PreparedRun(config, files, options, staging, pipeline, warnings, run_id)
 
 
 def start_curation(config: RunConfig, beam_args: list, workers: int | None = None,
