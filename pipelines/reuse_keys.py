@@ -25,7 +25,8 @@ from filters.quality.quality_filter import signal_options
 
 CACHE_FORMAT = 1
 # The code that runs the cached prefix (the packages and modules whose source is hashed into the key).
-PREFIX_CODE = ("corpus", "filters", "pipelines.read", "pipelines.stage", "pipelines.reuse", "pipelines.reuse_keys")
+PREFIX_CODE = ("corpus", "filters", "pipelines.read", "pipelines.stage", "pipelines.stage_builders", "pipelines.reuse",
+               "pipelines.reuse_keys", "pipelines.reuse_stages")
 # Libraries whose version can change an extracted text, a language label or a signal.
 PREFIX_LIBRARIES = ("resiliparse", "fasttext-turbo", "fasttext-predict", "numpy", "numba", "pyarrow", "zstandard")
 _CHUNK = 1 << 20

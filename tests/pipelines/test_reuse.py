@@ -40,10 +40,11 @@ def _write_inputs(directory: Path, files: int = 3, rows: int = 240) -> str:
     return str(directory / "*.jsonl")
 
 
-def _run(inputs: str, output: Path, sets=(), reuse=()) -> int:
+def _run(inputs: str, output: Path, sets=(), reuse=(), printed=None) -> int:
     """Runs and returns how many input files came from a cache."""
-    config = load_config(inputs=[inputs], output=str(output), overrides=list(sets), reuse=[str(path) for path in reuse] or None)
-    printed = io.StringIO()
+    config = load_config(inputs=[inputs], output=str(output), overrides=list(sets),
+                         reuse=[str(path) for path in reuse] or None)
+    printed = printed if printed is not None else io.StringIO()
     assert run_curation(config, [], workers=1, out=printed) == 0
     return int(re.search(r"reuse: (\d+) of", printed.getvalue()).group(1))
 
@@ -54,8 +55,11 @@ def test_a_changed_threshold_reuses_every_file_and_gives_the_cold_runs_bytes(tmp
     sets = ["tokenize.vocab_size=600", "tokenize.seq_len=64"]
     assert _run(inputs, tmp_path / "a", sets) == 0
     assert _run(inputs, tmp_path / "b", [*sets, MIN_WORDS_30]) == 0
-    assert _run(inputs, tmp_path / "b_reused", [*sets, MIN_WORDS_30], reuse=[tmp_path / "a"]) == 3
+    printed = io.StringIO()
+    assert _run(inputs, tmp_path / "b_reused", [*sets, MIN_WORDS_30], reuse=[tmp_path / "a"], printed=printed) == 3
     assert file_bytes(tmp_path / "b_reused") == file_bytes(tmp_path / "b")
+    found, documents = map(int, re.search(r"pii: (\d+) of (\d+) documents", printed.getvalue()).groups())
+    assert 0 < found < documents           # kept in both runs: looked up; newly kept: computed
     kept_a = {row["id"] for row in table_rows(tmp_path / "a", "documents")}
     kept_b = {row["id"] for row in table_rows(tmp_path / "b", "documents")}
     assert kept_b != kept_a          # the threshold did change the kept set
@@ -73,6 +77,13 @@ def test_a_changed_input_byte_or_upstream_option_is_computed_again(tmp_path):
     assert _run(inputs, tmp_path / "edited", FAST) == 0
     assert file_bytes(tmp_path / "edited_reused") == file_bytes(tmp_path / "edited")
     assert _run(inputs, tmp_path / "lid", [*FAST, "language.min_score=0.5"], reuse=[tmp_path / "edited"]) == 0
+    words = tmp_path / "banned.txt"                   # a side file: the same path, other contents
+    words.write_text("casino\n")
+    assert _run(inputs, tmp_path / "w1", [*FAST, f"url_filter.banned_words={words}"], reuse=[tmp_path / "a"]) == 0
+    words.write_text("poker\n")
+    assert _run(inputs, tmp_path / "w2", [*FAST, f"url_filter.banned_words={words}"], reuse=[tmp_path / "w1"]) == 0
+    words.write_text("casino\n")
+    assert _run(inputs, tmp_path / "w3", [*FAST, f"url_filter.banned_words={words}"], reuse=[tmp_path / "w1"]) == 3
 
 
 def test_a_reuse_directory_without_a_cache_is_one_line_before_anything_is_touched(tmp_path):
