@@ -15,6 +15,7 @@ corpus/cache_codec.py, apart from the Parquet schemas.
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -25,7 +26,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import CacheCodecError, compressing, decode_record, decoded_lines, encode_line, encode_record
+from corpus.cache_codec import (CacheCodecError, compressing, decode_record, decoded_lines, encode_line, encode_record,
+                                text_lines)
 from filters.quality.quality_filter import QualityFilter, decide_quality
 from pipelines.read import _ReadFileFn
 from pipelines.input_names import normal_path
@@ -366,13 +368,14 @@ def _complete(path: str) -> bool:
     is used: a damaged entry found halfway could not be taken back."""
     if not FileSystems.exists(path):
         return False
-    last = None
+    last = ""
     try:
-        for last in _entry_lines(path):
-            pass
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+            for last in text_lines(handle):
+                pass
+        return "end" in json.loads(last)
     except Exception:  # noqa: BLE001 - any damage means: compute the file again
         return False
-    return isinstance(last, dict) and "end" in last
 
 
 def _copy_atomically(source: str, path: str) -> None:

@@ -84,6 +84,10 @@ def test_a_changed_input_byte_or_upstream_option_is_computed_again(tmp_path):
     assert _run(inputs, tmp_path / "w2", [*FAST, f"url_filter.banned_words={words}"], reuse=[tmp_path / "w1"]) == 0
     words.write_text("casino\n")
     assert _run(inputs, tmp_path / "w3", [*FAST, f"url_filter.banned_words={words}"], reuse=[tmp_path / "w1"]) == 3
+    damaged = sorted((tmp_path / "w1" / "cache" / "prefix").glob("*.jsonl.zst"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:-8])    # cut: no checksum, no trailer
+    assert _run(inputs, tmp_path / "w4", [*FAST, f"url_filter.banned_words={words}"], reuse=[tmp_path / "w1"]) == 2
+    assert file_bytes(tmp_path / "w4") == file_bytes(tmp_path / "w3")
 
 
 def test_a_reuse_directory_without_a_cache_is_one_line_before_anything_is_touched(tmp_path):
