@@ -66,7 +66,7 @@ def test_a_changed_threshold_reuses_every_file_and_gives_the_cold_runs_bytes(tmp
 
 
 def test_a_changed_input_byte_or_upstream_option_is_computed_again(tmp_path):
-    inputs = _write_inputs(tmp_path / "in")
+    inputs = _write_inputs(tmp_path / "in", rows=90)
     assert _run(inputs, tmp_path / "a", FAST) == 0
     changed = tmp_path / "in" / "part-1.jsonl"
     data = bytearray(changed.read_bytes())
