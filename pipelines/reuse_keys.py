@@ -70,9 +70,10 @@ def _code_files():
             yield path, os.path.relpath(path, project).replace(os.sep, "/")
 
 
-def library_versions() -> dict:
+def library_versions(names=PREFIX_LIBRARIES) -> dict:
+    """Distribution name -> its installed version, None when it is not installed."""
     versions = {}
-    for name in PREFIX_LIBRARIES:
+    for name in names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

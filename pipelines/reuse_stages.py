@@ -18,7 +18,6 @@ import dataclasses
 import hashlib
 import json
 import uuid
-from importlib import metadata
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -38,22 +37,12 @@ STAGE_LIBRARIES = {"pii": ("presidio-analyzer", "phonenumbers", "spacy", "python
 
 def stage_key(config, name: str, side_file_hashes: list) -> str:
     options = config.to_dict()[name]
-    libraries = {**library_versions(), **_versions(STAGE_LIBRARIES.get(name, ()))}
+    libraries = {**library_versions(), **library_versions(STAGE_LIBRARIES.get(name, ()))}
     if name == "pii" and config.pii.ner_model and not side_file_hashes:      # an installed spaCy package
-        libraries.update(_versions([config.pii.ner_model]))
+        libraries.update(library_versions([config.pii.ner_model]))
     described = {"stage": name, "options": options, "side_files": side_file_hashes, "code": code_digest(),
                  "libraries": libraries}
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
-
-
-def _versions(names) -> dict:
-    found = {}
-    for name in names:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
 
 
 def results_dir(output: str, stage: str, key: str) -> str:
