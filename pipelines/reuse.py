@@ -353,9 +353,17 @@ class EntryWriter:
 
 
 def _rename_over(temporary: str, path: str) -> None:
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([temporary], [path])
+    """Into place. Two workers may finish the same entry at once (a retried or speculative bundle): the
+    same key always holds the same bytes, so whichever lands is right."""
+    try:
+        if FileSystems.exists(path):
+            FileSystems.delete([path])
+        FileSystems.rename([temporary], [path])
+    except Exception:  # noqa: BLE001 - each filesystem raises its own types
+        if not FileSystems.exists(path):
+            raise
+        if FileSystems.exists(temporary):
+            FileSystems.delete([temporary])
 
 
 def _entry_lines(path: str):

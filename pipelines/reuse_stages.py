@@ -50,6 +50,8 @@ def results_dir(output: str, stage: str, key: str) -> str:
 
 
 def _result_files(place: str) -> list:
+    if not FileSystems.exists(place):
+        return []
     pattern = FileSystems.join(place, f"*{ENTRY_SUFFIX}")
     return sorted(meta.path for match in FileSystems.match([pattern]) for meta in match.metadata_list)
 
@@ -57,21 +59,22 @@ def _result_files(place: str) -> list:
 class ReusedStage(beam.PTransform):
     """ApplyStage's transform, with earlier results looked up: batches in; kept batches, rejected, errors out.
 
-    `output`: this run's output; `reuse`: earlier outputs; `run_id`: names this run's result files."""
+    `output`: this run's output (its own files are those of an earlier run into it, a resumed one);
+    `reuse`: earlier outputs; `run_id`: names this run's result files."""
 
     def __init__(self, stage: str, factory, key: str, output: str, reuse: list, run_id: str):
         super().__init__(label=stage)
         self._stage, self._factory, self._key = stage, factory, key
         self._own = results_dir(output, stage, key)
-        # Listed on the launcher when the pipeline is built: earlier outputs are complete, and this
-        # output's own files are those of an earlier run into it (a resumed one).
-        self._files = [path for place in [self._own] + [results_dir(earlier, stage, key) for earlier in reuse]
-                       if FileSystems.exists(place) for path in _result_files(place)]
+        self._places = [self._own] + [results_dir(earlier, stage, key) for earlier in reuse]
         self._run_id = run_id
 
     def expand(self, batches):
+        # Listed when the pipeline runs, by a worker (a dry run touches no output). The side input is
+        # complete before the stage starts, so this run's own new files are not among them.
         earlier = (batches.pipeline
-                   | f"{self._stage}_ResultFiles" >> beam.Create(self._files)
+                   | f"{self._stage}_ResultPlaces" >> beam.Create(self._places)
+                   | f"{self._stage}_ResultFiles" >> beam.FlatMap(_result_files)
                    | f"{self._stage}_EarlierResults" >> beam.FlatMap(_results_in))
         fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
         return batches | beam.ParDo(fn, beam.pvalue.AsDict(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
