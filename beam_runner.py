@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the pipeline")
     _add_run_options(run)
     run.add_argument("--output", default=None, help="output directory (local, gs://, s3://)")
+    run.add_argument("--reuse", action="append", default=None, metavar="PREVIOUS_OUT",
+                     help="take per-file results from an earlier output of the same inputs (its cache/) where "
+                          "inputs and upstream options are unchanged; --reuse OUT resumes a killed run")
     demo = commands.add_parser("demo", help="build the demo corpus and run the pipeline on it")
     _add_run_options(demo)
     demo.add_argument("--output", default="demo_output", help="where the corpus and outputs go")
@@ -95,7 +98,7 @@ def _config_from(args):
              "plans.budgets": args.budgets.split(",") if args.budgets else None,
              "pii.ner_model": args.pii_ner_model}
     return load_config(args.config, args.set, inputs=args.input, output=args.output,
-                       source=args.source, **{key: value for key, value in flags.items() if value is not None})
+                       source=args.source, reuse=getattr(args, "reuse", None), **{key: value for key, value in flags.items() if value is not None})
 
 
 def _run_curation(args, beam_args) -> int:

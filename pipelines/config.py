@@ -99,6 +99,9 @@ class WriteConfig:
 class RunConfig:
     inputs: list = field(default_factory=list)   # "PATTERN" or "SOURCE=PATTERN"
     output: str = ""
+    # Earlier outputs whose cache/ this run may take results from (pipelines/reuse.py, docs/reuse.md). Like
+    # `output`, it changes nothing in the outputs, so the manifest does not record it.
+    reuse: list = field(default_factory=list)
     source: str = "web"
     read: ReadConfig = field(default_factory=ReadConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
@@ -134,7 +137,7 @@ class RunConfig:
     def recorded(self) -> dict:
         """What the manifest records: everything but where the output went, which changes nothing in it,
         with the inputs in one spelling (any spelling of the same files gives the same outputs)."""
-        data = {key: value for key, value in self.to_dict().items() if key != "output"}
+        data = {key: value for key, value in self.to_dict().items() if key not in ("output", "reuse")}
         data["inputs"] = [normal_spec(spec, self.source) for spec in self.inputs]
         text = json.dumps(data, sort_keys=True)
         return {"config": data, "config_hash": hashlib.sha256(text.encode()).hexdigest()[:16]}

@@ -20,12 +20,15 @@ from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
 from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
 from pipelines.dedup import Dedup
+from pipelines.input_names import normal_path
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
 from pipelines.output_schemas import output_schemas
 from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.plugins import Plugin, PluginStage, load_factory
-from pipelines.read import ReadInputs
+from pipelines.reuse import READ, CachedPrefix, cached_stages, profiles_at
+from pipelines.reuse_keys import prefix_key
+from pipelines.reuse_stages import MEMO_STAGES, ReusedStage, stage_key
 from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
 from pipelines.stage_list import AFTER_DEDUP, DEDUP, PER_DOCUMENT, SIDE_INPUT, enabled_stages
@@ -90,10 +93,12 @@ def configuration_warnings(config: RunConfig) -> list:
     return warnings
 
 
-def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, staging: Staging) -> None:
-    """`staging`: where workers find the side files (the given tokenizer among them)."""
-    read = pipeline | "Read" >> ReadInputs(files, config.read)
-    batches, rejected, errors = read.items | "Batch" >> BatchDocuments(), [], [read[ERRORS]]
+def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, staging: Staging,
+                   run_id: str = "run") -> None:
+    """`staging`: where workers find the side files (the given tokenizer among them); `run_id` names the
+    stage result files this run writes to its cache (pipelines/reuse_stages.py)."""
+    read, cached = _read_and_prefix(pipeline, config, files, staging)
+    rejected, errors = [read[REJECTED]], [read[ERRORS]]
     written = []        # paths of every file written: the manifest waits for all of them
 
     def route(out):
@@ -102,17 +107,16 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
         errors.append(out[ERRORS])
         return out.kept
 
-    if not config.extract.enabled:
-        batches = route(batches | "NoExtraction" >> ApplyStage("extract", lambda: refuse_raw_pages))
-    flow, profiles, checked = _Flow(batches), {}, []     # checked: how each benchmark is checked, for the manifest
+    flow, checked = _Flow(None), []     # checked: how each benchmark is checked, for the manifest
+    flow.set_items(read["items"])
+    profiles = profiles_at(read, [PROFILE_POINTS[name] for name, _ in cached if name in PROFILE_POINTS])
     stages = enabled_stages(config)
     together = _dedups_together(stages)
     input_bytes = sum(spec.size_bytes for spec in files)
-    tapped = {}         # the documents at each of PROFILE_POINTS
-    for name, stage in stages:
+    tapped = {}         # the documents at each of PROFILE_POINTS after the cached prefix
+    for name, stage in stages[len(cached):]:
         if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
-            flow.set_batches(route(flow.batches(name) | name >> ApplyStage(name, stage_factory(config, stage,
-                                                                                            staging))))
+            flow.set_batches(route(flow.batches(name) | name >> _per_document(config, name, stage, staging, run_id)))
             if name in PROFILE_POINTS:
                 tapped[name] = flow.items(name)
                 profiles[PROFILE_POINTS[name]] = tapped[name] | f"Profile_{name}" >> ProfileDocuments()
@@ -135,11 +139,39 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                                                                      config.write.rejected_excerpt_chars)
     all_errors = errors | "AllErrors" >> beam.Flatten()
     written += _write_outputs(config, items, all_rejected, all_errors)
-    funnel = {"read": (read.items, read[ERRORS]) | "AllRead" >> beam.Flatten(), "kept": items,
+    funnel = {"read": read[READ], "kept": items,
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
     _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked, tapped.get("normalize"))
+
+
+def _per_document(config: RunConfig, name: str, stage, staging: Staging, run_id: str):
+    """ApplyStage, or for the stages whose results are kept per document (pipelines/reuse_stages.py) the
+    same with earlier results looked up."""
+    factory = stage_factory(config, stage, staging)
+    if name not in MEMO_STAGES:
+        return ApplyStage(name, factory)
+    hashes = sorted(staged.sha256 for staged in staging.select(side_files_by_stage(config).get(name, [])).values())
+    return ReusedStage(name, factory, stage_key(config, name, hashes), normal_path(config.output),
+                       [normal_path(earlier) for earlier in config.reuse], run_id)
+
+
+def _read_and_prefix(pipeline, config: RunConfig, files: list, staging: Staging) -> tuple:
+    """The read and the cached per-document stages (pipelines/reuse.py), one input file at a time; and
+    which of enabled_stages they ran."""
+    cached = cached_stages(enabled_stages(config))
+    stages = [] if config.extract.enabled else [("extract", lambda: refuse_raw_pages)]
+    stages += [(name, stage_factory(config, stage, staging)) for name, stage in cached if name != "quality"]
+    by_stage = side_files_by_stage(config)
+    hashes = {name: sorted(staged.sha256 for staged in staging.select(by_stage.get(name, [])).values())
+              for name, _ in cached}
+    quality = config.quality if any(name == "quality" for name, _ in cached) else None
+    key = prefix_key(config, [name for name, _ in stages] + (["quality"] if quality else []), hashes)
+    points = {name: PROFILE_POINTS[name] for name, _ in cached if name in PROFILE_POINTS}
+    prefix = pipeline | "Read" >> CachedPrefix(files, config.read, stages, quality, points, key,
+                                               normal_path(config.output), [normal_path(earlier) for earlier in config.reuse])
+    return prefix, cached
 
 
 def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, staging: Staging,

@@ -37,6 +37,8 @@ from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
 from pipelines.progress import ProgressDisplay
 from pipelines.report import tokenmill_counters, write_run_report
+from pipelines.reuse import check_reuse, remove_unfinished_entries, reuse_summary
+from pipelines.reuse_stages import remove_earlier_results
 from pipelines.stage_builders import BUILDERS, check_stage
 from pipelines.staging import Staging, read_side_files, side_files_by_stage
 from tokenization.sentencepiece_model import describe
@@ -59,6 +61,7 @@ class PreparedRun:
     staging: Staging
     pipeline: beam.Pipeline
     warnings: list
+    run_id: str = ""        # names the cache files this run writes (pipelines/reuse_stages.py)
 
     @property
     def dry_run(self) -> bool:
@@ -68,6 +71,7 @@ class PreparedRun:
         """Replace the previous outputs, stage the side files, run (after check_output_writable).
         Returns Beam's result."""
         _clear_previous_outputs(self.config.output)
+        remove_unfinished_entries(self.config.output)
         self.staging.write()
         return self.pipeline.run()
 
@@ -109,11 +113,14 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
             result.wait_until_finish()
     finally:
         run.staging.remove()
+    remove_earlier_results(config.output, run.run_id)
     report = read_json(FileSystems.join(config.output, "stats", COUNTS_FILE))
     status = _check_and_print(report, out)
-    page, drawing = write_run_report(config.output, tokenmill_counters(result), run.files)
+    counters = tokenmill_counters(result)
+    page, drawing = write_run_report(config.output, counters, run.files)
     print(f"report: {page}" + (" (its charts are drawn in the background: there within seconds)"
                                if drawing else ""), file=out)
+    print(reuse_summary(counters, len(run.files)), file=out)
     warnings = emptied_sources(report)
     _warn(warnings)
     status = max(status, _check_near_dedup(config, out))
@@ -150,6 +157,7 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     if files is None:
         files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers, sum(item.size_bytes for item in files), log_level)
+    check_reuse(config)
     by_stage = side_files_by_stage(config)
     side_files = [side_file for stage_files in by_stage.values() for side_file in stage_files]
     contents = read_side_files(side_files)
@@ -157,8 +165,9 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     staging = Staging.for_run(options, config.output, side_files, contents)
     _quiet_local_worker_logs()
     pipeline = beam.Pipeline(options=options)
-    build_curation(pipeline, config, files, staging)
-    return PreparedRun(config, files, options, staging, pipeline, warnings)
+    run_id = uuid.uuid4().hex[:16]
+    build_curation(pipeline, config, files, staging, run_id)
+    return PreparedRun(config, files, options, staging, pipeline, warnings, run_id)
 
 
 def start_curation(config: RunConfig, beam_args: list, workers: int | None = None,

@@ -36,9 +36,12 @@ def counts(output: Path) -> dict:
 def file_bytes(output: Path) -> dict:
     """Relative path -> bytes for every output file.
 
-    Excluded: the input corpus, and report/, which records times and the
-    creation date, so it differs from run to run by design.
+    Excluded: the input corpus; report/, which records times and the
+    creation date, so it differs from run to run by design; and the stage
+    results of the reuse cache (cache/stages/), kept in files named by the run
+    that wrote them (the per-file entries of cache/prefix/ are compared).
     """
     return {str(path.relative_to(output)): path.read_bytes()
             for path in sorted(output.rglob("*")) if path.is_file()
-            and path.relative_to(output).parts[0] not in ("corpus", "report")}
+            and path.relative_to(output).parts[0] not in ("corpus", "report")
+            and path.relative_to(output).parts[:2] != ("cache", "stages")}

@@ -1,7 +1,7 @@
 """All quality rule sets in FineWeb's order: Gopher repetition, Gopher quality, C4, FineWeb."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Optional, Union
 
 from corpus.document import Document, Drop
@@ -21,6 +21,32 @@ class QualityConfig:
     fineweb: FineWebConfig = field(default_factory=FineWebConfig)
 
 
+# The options that only the verdicts read: changing one changes no signal and no text, so stored signals
+# can be judged again (pipelines/reuse.py). For the n-gram mappings only the limits are thresholds; their
+# n say which signals exist. An option missing here is taken as changing the signals: safe, never wrong.
+THRESHOLDS = {
+    "gopher_repetition": ("max_dup_line_fraction", "max_dup_paragraph_fraction", "max_dup_line_char_fraction",
+                          "max_dup_paragraph_char_fraction"),
+    "gopher_quality": ("min_words", "max_words", "min_mean_word_length", "max_mean_word_length",
+                       "max_symbol_word_ratio", "max_bullet_lines_ratio", "max_ellipsis_lines_ratio",
+                       "min_alpha_words_ratio", "min_stop_words"),
+    "c4": ("min_sentences",),
+    "fineweb": ("min_line_punct_ratio", "max_short_line_ratio", "max_dup_line_char_ratio", "max_newline_word_ratio"),
+}
+NGRAM_LIMITS = ("max_top_ngram_char_fraction", "max_dup_ngram_char_fraction")
+
+
+def signal_options(config: QualityConfig) -> dict:
+    """The quality options that decide the signals and the text: all of them but the thresholds."""
+    options = asdict(config)
+    for rule_set, names in THRESHOLDS.items():
+        for name in names:
+            del options[rule_set][name]
+    for name in NGRAM_LIMITS:
+        options["gopher_repetition"][name] = sorted(int(n) for n in options["gopher_repetition"][name])
+    return options
+
+
 class QualityFilter:
     """Every enabled rule set computes all its signals, stored in `annotations["quality"]` (kept and
     rejected documents alike), so that any threshold can be applied again from a run's output
@@ -33,13 +59,23 @@ class QualityFilter:
         self.config = config
 
     def __call__(self, doc: Document) -> Union[Document, Drop]:
-        signals, text = all_signals(doc.text, doc.annotations.get("lang"), self.config)
-        doc.annotations["quality"] = signals
-        drop = apply_thresholds(signals, self.config)
-        if drop:
-            return drop
-        doc.text = text
-        return doc
+        signals, text = self.signals(doc)
+        return decide_quality(doc, signals, text, self.config)
+
+    def signals(self, doc: Document) -> tuple:
+        """(every signal of the enabled rule sets, the text C4 leaves): all the thresholds do not change."""
+        return all_signals(doc.text, doc.annotations.get("lang"), self.config)
+
+
+def decide_quality(doc: Document, signals: dict, text: str, config: QualityConfig) -> Union[Document, Drop]:
+    """The quality stage's outcome from the signals of `doc` (and the text C4 leaves): stores them, then
+    drops by the first failing rule or keeps the document with C4's text."""
+    doc.annotations["quality"] = signals
+    drop = apply_thresholds(signals, config)
+    if drop:
+        return drop
+    doc.text = text
+    return doc
 
 
 def all_signals(text: str, lang: Optional[str], config: QualityConfig) -> tuple:

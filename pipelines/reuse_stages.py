@@ -1,0 +1,176 @@
+"""Reuse of a per-document stage's results after dedup (PII), document by document.
+
+The documents that reach PII depend on every threshold before it, so its results cannot be kept per
+input file. But a document that reaches it unchanged gets the same result, so each result is kept
+under the hash of the stage's key (its options, the contents of its side files, the code and library
+versions) and of the whole document as it entered the stage (text, id, url, meta and annotations, dedup's
+cluster annotations among them): a document kept in both runs is looked up, any other is computed.
+
+Results live under OUT/cache/stages/STAGE-KEY/, one file per bundle, named by the run that wrote it. A
+run writes every result it used, looked up or computed, so its own output can be reused in turn; at
+its successful end it removes the files of earlier runs there (`remove_earlier_results`). The earlier
+results reach the workers through FileSystems, as a side input (a dict of hash -> result). Errors are
+not kept: a stage that failed on a document tries again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import uuid
+
+import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from corpus.cache_codec import CacheCodecError, encode_line, encode_record, plain, text_lines
+from corpus.document import Document, Drop
+from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
+from pipelines.reuse_keys import code_digest, library_versions
+from pipelines.stage import COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn
+
+MEMO_STAGES = ("pii",)            # the stages after dedup whose results are kept per document
+STAGES_DIR = "stages"
+STAGE_LIBRARIES = {"pii": ("presidio-analyzer", "phonenumbers", "spacy", "python-stdnum")}
+
+
+def stage_key(config, name: str, side_file_hashes: list) -> str:
+    options = config.to_dict()[name]
+    libraries = {**library_versions(), **library_versions(STAGE_LIBRARIES.get(name, ()))}
+    if name == "pii" and config.pii.ner_model and not side_file_hashes:      # an installed spaCy package
+        libraries.update(library_versions([config.pii.ner_model]))
+    described = {"stage": name, "options": options, "side_files": side_file_hashes, "code": code_digest(),
+                 "libraries": libraries}
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def results_dir(output: str, stage: str, key: str) -> str:
+    return FileSystems.join(output, CACHE_DIR, STAGES_DIR, f"{stage}-{key[:32]}")
+
+
+def _result_files(place: str) -> list:
+    if not FileSystems.exists(place):
+        return []
+    pattern = FileSystems.join(place, f"*{ENTRY_SUFFIX}")
+    return sorted(meta.path for match in FileSystems.match([pattern]) for meta in match.metadata_list)
+
+
+class ReusedStage(beam.PTransform):
+    """ApplyStage's transform, with earlier results looked up: batches in; kept batches, rejected, errors out.
+
+    `output`: this run's output (its own files are those of an earlier run into it, a resumed one);
+    `reuse`: earlier outputs; `run_id`: names this run's result files."""
+
+    def __init__(self, stage: str, factory, key: str, output: str, reuse: list, run_id: str):
+        super().__init__(label=stage)
+        self._stage, self._factory, self._key = stage, factory, key
+        self._own = results_dir(output, stage, key)
+        self._places = [self._own] + [results_dir(earlier, stage, key) for earlier in reuse]
+        self._run_id = run_id
+
+    def expand(self, batches):
+        # Listed when the pipeline runs, by a worker (a dry run touches no output). The side input is
+        # complete before the stage starts, so this run's own new files are not among them.
+        earlier = (batches.pipeline
+                   | f"{self._stage}_ResultPlaces" >> beam.Create(self._places)
+                   | f"{self._stage}_ResultFiles" >> beam.FlatMap(_result_files)
+                   | f"{self._stage}_EarlierResults" >> beam.FlatMap(_results_in))
+        fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
+        return batches | beam.ParDo(fn, beam.pvalue.AsDict(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
+
+
+def _results_in(path: str):
+    """(document hash, its result as JSON text) for each line of a result file."""
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        for line in text_lines(handle):
+            digest, _, result = line.rstrip("\n").partition("\t")
+            yield digest, result
+
+
+class _ReusingStageFn(_StageFn):
+    """The stage's own DoFn (counters, rejected rows, errors), with each document's result looked up
+    first; the stage itself is built only when some document is not found."""
+
+    def __init__(self, stage: str, factory, key: str, place: str, run_id: str):
+        super().__init__(stage, factory)
+        self._key, self._place, self._run_id = key.encode(), place, run_id
+        self._reused = Metrics.counter(COUNTER_NAMESPACE, f"cache.{stage}.reused")
+        self._computed = Metrics.counter(COUNTER_NAMESPACE, f"cache.{stage}.computed")
+
+    def setup(self):
+        self._fn, self._built, self._lines, self._earlier = self._reuse_or_run, None, [], {}
+
+    def process(self, batch, earlier):
+        self._earlier = earlier
+        yield from super().process(batch)
+
+    def finish_bundle(self):
+        if self._lines:
+            name = f"{self._run_id}-{uuid.uuid4().hex}{ENTRY_SUFFIX}"
+            writer = EntryWriter(FileSystems.join(self._place, name))
+            for line in self._lines:
+                writer.add_line(line)
+            writer.finish(None)
+            self._lines = []
+
+    def _reuse_or_run(self, doc):
+        try:
+            digest = hashlib.sha256(self._key + encode_line(encode_record(doc))).hexdigest()[:32]
+        except CacheCodecError:
+            return self._stage_fn()(doc)
+        found = self._earlier.get(digest)
+        if found is not None:
+            self._reused.inc()
+            self._keep(digest, found)
+            return _apply(doc, json.loads(found))
+        self._computed.inc()
+        text = doc.text
+        result = self._stage_fn()(doc)          # an error is raised on: reported, never kept
+        try:
+            self._keep(digest, json.dumps(plain(_result_of(doc, result, text)), ensure_ascii=False))
+        except CacheCodecError:
+            pass
+        return result
+
+    def _keep(self, digest: str, result: str) -> None:
+        self._lines.append(f"{digest}\t{result}\n".encode("utf-8", "surrogatepass"))
+
+    def _stage_fn(self):
+        if self._built is None:
+            self._built = self._factory()
+        return self._built
+
+
+def _result_of(doc: Document, result, text_before: str) -> dict:
+    """What the stage made of `doc`: the kept document (its text only when the stage changed it), or the
+    drop with the annotations the stage left on the way to it."""
+    if isinstance(result, Drop):
+        return {"drop": [result.reason, result.detail], "annotations": doc.annotations}
+    if not isinstance(result, Document):
+        raise CacheCodecError(f"a stage result of type {type(result).__name__}")
+    fields = {spec.name: getattr(result, spec.name) for spec in dataclasses.fields(result) if spec.name != "text"}
+    return {"kept": fields, "text": None if result.text == text_before else result.text}
+
+
+def _apply(doc: Document, result: dict):
+    if "drop" in result:
+        doc.annotations = result["annotations"]
+        return Drop(*result["drop"])
+    for name, value in result["kept"].items():
+        setattr(doc, name, value)
+    if result["text"] is not None:
+        doc.text = result["text"]
+    return doc
+
+
+def remove_earlier_results(output: str, run_id: str) -> None:
+    """After a successful run: the result files of earlier runs into `output` (each run writes all it used)."""
+    root = FileSystems.join(output, CACHE_DIR, STAGES_DIR)
+    if not FileSystems.exists(root):
+        return
+    pattern = FileSystems.join(root, "*", f"*{ENTRY_SUFFIX}")
+    stale = [meta.path for match in FileSystems.match([pattern]) for meta in match.metadata_list
+             if not meta.path.rsplit("/", 1)[-1].startswith(run_id)]
+    if stale:
+        FileSystems.delete(stale)

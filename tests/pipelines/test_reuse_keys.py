@@ -1,0 +1,64 @@
+"""What keys a reuse cache entry: thresholds out, every option that changes a signal or text in."""
+import dataclasses
+import gzip
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus.document import Document
+from filters.quality.quality_filter import NGRAM_LIMITS, THRESHOLDS, QualityConfig, QualityFilter, signal_options
+from pipelines.config import load_config
+from pipelines.reuse_keys import prefix_key
+from tests.conftest import shared_data
+
+STAGES = ["extract", "normalize", "url_filter", "language", "quality"]
+
+
+def _real_documents(count: int = 60) -> list:
+    with gzip.open(shared_data("web/dolma/CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz"), "rt",
+                   encoding="utf-8") as handle:
+        rows = [json.loads(line) for _, line in zip(range(count), handle)]
+    return [Document(row["id"], row["text"], "web", annotations={"lang": "en"}) for row in rows]
+
+
+def _with_thresholds(config: QualityConfig, scale: float) -> QualityConfig:
+    """Every threshold moved by `scale`, every other option as it was."""
+    sections = {}
+    for rule_set, names in THRESHOLDS.items():
+        section = getattr(config, rule_set)
+        changed = {name: type(getattr(section, name))(getattr(section, name) * scale) for name in names}
+        if rule_set == "gopher_repetition":
+            changed.update({name: {n: limit * scale for n, limit in getattr(section, name).items()}
+                            for name in NGRAM_LIMITS})
+        sections[rule_set] = dataclasses.replace(section, **changed)
+    return dataclasses.replace(config, **sections)
+
+
+@settings(max_examples=10, deadline=None)
+@given(scale=st.floats(min_value=0.1, max_value=3.0))
+def test_no_threshold_changes_a_signal_or_the_text(scale):
+    default, moved = QualityConfig(), _with_thresholds(QualityConfig(), scale)
+    assert signal_options(moved) == signal_options(default)
+    for doc in DOCUMENTS:
+        assert QualityFilter(moved).signals(doc) == QualityFilter(default).signals(doc)
+
+
+def test_the_prefix_key_ignores_thresholds_and_follows_options_and_side_files():
+    def key(*sets, hashes=None):
+        return prefix_key(load_config(overrides=list(sets)), STAGES, hashes or {"language": ["a"]})
+    base = key()
+    assert key("quality.gopher_quality.min_words=30", "quality.fineweb.max_short_line_ratio=0.5") == base
+    assert key("quality.gopher_repetition.max_dup_ngram_char_fraction={5: 0.2, 6: 0.1, 7: 0.1, 8: 0.1, 9: 0.1, 10: 0.1}") == base
+    assert key("quality.gopher_repetition.max_dup_ngram_char_fraction={5: 0.15}") != base   # fewer signals
+    assert key("quality.c4.min_words_per_line=4") != base          # C4's lines, so the text, change
+    assert key("normalize.max_chars=1000") != base
+    assert key("read.max_record_bytes=1000") != base
+    assert key(hashes={"language": ["b"]}) != base                 # another model, same path
+
+
+DOCUMENTS = []
+
+
+def setup_module():
+    DOCUMENTS.extend(_real_documents())
