@@ -7,7 +7,7 @@ the data, and a row never depends on the order in which keys were set.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import dataclasses
 
 import pyarrow as pa
 import xxhash
@@ -71,11 +71,18 @@ class RejectedRow:
         self._annotations = schema.field("annotations").type
 
     def __call__(self, rejected: Rejected) -> dict:
-        return {**asdict(rejected), "annotations": struct_value(rejected.annotations, self._annotations)}
+        # shallow on purpose: dataclasses.asdict deep-copies the annotations (2.3 s for 10,600 rows at 20 MB)
+        row = _shallow_dict(rejected)
+        row["annotations"] = struct_value(rejected.annotations, self._annotations)
+        return row
 
 
 def error_row_dict(error: ErrorRecord) -> dict:
-    return asdict(error)
+    return _shallow_dict(error)
+
+
+def _shallow_dict(record) -> dict:
+    return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
 
 
 def sort_key_document(doc: Document) -> str:

@@ -122,13 +122,20 @@ def plain_numbers_in(run: str, regions: tuple) -> tuple:
     for space in (match.start() for match in _SPACE.finditer(run)):
         for start, end in ((0, space), (space + 1, len(run))):
             part = run[start:end]
-            if len(DIGITS.findall(part)) >= MIN_DIGITS_WITHOUT_EVIDENCE and (region := _plain_number_region(
-                    part, regions)):
+            if len(DIGITS.findall(part)) >= MIN_DIGITS_WITHOUT_EVIDENCE and _one_separator(part) and (
+                    region := _plain_number_region(part, regions)):
                 found.append((start, end, region))
     found = sorted(set(found))
     if any(later[0] < earlier[1] for earlier, later in zip(found, found[1:])):
         return ()
     return tuple(found)
+
+
+def _one_separator(part: str) -> bool:
+    """A part of a run taken as a number on its own joins its digit groups with one kind of separator:
+    "0800 123 456-0800" of "0800 123 456-0800 123456" is the end of one number and the start of
+    the next, and redacting it would leave "123456" of the second beside the placeholder."""
+    return len(set(re.findall(r"\D+", part))) <= 1
 
 
 def _plain_number_region(number: str, regions: tuple):
