@@ -111,3 +111,47 @@ def stored_dicts(table: pa.Table, column: str) -> list:
     """Each row's `meta` or `annotations` of a documents/ or rejected/ table, as from_struct gives it."""
     struct = table.schema.field(column).type
     return [from_struct(value, struct) for value in table.column(column).to_pylist()]
+
+
+def value_problem(values, struct: pa.StructType, where: str):
+    """Why `values` cannot be stored as `struct`, or None: for what a plugin leaves in `meta` and
+    `annotations`, checked per document, so that one odd value fails that document (an error row) instead
+    of the shard that holds it. Undeclared keys must be JSON as it is (no set, bytes, object or NaN): a
+    value only str() could store would differ from run to run."""
+    if not isinstance(values, dict):
+        return f"{where} is a {type(values).__name__}, not a dict"
+    for key, value in values.items():
+        if not isinstance(key, str):
+            return f"{where} has the key {key!r}, not a str"
+        index = struct.get_field_index(key) if key != EXTRA else -1
+        problem = (_typed_problem(value, struct.field(index).type, f"{where}.{key}") if index >= 0
+                   else _json_problem(value, f"{where}.{key}"))
+        if problem:
+            return problem
+    return None
+
+
+def _typed_problem(value, kind: pa.DataType, where: str):
+    if value is None:
+        return None
+    if pa.types.is_struct(kind):
+        return value_problem(value, kind, where) or next(
+            (f"{where} has the key {key!r}, which that struct has no field for" for key in value
+             if kind.get_field_index(key) < 0), None)
+    if pa.types.is_list(kind):
+        if not isinstance(value, list):
+            return f"{where} is a {type(value).__name__}, not a list"
+        return next((problem for item in value if (problem := _typed_problem(item, kind.value_type, where))), None)
+    wanted = (str if pa.types.is_string(kind) else bool if pa.types.is_boolean(kind)
+              else int if pa.types.is_integer(kind) else (int, float))
+    if isinstance(value, bool) and wanted is not bool or not isinstance(value, wanted):
+        return f"{where} is a {type(value).__name__} ({value!r:.40}), the stored column holds {kind}"
+    return None
+
+
+def _json_problem(value, where: str):
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        return f"{where} cannot be stored as JSON ({error})"
+    return None

@@ -60,6 +60,9 @@ def check_beam_args(beam_args: list) -> None:
     flags = [arg for arg in unknown if arg.startswith("-")]
     if flags:
         raise BeamOptionError(f"unknown option {flags[0]} (neither a tokenmill nor a Beam option)")
+    if unknown:     # a stray word: most often the second file of an unquoted glob the shell expanded
+        raise BeamOptionError(f"unexpected argument {unknown[0]!r}: quote a glob (--input 'dir/*.jsonl') "
+                              "or give --input once per pattern")
 
 
 def usable_cpus() -> int:

@@ -62,7 +62,7 @@ def stage_factories(config: RunConfig, staging: Staging | None = None) -> list:
 def stage_factory(config: RunConfig, stage, staging: Staging | None):
     """The worker-side factory of a per-document stage: a plugin, a stage with side files, or any other."""
     if isinstance(stage, Plugin):
-        return PluginStage(stage)
+        return PluginStage(stage, output_schemas(config)[0])
     if stage.side_files:
         return side_file_stage(config, stage.name, staging)
     return partial(load_factory(stage.factory), getattr(config, stage.section))

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.document import Document, Drop
+from corpus.signal_schema import value_problem
 from tokenmill.usage import first_line
 
 PLUGIN_KEYS = ("name", "factory", "after", "config")
@@ -115,22 +116,41 @@ def _named_error(error: Exception) -> str:
 class PluginStage:
     """A plugin's stage factory for ApplyStage: picklable by import path, built on each worker."""
 
-    def __init__(self, plugin: Plugin):
+    def __init__(self, plugin: Plugin, document_schema=None):
         self._plugin = plugin
+        self._schema = document_schema      # the run's documents/ schema: what the plugin's values must fit
 
     def __call__(self):
         stage = load_factory(self._plugin.factory)(dict(self._plugin.config))
-        return _Checked(self._plugin.name, stage)
+        return _Checked(self._plugin.name, stage, self._schema)
 
 
 class _Checked:
-    """A plugin that returns anything but a Document or a Drop fails that document (an error row)."""
+    """A plugin that returns anything but a Document or a Drop, or leaves a document that the outputs cannot
+    store (a text that is no str, a value of the wrong type for a stored field, a value JSON cannot hold),
+    fails that document: an error row, never the run."""
 
-    def __init__(self, name: str, stage):
-        self._name, self._stage = name, stage
+    def __init__(self, name: str, stage, schema=None):
+        self._name, self._stage, self._schema = name, stage, schema
 
     def __call__(self, doc: Document):
         result = self._stage(doc)
         if not isinstance(result, (Document, Drop)):
             raise TypeError(f"plugin {self._name} returned {type(result).__name__}, not a Document or Drop")
+        problem = _storable_problem(result if isinstance(result, Document) else doc, self._schema)
+        if problem:
+            raise TypeError(f"plugin {self._name} left {problem}")
         return result
+
+
+def _storable_problem(doc: Document, schema):
+    """Why `doc` could not be written to documents/ or rejected/ (its row, its annotations), or None."""
+    for name in ("id", "source", "text"):
+        if not isinstance(getattr(doc, name), str):
+            return f"{name} a {type(getattr(doc, name)).__name__}, not a str"
+    if doc.url is not None and not isinstance(doc.url, str):
+        return f"url a {type(doc.url).__name__}, not a str"
+    if schema is None:
+        return None
+    return (value_problem(doc.meta, schema.field("meta").type, "meta")
+            or value_problem(doc.annotations, schema.field("annotations").type, "annotations"))

@@ -176,7 +176,7 @@ class _PrefixFn(beam.DoFn):
     def process(self, spec):
         from pipelines.reuse_keys import file_key
         key = file_key(self._key, spec)
-        found = next((place for place in self._places if _complete(_entry_path(place, key))), None)
+        found = next((place for place in self._places if _complete(_entry_path(place, key), key)), None)
         if found is None:
             self._computed.inc()
             yield from self._compute(spec, key)
@@ -206,7 +206,7 @@ class _PrefixFn(beam.DoFn):
                 batch, size = [], 0
         if batch:
             yield from self._compute_batch(batch, entry, counts, profiles)
-        entry.finish({"read": read, "counts": counts, "profiles": profiles})
+        entry.finish({"key": key, "read": read, "counts": counts, "profiles": profiles})
         yield from self._finish_file(spec, read, profiles)
 
     def _compute_batch(self, batch: list, entry, counts: dict, profiles: dict):
@@ -371,9 +371,10 @@ def _entry_lines(path: str):
         yield from decoded_lines(handle)
 
 
-def _complete(path: str) -> bool:
-    """The entry exists, decompresses with its checksum and ends with its trailer. Checked before a line
-    is used: a damaged entry found halfway could not be taken back."""
+def _complete(path: str, key: str) -> bool:
+    """The entry exists, decompresses with its checksum and ends with its trailer, which names `key`
+    (an entry copied under another entry's name is not this file's). Checked before a line is used: a
+    damaged entry found halfway could not be taken back."""
     if not FileSystems.exists(path):
         return False
     last = ""
@@ -381,7 +382,7 @@ def _complete(path: str) -> bool:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
             for last in text_lines(handle):
                 pass
-        return "end" in json.loads(last)
+        return json.loads(last)["end"]["key"] == key
     except Exception:  # noqa: BLE001 - any damage means: compute the file again
         return False
 

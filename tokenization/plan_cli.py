@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from dataclasses import fields
 
@@ -84,6 +85,8 @@ def _settings(manifest: dict, budget: str, weights, epoch_cap, hosts, seed) -> P
     known = {spec.name for spec in fields(PlansConfig)}
     config = PlansConfig(**{key: value for key, value in recorded.items() if key in known})
     config.budgets = [budget]
+    if epoch_cap is not None and not math.isfinite(epoch_cap):
+        raise PlanError(f"--epoch-cap must be a finite number, got {epoch_cap}")
     for name, value in (("epoch_cap", epoch_cap), ("hosts", hosts), ("seed", seed)):
         if value is not None:
             setattr(config, name, value)
@@ -108,8 +111,8 @@ def _weights(text: str, sources: list) -> dict:
             weights[source] = float(value)
         except ValueError:
             raise PlanError(f"--weights: {value!r} is not a number") from None
-        if not weights[source] >= 0:
-            raise PlanError(f"--weights: {source}'s weight must be non-negative, got {value}")
+        if not (math.isfinite(weights[source]) and weights[source] >= 0):
+            raise PlanError(f"--weights: {source}'s weight must be a finite non-negative number, got {value}")
     if not sum(weights.values()) > 0:
         raise PlanError("--weights must give at least one source a positive weight")
     return weights

@@ -159,3 +159,40 @@ def test_a_bad_entry_stops_the_run_with_one_line_before_any_output(plugin_dir, t
     assert status == 2 and err.strip() == \
         "tokenmill: error: plugins[0] (zebra): RuntimeError: this factory needs a word"
     assert not (tmp_path / "out").exists()
+
+
+UNSTORABLE_PLUGIN = textwrap.dedent('''
+    ODD = {"plain0": ("annotations", "lang", 5), "plain1": ("meta", "http_status", "abc"),
+           "plain2": ("annotations", "tags", {"a", "b"}), "zebra0": ("annotations", "quality", "high"),
+           "zebra1": ("annotations", 3, "x")}
+
+    def make(config):
+        def stage(doc):
+            key = doc.meta["source_id"]
+            if key == "odd":
+                doc.text = None
+            elif key in ODD:
+                column, name, value = ODD[key]
+                getattr(doc, column)[name] = value
+            return doc
+        return stage
+''')
+
+
+def test_values_a_plugin_leaves_that_cannot_be_stored_fail_their_document_not_the_run(plugin_dir, tmp_path):
+    """A wrong type for a stored field, a value JSON cannot hold (a set: its str() changes from run to run),
+    a key that is no str, a text that is no str: one error row each, the rest of the run as usual."""
+    from tests.outputs import counts, table_rows
+    (plugin_dir / "unstorable.py").write_text(UNSTORABLE_PLUGIN)
+    output = _run_with_plugins(tmp_path, 1, [{"name": "odd", "factory": "unstorable:make", "after": "quality"}])
+    source = counts(output)["sources"]["notes"]
+    assert (source["read"], source["kept"], source["dropped"], source["errors"]) == (8, 2, 0, 6)
+    assert source["error_types"] == {"odd.TypeError": 6}
+    messages = sorted(row["message"] for row in table_rows(output, "errors"))
+    assert messages == sorted([
+        "plugin odd left annotations.lang is a int (5), the stored column holds string",
+        "plugin odd left meta.http_status is a str ('abc'), the stored column holds int64",
+        "plugin odd left annotations.tags cannot be stored as JSON (Object of type set is not JSON serializable)",
+        "plugin odd left annotations.quality is a str, not a dict",
+        "plugin odd left annotations has the key 3, not a str",
+        "plugin odd left text a NoneType, not a str"])

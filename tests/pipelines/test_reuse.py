@@ -90,6 +90,18 @@ def test_a_changed_input_byte_or_upstream_option_is_computed_again(tmp_path):
     assert file_bytes(tmp_path / "w4") == file_bytes(tmp_path / "w3")
 
 
+def test_an_entry_under_another_entrys_name_is_computed_again(tmp_path):
+    """An entry names its key in its trailer: one copied over another (a cache mishandled by hand) would
+    replay another file's records in place of this one's."""
+    inputs = _write_inputs(tmp_path / "in", rows=90)
+    assert _run(inputs, tmp_path / "a", FAST) == 0
+    entries = sorted((tmp_path / "a" / "cache" / "prefix").glob("*.jsonl.zst"))
+    entries[1].write_bytes(entries[2].read_bytes())
+    assert _run(inputs, tmp_path / "swapped", FAST, reuse=[tmp_path / "a"]) == 2
+    assert _run(inputs, tmp_path / "cold", FAST) == 0
+    assert file_bytes(tmp_path / "swapped") == file_bytes(tmp_path / "cold")
+
+
 def test_a_reuse_directory_without_a_cache_is_one_line_before_anything_is_touched(tmp_path):
     inputs = _write_inputs(tmp_path / "in", files=1, rows=5)
     (tmp_path / "out").mkdir()
