@@ -126,6 +126,8 @@ class UnsafeWordsFilter:
         lang = doc.annotations.get("lang") or self.config.unknown_language
         by_list, words = self.hits_by_list(doc.text, lang)
         hits = [hit for found in by_list.values() for hit in found]
+        if not by_list:         # no list applies: nothing was looked for, so the count stays null, not 0
+            return doc
         doc.annotations["unsafe_word_hits"] = len(hits)
         doc.annotations["unsafe_word_hits_by_list"] = {
             code if code in self.config.also_check else OWN_LANGUAGE_LIST: len(found)
