@@ -28,6 +28,7 @@ from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
 from pipelines.plugins import Plugin, PluginStage, load_factory
 from pipelines.reuse import READ, CachedPrefix, cached_stages, profiles_at
 from pipelines.reuse_keys import prefix_key
+from pipelines.reuse_signatures import SignatureCache
 from pipelines.reuse_stages import MEMO_STAGES, ReusedStage, stage_key
 from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
@@ -121,7 +122,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                 tapped[name] = flow.items(name)
                 profiles[PROFILE_POINTS[name]] = tapped[name] | f"Profile_{name}" >> ProfileDocuments()
         elif stage.phase == DEDUP and not (together and name == "near_dedup"):
-            flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written))
+            flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written, run_id))
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
             staged = staging.select(side_files_by_stage(config)["decontaminate"])
             benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate, staged)
@@ -224,12 +225,15 @@ def _dedups_together(stages: list) -> bool:
 
 
 def _dedup(config: RunConfig, name: str, together: bool, input_bytes: int, items, rejected: list,
-           written: list):
-    """A stage of the `dedup` phase (both, when `together`): the kept documents out, drops into `rejected`."""
+           written: list, run_id: str):
+    """A stage of the `dedup` phase (both, when `together`): the kept documents out, drops into `rejected`.
+    Near dedup's signatures are kept and looked up per document (pipelines/reuse_signatures.py)."""
     exact, near = name == "exact_dedup", name == "near_dedup" or together
     label = "dedup" if together else name
+    signatures = SignatureCache.for_run(config.near_dedup, normal_path(config.output),
+                                        [normal_path(earlier) for earlier in config.reuse], run_id) if near else None
     items, dropped, report = items | label >> Dedup(exact, config.exact_dedup.by_url,
-                                                    config.near_dedup if near else None, input_bytes)
+                                                    config.near_dedup if near else None, input_bytes, signatures)
     rejected.append(dropped)
     if near:
         written.append(report | "WriteNearDedupReport" >> WriteJson(

@@ -82,22 +82,26 @@ class _LatestPerUrl(beam.PTransform):
 
 class _DedupRecord(beam.DoFn):
     """Document -> what the decisions need: (text hash, (exact order, id, near record)) for exact
-    dedup, the near record (_Signature) alone without it. A near record is None for a document
-    without shingles (it is unique)."""
+    dedup, the near record (_NearRecords) alone without it. A near record is None for a document
+    without shingles (it is unique). `earlier`: the stored signatures, with a signature cache."""
 
-    def __init__(self, exact: bool, near: NearDedupConfig | None):
-        self._exact, self._signature = exact, _Signature(near) if near is not None else None
+    def __init__(self, exact: bool, near: NearDedupConfig | None, signatures=None):
+        self._exact, self._near = exact, _NearRecords(near, signatures) if near is not None else None
 
     def setup(self):
-        if self._signature is not None:
-            self._signature.setup()
+        if self._near is not None:
+            self._near.setup()
 
-    def process(self, doc):
-        near = next(iter(self._signature.process(doc)), None) if self._signature is not None else None
+    def process(self, doc, earlier=None):
+        near = self._near.record(doc, earlier) if self._near is not None else None
         if self._exact:
             yield text_key(doc.text), (_exact_keep_order(doc), doc.id, near)
         elif near is not None:
             yield near
+
+    def finish_bundle(self):
+        if self._near is not None:
+            self._near.finish_bundle()
 
 
 class _ExactKeepers(beam.DoFn):
@@ -119,16 +123,21 @@ class Dedup(beam.PTransform):
     `by_url` first), near dedup on what exact dedup kept, or both, with one join of the documents."""
 
     def __init__(self, exact: bool = True, by_url: bool = False, near: NearDedupConfig | None = None,
-                 input_bytes: int = 0):
+                 input_bytes: int = 0, signatures=None):
+        """`signatures`: a pipelines/reuse_signatures.SignatureCache, to take near dedup's signatures of
+        earlier runs and keep this run's."""
         super().__init__()
         self._exact, self._by_url, self._near, self._input_bytes = exact, by_url, near, input_bytes
+        self._signatures = signatures if near is not None else None
 
     def expand(self, docs):
         rejected, decisions, report = [], [], None
         if self._exact and self._by_url:
             docs, by_url = docs | "ByUrl" >> _LatestPerUrl()
             rejected.append(by_url)
-        records = docs | "Records" >> beam.ParDo(_DedupRecord(self._exact, self._near))
+        record = _DedupRecord(self._exact, self._near, self._signatures)
+        records = docs | "Records" >> (beam.ParDo(record) if self._signatures is None else beam.ParDo(
+            record, beam.pvalue.AsDict(self._signatures.earlier(docs.pipeline))))
         if self._exact:
             keepers = (records | "GroupText" >> beam.GroupByKey()
                        | "KeepOne" >> beam.ParDo(_ExactKeepers()).with_outputs(EXACT, main="near"))
@@ -159,22 +168,39 @@ class ExactDedup(beam.PTransform):
         return kept, rejected
 
 
-class _Signature(beam.DoFn):
-    """Document -> (id, keep key, signature, shingles or None); documents without shingles are unique."""
+class _NearRecords:
+    """Document -> (id, keep key, signature, shingles or None), or None for a document without shingles
+    (it is unique). With a signature cache (pipelines/reuse_signatures.py) a stored signature is taken
+    instead of shingling and hashing again; the shingles are still made when verification needs them."""
 
-    def __init__(self, config: NearDedupConfig):
-        self._config = config
-        self._permutations = None
+    def __init__(self, config: NearDedupConfig, signatures=None):
+        self._config, self._signatures = config, signatures
+        self._permutations = self._lookup = None
 
     def setup(self):
         self._permutations = Permutations.create(self._config.lsh_params().num_perm, self._config.seed)
+        self._lookup = self._signatures.lookup() if self._signatures is not None else None
 
-    def process(self, doc):
-        hashes = shingles(doc.text, doc.annotations.get("lang"), self._config.word_ngram, self._config.char_ngram)
-        if len(hashes):
-            # Verification needs the distinct set; the signature does not.
-            kept = np.unique(hashes) if self._config.verify_jaccard > 0 else None
-            yield doc.id, document_keep_key(doc), signature(hashes, self._permutations), kept
+    def record(self, doc, earlier):
+        digest = self._lookup.digest(doc) if self._lookup is not None else None
+        found = self._lookup.found(digest, earlier) if digest is not None else False
+        verify = self._config.verify_jaccard > 0
+        hashes = None
+        if found is False or verify:
+            hashes = shingles(doc.text, doc.annotations.get("lang"), self._config.word_ngram,
+                              self._config.char_ngram)
+        if found is False:
+            found = signature(hashes, self._permutations) if len(hashes) else None
+            if digest is not None:
+                self._lookup.computed(digest, found)
+        if found is None:
+            return None
+        # Verification needs the distinct set; the signature does not.
+        return doc.id, document_keep_key(doc), found, np.unique(hashes) if verify else None
+
+    def finish_bundle(self):
+        if self._lookup is not None:
+            self._lookup.write()
 
 
 def _band_entries(params, record):

@@ -73,11 +73,11 @@ def remove_unfinished_entries(output: str) -> None:
 def reuse_summary(counters: dict, files: int) -> str:
     reused = counters.get("cache.files_reused", 0)
     line = f"reuse: {reused} of {files} input files taken from a cache, {files - reused} computed"
-    for name in sorted(counters):
-        if name.startswith("cache.") and name.endswith(".reused") and name.count(".") == 2:
-            stage = name.split(".")[1]
-            found, computed = counters[name], counters.get(f"cache.{stage}.computed", 0)
-            line += f"; {stage}: {found} of {found + computed} documents' results taken from a cache"
+    stages = sorted({name.split(".")[1] for name in counters if name.count(".") == 2 and name.startswith("cache.")
+                     and name.endswith((".reused", ".computed"))})
+    for stage in stages:        # a counter never counted is absent: none found, or none computed
+        found, computed = counters.get(f"cache.{stage}.reused", 0), counters.get(f"cache.{stage}.computed", 0)
+        line += f"; {stage}: {found} of {found + computed} documents' results taken from a cache"
     return line
 
 

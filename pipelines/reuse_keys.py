@@ -45,19 +45,19 @@ def prefix_key(config, stage_names: list, side_file_hashes: dict) -> str:
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 
-def code_digest() -> str:
-    """sha256 over the source files of PREFIX_CODE, by their paths below the project: an edit is a new key."""
+def code_digest(modules: tuple = PREFIX_CODE) -> str:
+    """sha256 over the source files of `modules`, by their paths below the project: an edit is a new key."""
     digest = hashlib.sha256()
-    for path, relative in sorted(_code_files()):
+    for path, relative in sorted(_code_files(modules)):
         with open(path, "rb") as handle:
             digest.update(relative.encode() + b"\0" + hashlib.sha256(handle.read()).digest())
     return digest.hexdigest()
 
 
-def _code_files():
-    """(path, path below the project) of each source file of PREFIX_CODE."""
+def _code_files(modules: tuple):
+    """(path, path below the project) of each source file of `modules`."""
     import importlib
-    for name in PREFIX_CODE:
+    for name in modules:
         module = importlib.import_module(name)
         if hasattr(module, "__path__"):          # a package: every module in it
             folder = module.__path__[0]

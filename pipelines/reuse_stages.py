@@ -70,14 +70,44 @@ class ReusedStage(beam.PTransform):
         self._run_id = run_id
 
     def expand(self, batches):
-        # Listed when the pipeline runs, by a worker (a dry run touches no output). The side input is
-        # complete before the stage starts, so this run's own new files are not among them.
-        earlier = (batches.pipeline
-                   | f"{self._stage}_ResultPlaces" >> beam.Create(self._places)
-                   | f"{self._stage}_ResultFiles" >> beam.FlatMap(_result_files)
-                   | f"{self._stage}_EarlierResults" >> beam.FlatMap(_results_in))
+        earlier = earlier_results(batches.pipeline, self._stage, self._places)
         fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
         return batches | beam.ParDo(fn, beam.pvalue.AsDict(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
+
+
+def earlier_results(pipeline, stage: str, places: list):
+    """(document hash, result as JSON text) of every result file under `places`: a side input's contents.
+    Listed when the pipeline runs, by a worker (a dry run touches no output). The side input is complete
+    before the stage starts, so this run's own new files are not among them."""
+    return (pipeline
+            | f"{stage}_ResultPlaces" >> beam.Create(places)
+            | f"{stage}_ResultFiles" >> beam.FlatMap(_result_files)
+            | f"{stage}_EarlierResults" >> beam.FlatMap(_results_in))
+
+
+class ResultLog:
+    """The results a bundle used, looked up or computed, written as one file of `place` when it ends
+    (each run writes all it used, so its own output can be reused in turn)."""
+
+    def __init__(self, place: str, run_id: str):
+        self._place, self._run_id, self._lines = place, run_id, []
+
+    def keep(self, digest: str, result: str) -> None:
+        self._lines.append(f"{digest}\t{result}\n".encode("utf-8", "surrogatepass"))
+
+    def write(self) -> None:
+        if self._lines:
+            name = f"{self._run_id}-{uuid.uuid4().hex}{ENTRY_SUFFIX}"
+            writer = EntryWriter(FileSystems.join(self._place, name))
+            for line in self._lines:
+                writer.add_line(line)
+            writer.finish(None)
+            self._lines = []
+
+
+def document_digest(key: bytes, encoded: bytes) -> str:
+    """The name of a document's result: the stage's key and the document's bytes as it entered the stage."""
+    return hashlib.sha256(key + encoded).hexdigest()[:32]
 
 
 def _results_in(path: str):
@@ -99,42 +129,34 @@ class _ReusingStageFn(_StageFn):
         self._computed = Metrics.counter(COUNTER_NAMESPACE, f"cache.{stage}.computed")
 
     def setup(self):
-        self._fn, self._built, self._lines, self._earlier = self._reuse_or_run, None, [], {}
+        self._fn, self._built, self._earlier = self._reuse_or_run, None, {}
+        self._log = ResultLog(self._place, self._run_id)
 
     def process(self, batch, earlier):
         self._earlier = earlier
         yield from super().process(batch)
 
     def finish_bundle(self):
-        if self._lines:
-            name = f"{self._run_id}-{uuid.uuid4().hex}{ENTRY_SUFFIX}"
-            writer = EntryWriter(FileSystems.join(self._place, name))
-            for line in self._lines:
-                writer.add_line(line)
-            writer.finish(None)
-            self._lines = []
+        self._log.write()
 
     def _reuse_or_run(self, doc):
         try:
-            digest = hashlib.sha256(self._key + encode_line(encode_record(doc))).hexdigest()[:32]
+            digest = document_digest(self._key, encode_line(encode_record(doc)))
         except CacheCodecError:
             return self._stage_fn()(doc)
         found = self._earlier.get(digest)
         if found is not None:
             self._reused.inc()
-            self._keep(digest, found)
+            self._log.keep(digest, found)
             return _apply(doc, json.loads(found))
         self._computed.inc()
         text = doc.text
         result = self._stage_fn()(doc)          # an error is raised on: reported, never kept
         try:
-            self._keep(digest, json.dumps(plain(_result_of(doc, result, text)), ensure_ascii=False))
+            self._log.keep(digest, json.dumps(plain(_result_of(doc, result, text)), ensure_ascii=False))
         except CacheCodecError:
             pass
         return result
-
-    def _keep(self, digest: str, result: str) -> None:
-        self._lines.append(f"{digest}\t{result}\n".encode("utf-8", "surrogatepass"))
 
     def _stage_fn(self):
         if self._built is None:
