@@ -12,11 +12,14 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from apache_beam.io.localfilesystem import LocalFileSystem
 
+from pipelines import filesystem_checks
 from pipelines.config import load_config
 from pipelines.run import run_curation
 from tests.conftest import shared_data
@@ -58,11 +61,48 @@ def test_a_changed_threshold_reuses_every_file_and_gives_the_cold_runs_bytes(tmp
     printed = io.StringIO()
     assert _run(inputs, tmp_path / "b_reused", [*sets, MIN_WORDS_30], reuse=[tmp_path / "a"], printed=printed) == 3
     assert file_bytes(tmp_path / "b_reused") == file_bytes(tmp_path / "b")
-    found, documents = map(int, re.search(r"pii: (\d+) of (\d+) documents", printed.getvalue()).groups())
-    assert 0 < found < documents           # kept in both runs: looked up; newly kept: computed
+    for stage in ("pii", "near_dedup"):    # kept in both runs: looked up; newly kept: computed
+        found, documents = _taken(printed.getvalue(), stage)
+        assert 0 < found < documents, stage
     kept_a = {row["id"] for row in table_rows(tmp_path / "a", "documents")}
     kept_b = {row["id"] for row in table_rows(tmp_path / "b", "documents")}
     assert kept_b != kept_a          # the threshold did change the kept set
+
+
+def test_a_changed_near_dedup_option_signs_again_and_a_threshold_does_not(tmp_path):
+    """Near dedup's signatures are keyed by its own options: another shingle size signs every document
+    again (and gives the cold run's bytes); a quality threshold changed on top reuses them."""
+    inputs = _write_inputs(tmp_path / "in")
+    near = ["tokenize.enabled=false", "pii.enabled=false"]
+    assert _run(inputs, tmp_path / "a", near) == 0
+    printed = io.StringIO()
+    ngram = [*near, "near_dedup.word_ngram=3"]
+    assert _run(inputs, tmp_path / "ngram_reused", ngram, reuse=[tmp_path / "a"], printed=printed) == 3
+    found, documents = _taken(printed.getvalue(), "near_dedup")
+    assert found == 0 and documents > 50
+    assert _run(inputs, tmp_path / "ngram", ngram) == 0
+    assert file_bytes(tmp_path / "ngram_reused") == file_bytes(tmp_path / "ngram")
+    printed = io.StringIO()
+    both = [*ngram, MIN_WORDS_30]
+    assert _run(inputs, tmp_path / "both_reused", both, reuse=[tmp_path / "ngram_reused"], printed=printed) == 3
+    found, documents = _taken(printed.getvalue(), "near_dedup")
+    # all but those quality keeps only now (and any with the text and language of one kept before)
+    assert documents - _newly_kept(tmp_path / "ngram", tmp_path / "both_reused") <= found < documents
+    assert _run(inputs, tmp_path / "both", both) == 0
+    assert file_bytes(tmp_path / "both_reused") == file_bytes(tmp_path / "both")
+
+
+def _taken(printed: str, stage: str) -> tuple:
+    """(documents' results taken from a cache, documents) of `stage` on the reuse line."""
+    return tuple(map(int, re.search(rf"{stage}: (\d+) of (\d+) documents", printed).groups()))
+
+
+def _newly_kept(before: Path, after: Path) -> int:
+    """Documents that reached near dedup in `after` and not in `before`: those quality keeps only there."""
+    def reached(output):
+        rows = table_rows(output, "documents") + table_rows(output, "rejected")
+        return {row["id"] for row in rows if row.get("stage") in (None, "exact_dedup", "near_dedup", "decontaminate")}
+    return len(reached(after) - reached(before))
 
 
 def test_a_changed_input_byte_or_upstream_option_is_computed_again(tmp_path):
@@ -113,6 +153,43 @@ def test_a_reuse_directory_without_a_cache_is_one_line_before_anything_is_touche
         f"tokenmill: error: --reuse {tmp_path / 'nothing'}: no cache/prefix there (not a tokenmill output, "
         "or one written before reuse existed)"]
     assert os.listdir(tmp_path / "out") == ["keep.txt"]
+
+
+class _UnansweringFileSystem(LocalFileSystem):
+    """A filesystem that does not answer (a gs:// bucket without network), or fails, as the test says."""
+    release = threading.Event()
+    failure = None
+
+    @classmethod
+    def scheme(cls):
+        return "unanswering"
+
+    def exists(self, path):
+        if self.failure:
+            raise self.failure
+        self.release.wait(60)
+        return False
+
+
+@pytest.mark.parametrize("failure, message", [
+    (None, "--reuse unanswering://bucket/a: no answer in 0.5 s (no network, or the filesystem is unreachable)"),
+    (OSError("403 Forbidden\nmore"), "--reuse unanswering://bucket/a: cannot be read (403 Forbidden)")])
+def test_an_unreachable_reuse_directory_is_one_line_soon(tmp_path, monkeypatch, capsys, failure, message):
+    """Beam's GCS client retries for 120 s without network, then raises its own types; the check gives up
+    after ANSWER_SECONDS with one line, before anything is touched."""
+    from beam_runner import main
+    monkeypatch.setattr(filesystem_checks, "ANSWER_SECONDS", 0.5)
+    monkeypatch.setattr(_UnansweringFileSystem, "failure", failure)
+    inputs = _write_inputs(tmp_path / "in", files=1, rows=5)
+    (tmp_path / "out").mkdir()
+    started = time.monotonic()
+    try:
+        status = main(["run", "--input", inputs, "--output", str(tmp_path / "out"), "--reuse", "unanswering://bucket/a"])
+    finally:
+        _UnansweringFileSystem.release.set()
+    assert status == 2 and time.monotonic() - started < 10
+    assert capsys.readouterr().err.splitlines() == [f"tokenmill: error: {message}"]
+    assert os.listdir(tmp_path / "out") == []
 
 
 @pytest.mark.skipif(not TOKENMILL.exists(), reason="the tokenmill console script is not installed")
