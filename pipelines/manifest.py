@@ -26,15 +26,14 @@ def _finish(_, output: str, plans: PlansConfig, recorded: dict, with_plans: bool
                               recorded["config_hash"], funnel)
     if decontamination:
         manifest["decontamination"] = decontamination[0]
-    cards = _cards(manifest)
-    card_entries = [file_entry(name, io.BytesIO(card.encode())) for name, card in cards.items()]
-    manifest["files"] = sorted([*written, *card_entries], key=lambda entry: entry["path"])
+    # Plans read the shards and counts, never `files`: built first, they are listed there like the cards.
+    written_here = {name: card.encode() for name, card in _cards(manifest).items()}
     for budget in parse_budgets(plans.budgets) if with_plans else []:
-        plan = plan_bytes(build_plan(manifest, budget, plans.settings()))
-        write_atomically(FileSystems.join(output, PLANS_DIR, f"{budget.name}.json"),
-                         lambda handle, data=plan: handle.write(data))
-    for name, card in cards.items():
-        write_atomically(FileSystems.join(output, name), lambda handle, data=card.encode(): handle.write(data))
+        written_here[f"{PLANS_DIR}/{budget.name}.json"] = plan_bytes(build_plan(manifest, budget, plans.settings()))
+    entries = [file_entry(name, io.BytesIO(data)) for name, data in written_here.items()]
+    manifest["files"] = sorted([*written, *entries], key=lambda entry: entry["path"])
+    for name, data in written_here.items():
+        write_atomically(FileSystems.join(output, *name.split("/")), lambda handle, data=data: handle.write(data))
     write_json_atomically(FileSystems.join(output, MANIFEST_FILE), manifest)
     yield manifest["totals"]
 

@@ -6,19 +6,24 @@ host count can be planned again from `manifest.json` in a second. Settings not g
 for byte. The plan goes to OUT/plans/<name>.json, where `PlanLoader(OUT, name, ...)` reads it like the
 run's plans. An existing plan of that name with other contents is replaced only with --replace: a
 training job's saved state names its plan by checksum and would be refused over a changed one.
+The plan is listed in the manifest's `files` (size and checksum), as the run's own plans are, so
+`tokenmill inspect validate` checks it. One command writes one plan: `--budget` given twice is a
+usage error.
 No Beam: this runs on a training machine, and OUT may be a local path or gs://, s3://.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import posixpath
 import sys
 from dataclasses import fields
 
 from tokenization.budgets import parse_budget
 from tokenization.inspect_cli import render_plan
-from tokenization.manifest import MANIFEST_FILE, PLANS_DIR
+from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, file_entry
 from tokenization.plans import build_plan, plan_bytes
 from tokenization.settings import PlansConfig, plans_problems
 from tokenization.storage import Location, locate
@@ -31,12 +36,24 @@ class PlanError(UsageError):
     """A usage problem of `tokenmill plan`: one line on stderr and exit 2 (beam_runner), nothing written."""
 
 
+class _Once(argparse.Action):
+    """An option given at most once: `--budget 1T --budget 2T` would otherwise plan 2T alone, silently.
+    One command writes one plan (its --weights, --hosts, --replace and --json are that plan's)."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"{option_string} given twice ({getattr(namespace, self.dest)}, {value}): one plan per "
+                         "command; run `tokenmill plan` once per budget")
+        setattr(namespace, self.dest, value)
+
+
 def build_parser(parser_class=argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser = parser_class(prog="tokenmill plan", description="Write a new budget plan from a finished "
                           "output's manifest, without running the pipeline.")
     parser.add_argument("path", metavar="OUT", help="a finished run's output directory (local, gs://, s3://)")
-    parser.add_argument("--budget", required=True, metavar="[NAME=]SIZE",
-                        help="tokens to plan for: 1T, 500B, 20M; NAME=SIZE names the plan (default: SIZE)")
+    parser.add_argument("--budget", required=True, metavar="[NAME=]SIZE", action=_Once,
+                        help="tokens to plan for: 1T, 500B, 20M; NAME=SIZE names the plan (default: SIZE); "
+                             "one plan per command")
     parser.add_argument("--weights", default=None, metavar="SOURCE=W,...",
                         help="source weights (default: the run's plans.weights, else unique tokens)")
     parser.add_argument("--epoch-cap", type=float, default=None, help="most epochs of any source")
@@ -59,14 +76,26 @@ def replan(root: str, budget_text: str, weights: str | None = None, epoch_cap: f
     settings = _settings(manifest, budget_text, weights, epoch_cap, hosts, seed)
     plan = build_plan(manifest, budget, settings.settings())
     data, name = plan_bytes(plan), f"{budget.name}.json"
-    if location.exists(PLANS_DIR, name):
-        if location.read_bytes(PLANS_DIR, name) == data:
-            return plan, None
-        if not replace:
-            raise PlanError(f"{location.path(PLANS_DIR, name)} exists with other contents; name the new plan "
-                            f"(--budget {budget.name}-new={budget_text.partition('=')[2] or budget_text}) "
-                            "or give --replace")
-    return plan, _write(location, name, data)
+    existing = location.read_bytes(PLANS_DIR, name) if location.exists(PLANS_DIR, name) else None
+    if existing not in (None, data) and not replace:
+        raise PlanError(f"{location.path(PLANS_DIR, name)} exists with other contents; name the new plan "
+                        f"(--budget {budget.name}-new={budget_text.partition('=')[2] or budget_text}) "
+                        "or give --replace")
+    written = _write(location, f"{PLANS_DIR}/{name}", data) if existing != data else None
+    _list_in_manifest(location, manifest, f"{PLANS_DIR}/{name}", data)
+    return plan, written
+
+
+def _list_in_manifest(location: Location, manifest: dict, relative: str, data: bytes) -> None:
+    """The plan joins the manifest's `files`, so that `tokenmill inspect validate` checks its size and
+    checksum like the run's own plans. The plan is written first: a kill between the two leaves a plan
+    the manifest does not list (the command run again lists it), never a listed plan that is missing."""
+    entry = file_entry(relative, io.BytesIO(data))
+    files = [item for item in manifest.get("files", []) if (item if isinstance(item, str) else item["path"]) != relative]
+    if entry in manifest.get("files", []):
+        return
+    manifest["files"] = sorted([*files, entry], key=lambda item: item if isinstance(item, str) else item["path"])
+    _write(location, MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
 def _finished_output(root: str) -> Location:
@@ -118,14 +147,14 @@ def _weights(text: str, sources: list) -> dict:
     return weights
 
 
-def _write(location: Location, name: str, data: bytes) -> str:
-    """Under a temporary name, then moved into place: a reader never sees half a plan."""
-    final = location.path(PLANS_DIR, name)
+def _write(location: Location, relative: str, data: bytes) -> str:
+    """Under a temporary name, then moved into place: a reader never sees half a plan or manifest."""
+    final = location.path(relative)
     temporary = final + ".inprogress"
-    location.filesystem.create_dir(location.path(PLANS_DIR), recursive=True)
+    location.filesystem.create_dir(posixpath.dirname(final), recursive=True)
     with location.filesystem.open_output_stream(temporary) as handle:
         handle.write(data)
-    if location.exists(PLANS_DIR, name):
+    if location.exists(relative):
         location.filesystem.delete_file(final)
     location.filesystem.move(temporary, final)
     return final

@@ -81,3 +81,29 @@ def test_mistakes_are_one_line_and_write_nothing(output_copy, capsys, argv, mess
     status, out, err = _plan(capsys, *[a.format(out=output_copy) for a in argv])
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1 and out == ""
     assert {path.name: path.read_bytes() for path in (output_copy / "plans").iterdir()} == plans
+
+
+def test_every_plan_is_listed_in_the_manifest_and_validated(output_copy, capsys):
+    """The run's plans and those `tokenmill plan` writes are in the manifest's files, with their checksums,
+    so that `tokenmill inspect validate` notices one altered."""
+    listed = lambda: {entry["path"] for entry in json.loads((output_copy / "manifest.json").read_text())["files"]}
+    assert {"plans/2T.json", "plans/8T.json", "plans/13T.json"} <= listed()
+    assert _plan(capsys, output_copy, "--budget", "1T")[0] == 0
+    assert "plans/1T.json" in listed()
+    assert main(["inspect", "validate", str(output_copy)]) == 0
+    capsys.readouterr()
+    assert _plan(capsys, output_copy, "--budget", "1T", "--hosts", "2", "--replace")[0] == 0
+    assert main(["inspect", "validate", str(output_copy)]) == 0       # the replaced plan's entry follows it
+    capsys.readouterr()
+    plan = output_copy / "plans" / "1T.json"
+    plan.write_bytes(plan.read_bytes().replace(b'"seed"', b'"Seed"', 1))     # the same size
+    assert main(["inspect", "validate", str(output_copy)]) == 1
+    assert "plans/1T.json: checksum differs from the manifest's (altered)" in capsys.readouterr().out
+
+
+def test_a_repeated_budget_is_a_usage_error(output_copy, capsys):
+    status, out, err = _plan(capsys, output_copy, "--budget", "1T", "--budget", "2T")
+    assert status == 2 and out == ""
+    assert err.strip().splitlines() == ["tokenmill plan: error: --budget given twice (1T, 2T): one plan per command; "
+                                        "run `tokenmill plan` once per budget"]
+    assert not (output_copy / "plans" / "1T.json").exists()
