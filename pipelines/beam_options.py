@@ -19,7 +19,7 @@ import os
 import sys
 
 from apache_beam.options.pipeline_options import (DirectOptions, GoogleCloudOptions, PipelineOptions,
-                                                  StandardOptions, TestOptions, WorkerOptions, _BeamArgumentParser)
+                                                  StandardOptions, TestOptions, WorkerOptions)
 from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.runners.runner import create_runner
@@ -44,19 +44,23 @@ class BeamOptionError(UsageError):
     pass
 
 
-class _StrictBeamParser(_BeamArgumentParser):
-    def error(self, message):
-        raise BeamOptionError(message)
+def _refuse(message: str):
+    raise BeamOptionError(message)
 
 
 def check_beam_args(beam_args: list) -> None:
-    parser = _StrictBeamParser(allow_abbrev=False)
-    seen = {}
-    for cls in PipelineOptions.__subclasses__():
-        seen.setdefault(str(cls), cls)
-    for cls in seen.values():
-        cls._add_argparse_args(parser)  # pylint: disable=protected-access
-    _, unknown = parser.parse_known_args(beam_args)
+    """Every argument must be a Beam option with a valid value. Beam's public `get_all_options` builds the
+    parser of every option class and hands it to `add_extra_args_fn`: the arguments are parsed there, by
+    that parser (public argparse), with its `error` made to raise instead of printing usage and exiting."""
+    def parse_strictly(parser) -> None:
+        parser.error = _refuse
+        _refuse_unknown(parser.parse_known_args(beam_args)[1])    # before Beam's own parse drops them
+
+    PipelineOptions(beam_args).get_all_options(add_extra_args_fn=parse_strictly)
+
+
+def _refuse_unknown(unknown: list) -> None:
+    """What no option class knows: a misspelt flag, or a stray word."""
     flags = [arg for arg in unknown if arg.startswith("-")]
     if flags:
         raise BeamOptionError(f"unknown option {flags[0]} (neither a tokenmill nor a Beam option)")

@@ -21,6 +21,8 @@ def jsonl(tmp_path):
     (["--input", "{jsonl}", "--format", "csv", "--output", "o"], "read.format must be one of auto, warc"),
     (["--input", "{jsonl}", "--output", "o", "--workers", "many"], "argument --workers: invalid int value"),
     (["--input", "{jsonl}", "--output", "o", "--temp_locaton", "x"], "unknown option --temp_locaton"),
+    (["--input", "{jsonl}", "--output", "o", "--temp_loc", "x"], "unknown option --temp_loc"),   # no abbreviations
+    (["--input", "{jsonl}", "--output", "o", "--num_workers", "abc"], "argument --num_workers: invalid int value"),
     # what the shell makes of an unquoted `--input dir/*.jsonl`: the second file must not be ignored
     (["--input", "{jsonl}", "{jsonl}.2", "--output", "o"], "unexpected argument '"),
     (["--input", "{jsonl}", "--output", "o", "--set", "normalize.min_char=3"],
