@@ -9,7 +9,9 @@ shards and plans). Run A has the default thresholds. Then, --repeats times each,
 (quality.gopher_quality.min_words=30 instead of 50) cold into an empty directory, and run B' with the
 same config and --reuse A. Each run is one process on one core (`taskset -c 0`, `--workers 1`), timed
 whole. B' must give B's bytes (every output file but report/, which holds times and dates); the ratio
-is the median B' wall time over the median B wall time. Writes bench/out/reuse.json.
+is the median B' wall time over the median B wall time. Also: what near dedup's signatures cost for the
+documents that reach quality and for those the thresholds keep (signature_costs). Writes
+bench/out/reuse.json.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import os
 import shutil
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -65,12 +68,52 @@ def output_bytes(output: str) -> dict:
             and path.relative_to(root).parts[:2] != ("cache", "stages")}
 
 
+def signature_costs(output: str) -> dict:
+    """What near dedup's signatures (shingles and MinHash, default options) cost, on one core, for the
+    documents that reached quality in `output` (its cache entries hold them with the text C4 leaves) and
+    for those of them its thresholds kept: signing in the cached prefix would sign all of the first, a cold
+    run signs (about) the second. Unsafe words and exact dedup drop a few more before near dedup."""
+    from corpus.cache_codec import decode_record, decoded_lines
+    from filters.dedup.config import NearDedupConfig
+    from filters.dedup.minhash import Permutations, signature
+    from filters.dedup.shingles import shingles
+    from filters.quality.quality_filter import QualityConfig, apply_thresholds
+    config, quality = NearDedupConfig(), QualityConfig()
+    reached, kept = [], []
+    for entry in sorted(Path(output, "cache", "prefix").glob("*.jsonl.zst")):
+        with open(entry, "rb") as handle:
+            for line in decoded_lines(handle):
+                if "out" in line and "signals" in line["quality"]:
+                    doc = decode_record(line["out"])
+                    text = line["quality"]["text"] if line["quality"]["text"] is not None else doc.text
+                    reached.append((text, doc.annotations.get("lang")))
+                    if apply_thresholds(line["quality"]["signals"], quality) is None:
+                        kept.append(reached[-1])
+    permutations = Permutations.create(config.lsh_params().num_perm, config.seed)
+    affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(affinity)})
+    try:
+        def seconds(docs):
+            start = time.perf_counter()
+            for text, lang in docs:
+                hashes = shingles(text, lang, config.word_ngram, config.char_ngram)
+                if len(hashes):
+                    signature(hashes, permutations)
+            return time.perf_counter() - start
+        seconds(kept[:200])                 # compiled kernels warmed up
+        return {"reached_quality_docs": len(reached), "reached_quality_s": seconds(reached),
+                "kept_by_quality_docs": len(kept), "kept_by_quality_s": seconds(kept)}
+    finally:
+        os.sched_setaffinity(0, affinity)
+
+
 def one_size(mb: float, files: int, repeats: int) -> dict:
     directory = os.path.join(WORK, f"{mb:g}mb")
     corpus_dir = os.path.join(directory, "corpus")
     made = split_corpus(mb, corpus_dir, files)
     corpus = os.path.join(corpus_dir, "*.jsonl")
     first = run(corpus, os.path.join(directory, "a"), [])
+    signatures = signature_costs(os.path.join(directory, "a"))
     cold, reused = [], []
     for _ in range(repeats):
         cold.append(run(corpus, os.path.join(directory, "b"), CHANGED))
@@ -85,7 +128,7 @@ def one_size(mb: float, files: int, repeats: int) -> dict:
             "cold_stage_seconds": cold[-1]["stage_seconds"], "reuse_stage_seconds": reused[-1]["stage_seconds"],
             "cold_peak_rss_mb": max(item["peak_rss_mb"] for item in cold),
             "reuse_peak_rss_mb": max(item["peak_rss_mb"] for item in reused),
-            "reuse_line": reused[-1]["reuse_line"], "byte_identical": identical}
+            "reuse_line": reused[-1]["reuse_line"], "byte_identical": identical, "signatures": signatures}
 
 
 def main() -> None:
