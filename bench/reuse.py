@@ -102,9 +102,42 @@ def signature_costs(output: str) -> dict:
             return time.perf_counter() - start
         seconds(kept[:200])                 # compiled kernels warmed up
         return {"reached_quality_docs": len(reached), "reached_quality_s": seconds(reached),
-                "kept_by_quality_docs": len(kept), "kept_by_quality_s": seconds(kept)}
+                "kept_by_quality_docs": len(kept), "kept_by_quality_s": seconds(kept),
+                **_cache_costs(kept, config, permutations, output)}
     finally:
         os.sched_setaffinity(0, affinity)
+
+
+def _cache_costs(docs: list, config, permutations, output: str) -> dict:
+    """What the signature cache adds per document (pipelines/reuse_signatures.py): on a cold run the hash
+    of text and language, the stored form and its file; on a rerun the hash and the stored form read back."""
+    import tempfile
+
+    from apache_beam.metrics.execution import MetricsEnvironment  # noqa: F401 - counters outside a pipeline
+    from corpus.document import Document
+    from filters.dedup.minhash import signature
+    from filters.dedup.shingles import shingles
+    from pipelines.reuse_signatures import SignatureCache
+    signed = [(Document(str(number), text, "web", annotations={"lang": lang}),
+               signature(hashes, permutations) if len(hashes := shingles(text, lang, config.word_ngram,
+                                                                          config.char_ngram)) else None)
+              for number, (text, lang) in enumerate(docs)]
+    with tempfile.TemporaryDirectory() as place:
+        lookup = SignatureCache.for_run(config, place, [], "bench").lookup()
+        start = time.perf_counter()
+        for doc, found in signed:
+            lookup.computed(lookup.digest(doc), found)
+        lookup.write()
+        keeping = time.perf_counter() - start
+        stored = {}
+        for path in Path(place).rglob("*.jsonl.zst"):
+            from pipelines.reuse_stages import _results_in
+            stored.update(_results_in(str(path)))
+        start = time.perf_counter()
+        for doc, _ in signed:
+            lookup.found(lookup.digest(doc), stored)
+        looking_up = time.perf_counter() - start
+    return {"cache_keep_s": keeping, "cache_lookup_s": looking_up, "cache_entries": len(stored)}
 
 
 def one_size(mb: float, files: int, repeats: int) -> dict:
