@@ -135,7 +135,7 @@ def _cache_costs(docs: list, config, permutations, output: str) -> dict:
             stored.update(_results_in(str(path)))
         start = time.perf_counter()
         for doc, _ in signed:
-            lookup.found(lookup.digest(doc), stored)
+            lookup.stored(lookup.digest(doc), stored)
         looking_up = time.perf_counter() - start
     return {"cache_keep_s": keeping, "cache_lookup_s": looking_up, "cache_entries": len(stored)}
 

@@ -183,20 +183,20 @@ class _NearRecords:
 
     def record(self, doc, earlier):
         digest = self._lookup.digest(doc) if self._lookup is not None else None
-        found = self._lookup.found(digest, earlier) if digest is not None else False
+        stored, minhash = self._lookup.stored(digest, earlier) if digest is not None else (False, None)
         verify = self._config.verify_jaccard > 0
         hashes = None
-        if found is False or verify:
+        if not stored or verify:
             hashes = shingles(doc.text, doc.annotations.get("lang"), self._config.word_ngram,
                               self._config.char_ngram)
-        if found is False:
-            found = signature(hashes, self._permutations) if len(hashes) else None
+        if not stored:
+            minhash = signature(hashes, self._permutations) if len(hashes) else None
             if digest is not None:
-                self._lookup.computed(digest, found)
-        if found is None:
+                self._lookup.computed(digest, minhash)
+        if minhash is None:
             return None
         # Verification needs the distinct set; the signature does not.
-        return doc.id, document_keep_key(doc), found, np.unique(hashes) if verify else None
+        return doc.id, document_keep_key(doc), minhash, np.unique(hashes) if verify else None
 
     def finish_bundle(self):
         if self._lookup is not None:

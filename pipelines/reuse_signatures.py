@@ -83,14 +83,14 @@ class SignatureLookup:
         encoded = json.dumps(doc.annotations.get("lang")).encode() + b"\0" + doc.text.encode("utf-8", "surrogatepass")
         return document_digest(self._key, encoded)
 
-    def found(self, digest: str, earlier: dict):
-        """The stored signature (None for a document without shingles), or False when there is none."""
+    def stored(self, digest: str, earlier: dict) -> tuple:
+        """(True, the stored signature, None for a document without shingles), or (False, None)."""
         stored = earlier.get(digest)
         if stored is None:
-            return False
+            return False, None
         self._reused.inc()
         self._log.keep(digest, stored)
-        return None if stored == NO_SHINGLES else np.frombuffer(base64.b64decode(stored), dtype=_BYTE_ORDER)
+        return True, None if stored == NO_SHINGLES else np.frombuffer(base64.b64decode(stored), dtype=_BYTE_ORDER)
 
     def computed(self, digest: str, signature) -> None:
         self._computed.inc()

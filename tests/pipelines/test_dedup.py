@@ -151,3 +151,41 @@ def test_url_dedup_with_dated_and_undated_crawls_of_one_url():
         assert_that(kept | beam.Map(lambda d: d.id), equal_to(["z"]), label="kept")
         assert_that(rejected | beam.Map(lambda r: (r.id, r.detail)), equal_to([("x", "z"), ("y", "z")]),
                     label="rejected")
+
+
+@pytest.mark.parametrize("verify", [0.0, 0.5])
+def test_stored_signatures_give_the_records_computed_ones_give(tmp_path, verify):
+    """What near dedup's signature cache keeps and reads back (pipelines/reuse_signatures.py) is the record
+    a cold run builds: the same signature, the same shingles for verification, None for a document
+    without shingles; and another text or language is not found."""
+    from pipelines.dedup import _NearRecords
+    from pipelines.reuse_signatures import SignatureCache
+    from pipelines.reuse_stages import _results_in
+    rng = random.Random(11)
+    docs = [Document(str(n), text_of(rng), "web", annotations={"lang": "en"}) for n in range(20)]
+    docs += [Document("empty", "", "web"), Document("zh", "今天天气很好，我们去公园散步吧", "web", annotations={"lang": "zh"})]
+    config = NearDedupConfig(verify_jaccard=verify)
+    cold = _NearRecords(config)
+    cold.setup()
+    expected = [cold.record(doc, None) for doc in docs]
+    assert expected[-2] is None and expected[-1] is not None
+    first = _NearRecords(config, SignatureCache.for_run(config, str(tmp_path), [], "first"))
+    first.setup()
+    assert _same(expected, [first.record(doc, {}) for doc in docs])
+    first.finish_bundle()
+    stored = dict(pair for path in tmp_path.rglob("first-*.jsonl.zst") for pair in _results_in(str(path)))
+    assert len(stored) == len(docs)
+    again = _NearRecords(config, SignatureCache.for_run(config, str(tmp_path), [], "again"))
+    again.setup()
+    assert _same(expected, [again.record(doc, stored) for doc in docs])
+    other = Document("0", docs[0].text + " more", "web", annotations={"lang": "en"})
+    assert again._lookup.stored(again._lookup.digest(other), stored) == (False, None)
+    relabelled = Document("0", docs[0].text, "web", annotations={"lang": "ja"})
+    assert again._lookup.stored(again._lookup.digest(relabelled), stored) == (False, None)
+
+
+def _same(expected: list, found: list) -> bool:
+    def plain(record):
+        return None if record is None else (record[0], record[1], record[2].tolist(),
+                                            None if record[3] is None else record[3].tolist())
+    return [plain(record) for record in expected] == [plain(record) for record in found]
