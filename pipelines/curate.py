@@ -35,6 +35,7 @@ from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
 from pipelines.stage_list import AFTER_DEDUP, DEDUP, PER_DOCUMENT, SIDE_INPUT, enabled_stages
 from pipelines.staging import Staging, side_files_by_stage
 from pipelines.tokenize import TokenizeDocuments
+from pipelines.tokenize_check import engine_for_given_model
 from pipelines.write import ShardedTable, WriteShardedTables
 from reporting.dataset_card import CARD_FILE
 from tokenization.manifest import MANIFEST_FILE, PLANS_DIR, TOKENIZER_DIR, TOKENS_DIR
@@ -144,7 +145,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
-    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked, tapped.get("normalize"))
+    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked, files)
 
 
 def _per_document(config: RunConfig, name: str, stage, staging: Staging, run_id: str):
@@ -176,13 +177,13 @@ def _read_and_prefix(pipeline, config: RunConfig, files: list, staging: Staging)
 
 
 def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, staging: Staging,
-                         decontamination: list, normalized=None) -> None:
+                         decontamination: list, files: list) -> None:
     """Token shards and plans when tokenization is on; the manifest always, after every other file.
-    `normalized`: the documents as they enter the filters, where a given model's engine check samples."""
+    A given model's engine is chosen here, on the launcher, from the text of `files` (the inputs)."""
     if config.tokenize.enabled:
-        given = staging.select(side_files_by_stage(config)["tokenize"])
-        tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize,
-                                                            next(iter(given.values()), None), normalized)
+        given = next(iter(staging.select(side_files_by_stage(config)["tokenize"]).values()), None)
+        engine = engine_for_given_model(config, files, staging.payload(given)) if given else None
+        tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize, given, engine)
         written.append(tokenized.pop("tokenizer_file"))
     else:
         tokenized = {name: pipeline | f"No_{name}" >> beam.Create([])

@@ -32,9 +32,7 @@ class InputFile:
 class _ReadFileFn(beam.DoFn):
     def __init__(self, config: ReadConfig):
         self._config = config
-        self._fields = FieldMap(text=tuple(config.text_field), id=tuple(config.id_field),
-                                url=tuple(config.url_field), date=tuple(config.date_field),
-                                keep_meta=tuple(config.keep_meta))
+        self._fields = field_map(config)
         self._bytes = Metrics.counter(COUNTER_NAMESPACE, "read.bytes")
         self._progress = None
 
@@ -63,13 +61,22 @@ class _ReadFileFn(beam.DoFn):
         self._bytes.inc(spec.size_bytes)
 
     def _items(self, handle, spec: InputFile):
-        kind = reader_kind(spec.format)
-        if kind == "archive":
-            return read_archive(handle, spec.name, spec.source, self._config.max_record_bytes)
-        if kind == "jsonl":
-            return read_jsonl(handle, spec.name, spec.source, self._fields,
-                              self._config.max_record_bytes)
-        return read_parquet(handle, spec.name, spec.source, self._fields)
+        return file_items(handle, spec, self._config, self._fields)
+
+
+def field_map(config: ReadConfig) -> FieldMap:
+    return FieldMap(text=tuple(config.text_field), id=tuple(config.id_field), url=tuple(config.url_field),
+                    date=tuple(config.date_field), keep_meta=tuple(config.keep_meta))
+
+
+def file_items(handle, spec: InputFile, config: ReadConfig, fields: FieldMap):
+    """The items of one opened input file, by its format's reader: RawPage, Document or ErrorRecord."""
+    kind = reader_kind(spec.format)
+    if kind == "archive":
+        return read_archive(handle, spec.name, spec.source, config.max_record_bytes)
+    if kind == "jsonl":
+        return read_jsonl(handle, spec.name, spec.source, fields, config.max_record_bytes)
+    return read_parquet(handle, spec.name, spec.source, fields)
 
 
 def _guarded(items, spec: InputFile, position):

@@ -144,6 +144,10 @@ class Staging:
         """location -> StagedFile for the given side files: what one stage needs on its workers."""
         return {side_file.location: self.staged[side_file.location] for side_file in side_files}
 
+    def payload(self, staged: StagedFile) -> bytes:
+        """On the launcher, before anything is written: the bytes a worker will read at `staged.uri`."""
+        return self._payloads[staged.uri]
+
     def write(self) -> None:
         for uri, payload in self._payloads.items():
             if not FileSystems.exists(uri):        # content-addressed: an earlier copy is the same bytes

@@ -18,7 +18,6 @@ and read back by one step of the pipeline (never carried inside the job graph).
 """
 from __future__ import annotations
 
-import logging
 import time
 
 import apache_beam as beam
@@ -31,20 +30,18 @@ from pipelines.stage import COUNTER_NAMESPACE, BatchDocuments
 from pipelines.staging import StagedFile, fetch
 from tokenization.encoded_docs import EncodedDocs
 from tokenization.encoding import Framing, frame_flat
-from tokenization.engines import cached_encoder, choose_engine, needs_check
+from pipelines.tokenize_check import ENGINE_CHECK_BYTES, warn_on_fallback
+from tokenization.engines import EngineChoice, cached_encoder, choose_engine, needs_check
 from tokenization.manifest import TOKENIZER_PATH, TOKENS_DIR
-from tokenization.packing import pack
+from tokenization.packing import pack_stream, stream_length
 from tokenization.sentencepiece_model import describe
 from tokenization.settings import TokenizeConfig
-from tokenization.shard_format import (FORMAT_VERSION, shard_name, token_checksum, token_dtype_for,
-                                       write_shard)
+from tokenization.shard_format import (FORMAT_VERSION, TOKEN_DTYPES, shard_name, token_checksum,
+                                       token_dtype_for, write_shard)
 from tokenization.training import sample_key, sample_prefix, take_sample, train_model
 
 _ENCODE_MICROS = Metrics.counter(COUNTER_NAMESPACE, "time_us.tokenize")
 _SAMPLE_COMPACT_EVERY = 4096
-# The run's own text on which a faster engine must give SentencePiece's ids: the smallest-key documents.
-ENGINE_CHECK_BYTES = 1_000_000
-_LOG = logging.getLogger(__name__)
 
 
 class _SampleTexts(beam.CombineFn):
@@ -103,9 +100,9 @@ class TokenizerModel(beam.PTransform):
 
 
 def _choose_engine(model: bytes, sample: list, requested: str) -> dict:
+    """A trained model's engine, checked on the first ENGINE_CHECK_BYTES of its training sample."""
     choice = choose_engine(requested, model, sample_prefix(sample, ENGINE_CHECK_BYTES))
-    if choice.note and needs_check(requested):
-        _LOG.warning("tokenize.engine %s: using SentencePiece, since %s", requested, choice.note)
+    warn_on_fallback(choice)
     return choice.to_dict()
 
 
@@ -165,6 +162,9 @@ def _shard_count(tokens: int, shard_tokens: int) -> int:
 def _assign_shards(encoded, totals: dict, shard_tokens: int):
     source, _, _, columns = encoded
     count = _shard_count(totals[source], shard_tokens)
+    if count == 1:                  # the batch as it came: no copy of its ids
+        yield (source, 0, 1), columns
+        return
     for index, part in EncodedDocs.from_element(columns).split_by_shard(count):
         yield (source, index, count), part.to_element()
 
@@ -183,15 +183,18 @@ class _WriteShardFn(beam.DoFn):
     def process(self, keyed, info):
         (source, index, count), items = keyed
         layout = _layout(info, self._config)
-        ids, documents = EncodedDocs.concat([EncodedDocs.from_element(item) for item in items
-                                             if item is not None]).in_order()
-        packed = pack(documents, layout["seq_len"], layout["tail"], layout["pad_id"])
+        seq_len, tail = layout["seq_len"], layout["tail"]
+        parts = [EncodedDocs.from_element(item) for item in items if item is not None]
+        stream = np.empty(stream_length(sum(part.token_count for part in parts), seq_len, tail),
+                          TOKEN_DTYPES[layout["token_dtype"]])
+        ids, lengths = EncodedDocs.copy_in_order(parts, stream)     # the one copy of the shard's ids
+        packed = pack_stream(stream, lengths, seq_len, tail, layout["pad_id"])
         name = shard_name(source, index, count)
         counts = {"rows": packed.rows, "tokens": packed.rows * layout["seq_len"],
                   "documents": packed.documents, "pad_tokens": packed.pad_tokens,
                   "tail_tokens": packed.tail_tokens, "tail_documents": packed.tail_documents,
                   "cut_documents": packed.cut_documents}
-        tokens = packed.tokens.astype(layout["token_dtype"], copy=False)
+        tokens = packed.tokens
         metadata = {**layout, "source": source, "shard_index": index, "shard_count": count, **counts,
                     "checksum": token_checksum(tokens)}
         doc_ids = [[ids[i] for i in row.tolist()] for row in packed.doc_index]
@@ -229,31 +232,28 @@ class TokenizeDocuments(beam.PTransform):
     and tokenizer_file (the model's path once written)."""
 
     def __init__(self, output: str, config: TokenizeConfig, given_model: StagedFile | None,
-                 check_documents=None):
-        """`check_documents`: where a given model's engine check takes its sample (default: the documents).
-        A PCollection upstream of a shuffle, such as the documents as they enter the filters, lets the
-        encoding stream: a sample of the documents to encode would hold every one of them until it is
-        complete."""
+                 given_engine: EngineChoice | None = None):
+        """`given_engine`: with a given model, the engine the launcher chose for it
+        (pipelines/tokenize_check.py); a trained model's engine is checked here, on its training sample."""
         super().__init__()
-        self._output, self._config, self._given = output, config, given_model
-        self._check_documents = check_documents
+        if (given_model is None) != (given_engine is None):
+            raise ValueError("a given model comes with the engine chosen for it on the launcher, and only then")
+        self._output, self._config, self._given, self._engine = output, config, given_model, given_engine
 
     def expand(self, documents):
         config = self._config
-        check = needs_check(config.engine)
         if self._given is None:         # training needs the curated documents' sample anyway: one serves both
+            check = needs_check(config.engine)
             sample = documents | "TextSample" >> TextSample(max(config.train_sample_bytes,
                                                                 ENGINE_CHECK_BYTES if check else 0))
-            check_sample = sample
+            model = documents | "Model" >> TokenizerModel(config, None, sample)
+            engine = model | "ChooseEngine" >> beam.Map(
+                _choose_engine, beam.pvalue.AsSingleton(sample) if check else [], config.engine)
         else:
-            sample = None
-            check_sample = (documents if self._check_documents is None else self._check_documents) | (
-                "EngineCheckSample" >> TextSample(ENGINE_CHECK_BYTES)) if check else None
-        model = documents | "Model" >> TokenizerModel(config, self._given, sample)
+            model = documents | "Model" >> TokenizerModel(config, self._given)
+            engine = documents.pipeline | "GivenEngine" >> beam.Create([self._engine.to_dict()])
         model_file = model | "WriteModel" >> beam.FlatMap(_write_model, self._output)
         described = model | "Describe" >> beam.Map(lambda data: describe(data).to_dict())
-        engine = model | "ChooseEngine" >> beam.Map(
-            _choose_engine, beam.pvalue.AsSingleton(check_sample) if check else [], config.engine)
         info = described | "WithEngine" >> beam.Map(lambda info, chosen: {**info, "engine": chosen},
                                                     beam.pvalue.AsSingleton(engine))
         model_side, info_side = beam.pvalue.AsSingleton(model), beam.pvalue.AsSingleton(described)

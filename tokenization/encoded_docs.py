@@ -3,8 +3,9 @@
 Between the encode step and a shard writer, documents travel as columns of
 primitives (bytes and a list of ids): Beam codes and sizes them without
 pickling an array or a tuple per document, and a batch splits by shard with one
-vectorised search. A shard's writer concatenates its parts and puts the
-documents in their final order, `(xxh3_64(id), id)`.
+vectorised search. A shard's writer copies its parts' ids once, in the
+documents' final order `(xxh3_64(id), id)` and in the shard's token dtype,
+into the buffer the rows are cut from.
 """
 from __future__ import annotations
 
@@ -29,13 +30,6 @@ class EncodedDocs:
         return cls(np.frombuffer(keys, np.uint64), list(doc_ids), np.frombuffer(lengths, np.int64),
                    np.frombuffer(ids, np.uint32))
 
-    @classmethod
-    def concat(cls, parts: list) -> "EncodedDocs":
-        if not parts:
-            return cls(np.zeros(0, np.uint64), [], np.zeros(0, np.int64), np.zeros(0, np.uint32))
-        return cls(np.concatenate([p.keys for p in parts]), [i for p in parts for i in p.doc_ids],
-                   np.concatenate([p.lengths for p in parts]), np.concatenate([p.ids for p in parts]))
-
     def split_by_shard(self, count: int) -> list:
         """[(shard index, EncodedDocs)] for the shards that get a document: shard `(key * count) >> 64`."""
         if count == 1:
@@ -49,14 +43,25 @@ class EncodedDocs:
                                              self.lengths[members], self.ids[token_shard == index])))
         return parts
 
-    def in_order(self) -> tuple:
-        """(doc ids, their id arrays) sorted by (order key, id): the shard's final order."""
-        keys = self.keys.tolist()
-        order = sorted(range(len(keys)), key=lambda i: (keys[i], self.doc_ids[i]))
-        lengths = self.lengths.tolist()
-        starts = (np.cumsum(self.lengths) - self.lengths).tolist()
-        return ([self.doc_ids[i] for i in order],
-                [self.ids[starts[i]:starts[i] + lengths[i]] for i in order])
+    @property
+    def token_count(self) -> int:
+        return int(self.lengths.sum())
+
+    @staticmethod
+    def copy_in_order(parts: list, out: np.ndarray) -> tuple:
+        """Every document of `parts` in the shard's final order, (order key, id): their ids copied once,
+        cast to `out`'s dtype, end to end into the start of `out`. Returns (doc ids, lengths) in that order."""
+        keys = [key for part in parts for key in part.keys.tolist()]
+        doc_ids = [doc_id for part in parts for doc_id in part.doc_ids]
+        sources = [(part.ids, start, length) for part in parts
+                   for start, length in zip((np.cumsum(part.lengths) - part.lengths).tolist(), part.lengths.tolist())]
+        order = sorted(range(len(keys)), key=lambda i: (keys[i], doc_ids[i]))
+        position = 0
+        for index in order:
+            ids, start, length = sources[index]
+            out[position:position + length] = ids[start:start + length]
+            position += length
+        return [doc_ids[i] for i in order], np.array([sources[i][2] for i in order], dtype=np.int64)
 
 
 def shard_bounds(count: int) -> np.ndarray:

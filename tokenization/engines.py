@@ -15,7 +15,7 @@ the characters, and it loads BPE models only (docs/tokenization.md).
 """
 from __future__ import annotations
 
-import itertools
+import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,8 @@ import numpy as np
 from tokenization.sentencepiece_model import processor_from_bytes
 
 SENTENCEPIECE, KITOKEN, AUTO = "sentencepiece", "kitoken", "auto"
+KITOKEN_SLICE_CHARS = 64_000
+assert array.array("I").itemsize == 4 and array.array("q").itemsize == 8, "uint32 and int64 arrays"
 ENGINES = (AUTO, SENTENCEPIECE, KITOKEN)
 
 # Besides the run's own text: what a re-implementation of SentencePiece most often gets wrong.
@@ -49,10 +51,27 @@ class _KitokenEncoder:
         self._encoder = Kitoken.from_sentencepiece(model)
 
     def encode(self, texts: list) -> tuple:
-        lists = self._encoder.encode_all(texts, False)     # False: "<s>" in the text is text, as in SentencePiece
-        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.uint32, count=int(lengths.sum()))
-        return flat, lengths
+        """kitoken returns a Python list of ints per text: about 40 bytes per id while they live, so the
+        batch goes in slices of KITOKEN_SLICE_CHARS, each copied into one uint32 buffer at once."""
+        ids, lengths = array.array("I"), array.array("q")
+        for part in _slices(texts, KITOKEN_SLICE_CHARS):
+            lists = self._encoder.encode_all(part, False)   # False: "<s>" in the text is text, as in SentencePiece
+            lengths.extend(map(len, lists))
+            for one in lists:
+                ids.extend(one)
+        return np.frombuffer(ids, np.uint32), np.frombuffer(lengths, np.int64)
+
+
+def _slices(texts: list, chars: int):
+    """Consecutive runs of `texts` of at least `chars` characters each (the last may be shorter)."""
+    start = size = 0
+    for end, text in enumerate(texts, 1):
+        size += len(text)
+        if size >= chars:
+            yield texts[start:end]
+            start, size = end, 0
+    if start < len(texts):
+        yield texts[start:]
 
 
 _ENCODERS = {SENTENCEPIECE: _SentencePieceEncoder, KITOKEN: _KitokenEncoder}

@@ -37,18 +37,34 @@ class PackedRows:
 def pack(documents: list, seq_len: int, tail: str = "drop", pad_id: int = 0,
          dtype=np.uint32) -> PackedRows:
     """`documents` are token arrays in their final order."""
-    if tail not in TAIL_MODES:
-        raise ValueError(f"tail must be one of {TAIL_MODES}, got {tail!r}")
+    _check_tail(tail)
     lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=len(documents))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(documents) else lengths
+    total = int(lengths.sum())
+    stream = np.empty(stream_length(total, seq_len, tail), dtype)
+    if documents:
+        np.concatenate(documents, out=stream[:total], casting="same_kind")
+    return pack_stream(stream, lengths, seq_len, tail, pad_id)
+
+
+def stream_length(tokens: int, seq_len: int, tail: str) -> int:
+    """The token buffer a shard of `tokens` needs: in mode pad, room for the last row's padding."""
+    return -(-tokens // seq_len) * seq_len if tail == "pad" else tokens
+
+
+def pack_stream(stream: np.ndarray, lengths: np.ndarray, seq_len: int, tail: str = "drop",
+                pad_id: int = 0) -> PackedRows:
+    """`stream` holds the documents' tokens end to end in their final order (`lengths` each), then
+    stream_length's room for padding, which is filled here; the rows are a view of it, not a copy."""
+    _check_tail(tail)
+    total = int(lengths.sum())
+    if len(stream) != stream_length(total, seq_len, tail):
+        raise ValueError(f"a stream of {len(stream)} tokens for {total} tokens and tail {tail!r}")
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
     present = np.flatnonzero(lengths > 0)          # an empty document has no token to start a row with
     starts = starts[present]
-    stream = np.concatenate(documents).astype(dtype, copy=False) if documents else np.zeros(0, dtype)
-    total = len(stream)
     rows = total // seq_len if tail == "drop" else -(-total // seq_len)
     pad = rows * seq_len - total if tail == "pad" else 0
-    if pad:
-        stream = np.concatenate((stream, np.full(pad, pad_id, dtype=dtype)))
+    stream[total:] = pad_id
     kept = rows * seq_len
     in_rows = int(np.searchsorted(starts, kept))
     offsets, index = _starts_per_row(starts[:in_rows], present[:in_rows], rows, seq_len)
@@ -61,6 +77,11 @@ def pack(documents: list, seq_len: int, tail: str = "drop", pad_id: int = 0,
         tail_documents=len(starts) - in_rows,
         cut_documents=int(0 < kept < total and (in_rows == len(starts) or starts[in_rows] > kept)),
         pad_tokens=pad)
+
+
+def _check_tail(tail: str) -> None:
+    if tail not in TAIL_MODES:
+        raise ValueError(f"tail must be one of {TAIL_MODES}, got {tail!r}")
 
 
 def _starts_per_row(starts: np.ndarray, index: np.ndarray, rows: int, seq_len: int) -> tuple:

@@ -9,6 +9,14 @@ KEYS = st.lists(st.one_of(st.integers(0, 2 ** 64 - 1), st.sampled_from([0, 1, 2 
                 min_size=1, max_size=60)
 
 
+def _in_order(parts: list) -> tuple:
+    """(doc ids, each document's ids) in the shard's order, through the writer's one copy."""
+    stream = np.empty(sum(part.token_count for part in parts), np.uint32)
+    doc_ids, lengths = EncodedDocs.copy_in_order(parts, stream)
+    ends = np.cumsum(lengths)
+    return doc_ids, [stream[end - length:end] for end, length in zip(ends.tolist(), lengths.tolist())]
+
+
 def _docs(keys: list) -> EncodedDocs:
     lengths = np.array([key % 5 for key in keys], dtype=np.int64)        # some documents have no ids
     ids = np.arange(int(lengths.sum()), dtype=np.uint32)
@@ -23,7 +31,7 @@ def test_each_document_goes_to_shard_key_times_count_shifted_and_keeps_its_ids(k
                     for doc_id, start, length in zip(docs.doc_ids, starts, docs.lengths)}
     seen = []
     for index, part in docs.split_by_shard(count):
-        for doc_id, ids in zip(*part.in_order()):
+        for doc_id, ids in zip(*_in_order([part])):
             assert (int(keys[int(doc_id[1:])]) * count) >> 64 == index
             assert ids.tolist() == expected_ids[doc_id]
             seen.append(doc_id)
@@ -36,15 +44,21 @@ def test_shard_bounds_are_where_the_shard_index_changes(count):
         assert (bound * count) >> 64 == index and ((bound - 1) * count) >> 64 == index - 1
 
 
-@given(KEYS)
-def test_parts_travel_as_bytes_and_concatenate_to_the_sorted_order(keys):
+@given(KEYS, st.integers(1, 4))
+def test_parts_travel_as_bytes_and_copy_into_the_sorted_order_as_one_stream(keys, pieces):
     docs = _docs(keys + keys[:1])                       # a key twice: the id breaks the tie
-    halves = [EncodedDocs.from_element(part.to_element()) for _, part in docs.split_by_shard(1)]
-    doc_ids, ids = EncodedDocs.concat(halves).in_order()
+    starts = (np.cumsum(docs.lengths) - docs.lengths).tolist()
+    cuts = np.linspace(0, len(docs.doc_ids), pieces + 1).astype(int).tolist()
+    parts = [EncodedDocs.from_element(EncodedDocs(
+        docs.keys[a:b], docs.doc_ids[a:b], docs.lengths[a:b],
+        docs.ids[starts[a] if a < len(starts) else len(docs.ids):starts[b] if b < len(starts) else len(docs.ids)]
+    ).to_element()) for a, b in zip(cuts[:-1], cuts[1:])]
+    doc_ids, ids = _in_order(parts)
     order = sorted(range(len(docs.doc_ids)), key=lambda i: (int(docs.keys[i]), docs.doc_ids[i]))
     assert doc_ids == [docs.doc_ids[i] for i in order]
-    assert sum(len(part) for part in ids) == len(docs.ids)
+    assert [part.tolist() for part in ids] == [docs.ids[starts[i]:starts[i] + docs.lengths[i]].tolist() for i in order]
 
 
-def test_no_parts_concatenate_to_no_documents():
-    assert EncodedDocs.concat([]).in_order() == ([], [])
+def test_no_parts_copy_to_no_documents():
+    doc_ids, lengths = EncodedDocs.copy_in_order([], np.zeros(0, np.uint16))
+    assert doc_ids == [] and lengths.tolist() == []

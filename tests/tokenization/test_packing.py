@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from tokenization.packing import pack
+from tokenization.packing import pack, pack_stream, stream_length
 
 
 def _docs(*lengths):
@@ -65,3 +65,23 @@ def test_a_row_that_begins_exactly_at_a_document_continues_nothing():
     packed = pack(_docs(8, 8, 4), seq_len=8, tail="pad")
     assert packed.continued.tolist() == [-1, -1, -1]
     assert [row.tolist() for row in packed.doc_index] == [[0], [1], [2]]
+
+
+@pytest.mark.parametrize("tail", ["drop", "pad"])
+def test_packing_a_stream_in_place_equals_packing_the_documents(tail):
+    documents = _docs(5, 9, 0, 3, 20)
+    expected = pack(documents, seq_len=8, tail=tail, pad_id=7)
+    lengths = np.array([len(doc) for doc in documents])
+    stream = np.empty(stream_length(int(lengths.sum()), 8, tail), np.uint16)
+    stream[:lengths.sum()] = np.concatenate(documents)
+    packed = pack_stream(stream, lengths, seq_len=8, tail=tail, pad_id=7)
+    assert packed.tokens.dtype == np.uint16 and np.shares_memory(packed.tokens, stream)
+    assert np.array_equal(packed.tokens, expected.tokens) and np.array_equal(packed.continued, expected.continued)
+    assert [row.tolist() for row in packed.doc_starts] == [row.tolist() for row in expected.doc_starts]
+    assert (packed.pad_tokens, packed.tail_tokens, packed.cut_documents) == (
+        expected.pad_tokens, expected.tail_tokens, expected.cut_documents)
+
+
+def test_a_stream_without_room_for_the_padding_is_refused():
+    with pytest.raises(ValueError, match="a stream of 5 tokens"):
+        pack_stream(np.zeros(5, np.uint32), np.array([5]), seq_len=8, tail="pad")
