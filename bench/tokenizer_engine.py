@@ -19,8 +19,9 @@ distinct real text).
    with, for each candidate, the documents whose ids differ from SentencePiece's.
 2. The stage inside the pipeline: `tokenmill run` on the same text, every filter
    off, one worker, Llama 2's model, tokenization on minus tokenization off
-   (medians), for the code in --baseline (a checkout before batching) and for
-   this checkout with tokenize.engine=sentencepiece and =auto.
+   (medians of wall and of CPU time), for the code in --baseline (a checkout
+   before batching, 5ca0295^) and for this checkout with
+   tokenize.engine=sentencepiece and =auto; peak RSS of each.
 Writes bench/out/tokenizer_engine.json.
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from measure import print_table, subprocess_run, write_json  # noqa: E402
+from measure import print_table, run_alone, write_json  # noqa: E402
 from real_corpus import real_text_rows, unique_real_text  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -142,22 +143,25 @@ def engines(texts_path: str, mb: float, documents: int, repeats: int) -> list:
     return rows
 
 
-def pipeline_run(code: str, jsonl: str, output: str, tokenize: bool, engine: str | None) -> tuple:
+def pipeline_run(code: str, jsonl: str, output: str, tokenize: bool, engine: str | None) -> dict:
+    """One `tokenmill run` of `code`: wall s, CPU s, peak RSS MB. The report's charts are drawn inside
+    the run (TOKENMILL_REPORT_CHARTS=wait, as the checkout before batching always did): drawn in the
+    background they would land in the next run's time on the same core."""
     sets = [*FILTERS_OFF, f"tokenize.enabled={'true' if tokenize else 'false'}"]
     if engine and tokenize:
         sets.append(f"tokenize.engine={engine}")
     command = [sys.executable, os.path.join(code, "beam_runner.py"), "run", "--input", jsonl, "--output", output,
                "--workers", "1", "--quiet", "--tokenizer", LLAMA2, *[a for s in sets for a in ("--set", s)]]
-    env_code = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = code
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "TOKENMILL_REPORT_CHARTS")}
+    os.environ.update({"PYTHONPATH": code, "TOKENMILL_REPORT_CHARTS": "wait"})
     try:
-        seconds, rss, _ = subprocess_run(command)
+        return run_alone(command)
     finally:
-        if env_code is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = env_code
-    return seconds, rss
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def stage_in_pipeline(jsonl: str, baseline: str | None, repeats: int) -> dict:
@@ -176,16 +180,22 @@ def stage_in_pipeline(jsonl: str, baseline: str | None, repeats: int) -> dict:
                                                              tokenize, engine))
     result = {}
     for name, code, engine in variants:
-        off_name = name if engine != "auto" else variants[-2][0]
-        on = [s for s, _ in runs[f"{name} | on"]]
-        off = [s for s, _ in runs[f"{off_name} | off"]]
-        result[name] = {"run_on_s": statistics.median(on), "run_off_s": statistics.median(off),
-                        "stage_s": statistics.median(on) - statistics.median(off),
-                        "peak_rss_on_mb": max(r for _, r in runs[f"{name} | on"]), "runs_on_s": on, "runs_off_s": off}
+        on, off = runs[f"{name} | on"], runs[f"{name if engine != 'auto' else variants[-2][0]} | off"]
+        figures = {"peak_rss_on_mb": max(run["peak_rss_mb"] for run in on),
+                   "peak_rss_off_mb": max(run["peak_rss_mb"] for run in off)}
+        for measure, unit in (("wall_s", "s"), ("cpu_s", "cpu_s")):
+            median_on = statistics.median(run[measure] for run in on)
+            median_off = statistics.median(run[measure] for run in off)
+            figures.update({f"run_on_{unit}": median_on, f"run_off_{unit}": median_off,
+                            f"stage_{unit}": median_on - median_off,
+                            f"runs_on_{unit}": [round(run[measure], 2) for run in on],
+                            f"runs_off_{unit}": [round(run[measure], 2) for run in off]})
+        result[name] = figures
     if baseline:
-        before = result[variants[0][0]]["stage_s"]
+        before = result[variants[0][0]]
         for name in result:
-            result[name]["stage_speedup_vs_before"] = before / result[name]["stage_s"]
+            for unit in ("s", "cpu_s"):
+                result[name][f"stage_{unit}_speedup_vs_before"] = before[f"stage_{unit}"] / result[name][f"stage_{unit}"]
     return result
 
 
@@ -209,7 +219,8 @@ def main() -> None:
                                   "speedup_vs_sentencepiece", "documents_differing", "peak_rss_mb"])
     stage = stage_in_pipeline(jsonl, args.baseline, args.repeats)
     print_table([{"variant": name, **values} for name, values in stage.items()],
-                ["variant", "run_on_s", "run_off_s", "stage_s", "stage_speedup_vs_before", "peak_rss_on_mb"])
+                ["variant", "run_on_s", "run_off_s", "stage_s", "stage_s_speedup_vs_before", "stage_cpu_s",
+                 "stage_cpu_s_speedup_vs_before", "peak_rss_on_mb", "peak_rss_off_mb"])
     write_json(os.path.join(os.path.dirname(OUT), "tokenizer_engine.json"), {
         "mb": mb, "documents": len(rows), "repeats": args.repeats, "engines": engine_rows,
         "stage_in_pipeline": stage, "baseline": args.baseline,
