@@ -6,7 +6,8 @@ bench/end_to_end.py's every-stage command and remixed real corpus, one
 worker, pinned to one core (--cpu). `tokenize.engine=sentencepiece` does no
 check and loads no kitoken: the run as it was before kitoken was offered.
 `auto` compares kitoken with SentencePiece on a sample of the run's own text
-first. The figure is each run's peak RSS (the largest process), median of
+first (on the launcher, for the given model of end_to_end's command), then
+encodes with kitoken. The figure is each run's peak RSS (the largest process), median of
 --repeats. Writes bench/out/tokenize_check_memory.json, keeping other --label
 values already there.
 """

@@ -16,7 +16,7 @@ import logging
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.document import Document
+from corpus.document import Document, RawPage
 from corpus.html_extract import HtmlExtractor
 from corpus.normalize import Normalizer
 from pipelines.config import RunConfig
@@ -59,14 +59,25 @@ def _first_texts(config: RunConfig, specs: list, limit_bytes: int) -> list:
     fields, texts, size = field_map(config.read), [], 0
     for spec in specs:
         for item in _items(spec, config, fields):
-            doc = extract(item) if extract is not None else item
-            doc = normalize(doc) if normalize is not None and isinstance(doc, Document) else doc
-            if isinstance(doc, Document):
+            doc = _prepared(item, extract, normalize)
+            if doc is not None:
                 texts.append(doc.text)
                 size += len(doc.text.encode("utf-8", "surrogatepass"))
                 if size >= limit_bytes:
                     return texts
     return texts
+
+
+def _prepared(item, extract, normalize) -> Document | None:
+    """The document as the run's extract and normalize stages leave it, or None where they drop it."""
+    if not isinstance(item, (RawPage, Document)):
+        return None                 # a read error: the run reports it
+    try:
+        doc = extract(item) if extract is not None else item
+        doc = normalize(doc) if normalize is not None and isinstance(doc, Document) else doc
+    except Exception:  # noqa: BLE001 - the stage turns the same failure into an error row
+        return None
+    return doc if isinstance(doc, Document) else None
 
 
 def _items(spec, config: RunConfig, fields):
