@@ -122,7 +122,8 @@ def _layout(info: dict, config: TokenizeConfig) -> dict:
 
 class _EncodeFn(beam.DoFn):
     """A batch of documents -> per source: (source, tokens, {lang: (docs, text bytes, tokens)}, encoded
-    columns). The engine loads once per worker; counting happens here, on the lengths."""
+    columns, ids already in the shard's dtype). The engine loads once per worker; counting happens
+    here, on the lengths."""
 
     def __init__(self, config: TokenizeConfig):
         self._config = config
@@ -131,10 +132,11 @@ class _EncodeFn(beam.DoFn):
         start = time.perf_counter()
         framing = _framing(info, self._config)
         encoder = cached_encoder(model, engine["used"])
+        dtype = TOKEN_DTYPES[token_dtype_for(info["vocab_size"], self._config.token_dtype)]
         for source, docs in _by_source(batch).items():
             flat, lengths = frame_flat(*encoder.encode([doc.text for doc in docs]), framing)
             encoded = EncodedDocs(np.fromiter((sample_key(doc.id) for doc in docs), np.uint64, len(docs)),
-                                  [doc.id for doc in docs], lengths, flat)
+                                  [doc.id for doc in docs], lengths, flat.astype(dtype, copy=False))
             yield source, int(lengths.sum()), _languages(docs, lengths.tolist()), encoded.to_element()
         _ENCODE_MICROS.inc(int((time.perf_counter() - start) * 1e6))
 

@@ -1,7 +1,8 @@
 """A batch of one source's encoded documents, as columns, on its way to the shards.
 
 Between the encode step and a shard writer, documents travel as columns of
-primitives (bytes and a list of ids): Beam codes and sizes them without
+primitives (bytes, a list of ids and the name of the ids' dtype, the shard's:
+uint16 halves what waits in the runner for a vocabulary that fits it): Beam codes and sizes them without
 pickling an array or a tuple per document, and a batch splits by shard with one
 vectorised search. A shard's writer copies its parts' ids once, in the
 documents' final order `(xxh3_64(id), id)` and in the shard's token dtype,
@@ -19,16 +20,19 @@ class EncodedDocs:
     keys: np.ndarray        # uint64 order key of each document (sample_key of its id)
     doc_ids: list           # str
     lengths: np.ndarray     # int64: ids of each document, framing included
-    ids: np.ndarray         # uint32: every document's ids, one after another
+    ids: np.ndarray         # uint16 or uint32 (the shard's token dtype): every document's ids, one after another
 
     def to_element(self) -> tuple:
-        return self.keys.tobytes(), self.doc_ids, self.lengths.tobytes(), self.ids.tobytes()
+        return (self.keys.tobytes(), self.doc_ids, self.lengths.tobytes(), self.ids.tobytes(),
+                self.ids.dtype.name)
 
     @classmethod
     def from_element(cls, element: tuple) -> "EncodedDocs":
-        keys, doc_ids, lengths, ids = element
+        keys, doc_ids, lengths, ids, dtype = element
+        if dtype not in ("uint16", "uint32"):
+            raise ValueError(f"encoded ids of dtype {dtype!r}")
         return cls(np.frombuffer(keys, np.uint64), list(doc_ids), np.frombuffer(lengths, np.int64),
-                   np.frombuffer(ids, np.uint32))
+                   np.frombuffer(ids, np.dtype(dtype)))
 
     def split_by_shard(self, count: int) -> list:
         """[(shard index, EncodedDocs)] for the shards that get a document: shard `(key * count) >> 64`."""

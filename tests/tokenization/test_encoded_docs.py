@@ -62,3 +62,11 @@ def test_parts_travel_as_bytes_and_copy_into_the_sorted_order_as_one_stream(keys
 def test_no_parts_copy_to_no_documents():
     doc_ids, lengths = EncodedDocs.copy_in_order([], np.zeros(0, np.uint16))
     assert doc_ids == [] and lengths.tolist() == []
+
+
+def test_ids_travel_in_the_shards_dtype():
+    docs = _docs([5, 2 ** 63, 7])
+    small = EncodedDocs(docs.keys, docs.doc_ids, docs.lengths, docs.ids.astype(np.uint16))
+    back = EncodedDocs.from_element(small.to_element())
+    assert back.ids.dtype == np.uint16 and back.ids.tolist() == docs.ids.tolist()
+    assert len(small.to_element()[3]) == 2 * len(docs.ids)
