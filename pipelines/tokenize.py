@@ -1,10 +1,11 @@
 """Tokenize curated documents into Arrow token shards (DESIGN.md, "Tokenization").
 
-    documents -> batches -> [train on a seeded sample | the given model] -> the engine, checked on
-      the run's own text -> encode each batch (token count per source and language counted there)
+    documents -> batches -> [train on a seeded sample, its engine checked on that sample | the given
+      model, its engine chosen on the launcher (pipelines/tokenize_check.py)] -> encode each batch
+      (token count per source and language counted there; ids in the shard's dtype)
       -> range-partition by id hash, one part per shard per batch
-      -> per shard: sort, pack into seq_len rows, write the .arrow file atomically, with the ids
-         of the documents each row holds
+      -> per shard: sort, copy the ids once into rows of seq_len, write the .arrow file atomically,
+         with the ids of the documents each row holds
 
 Shards are range partitions of the id-hash order, so shard 0, 1, ... of a
 source concatenated are the source's documents in one global order, whatever
