@@ -25,7 +25,7 @@ import signal
 import sys
 import threading
 
-from tokenmill import hide_python_support_notices, version
+from tokenmill import hide_python_support_notices, one_shot_heap, version
 from tokenmill.usage import UsageError
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141
@@ -102,9 +102,12 @@ def _config_from(args):
 
 
 def _run_curation(args, beam_args) -> int:
+    if args.one_shot:
+        one_shot_heap.start_up()
     from pipelines.run import run_curation
     return run_curation(_config_from(args), beam_args, args.workers, progress=False if args.quiet else None,
-                        strict=args.strict, log_level=args.log_level)
+                        strict=args.strict, log_level=args.log_level,
+                        when_built=one_shot_heap.started if args.one_shot else None)
 
 
 def _run(args, beam_args) -> int:
@@ -192,13 +195,15 @@ def _on_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def main(argv=None) -> int:
+def main(argv=None, one_shot: bool = False) -> int:
+    """`one_shot`: this process exits after the command (the `tokenmill` command), so a run may settle its
+    heap for that (tokenmill/one_shot_heap.py); callers in a longer-lived process keep Python's defaults."""
     argv = list(sys.argv[1:] if argv is None else argv)
     hide_python_support_notices()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, _on_interrupt) if in_main_thread else None
     try:
-        return _main(argv)
+        return _main(argv, one_shot)
     except UsageError as error:         # the one place where a usage mistake becomes one line and exit 2
         print(f"{_program(argv)}: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
@@ -215,12 +220,13 @@ def main(argv=None) -> int:
             signal.signal(signal.SIGINT, previous)
 
 
-def _main(argv: list) -> int:
+def _main(argv: list, one_shot: bool = False) -> int:
     if argv and argv[0] in _PLAIN_COMMANDS:
         return _plain_command(argv[0], argv[1:])
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "run")          # `python beam_runner.py --input ...` means run
     args, beam_args = build_parser().parse_known_args(argv)
+    args.one_shot = one_shot
     _configure_logging(getattr(args, "log_level", "WARNING"))
     if args.command is None:
         build_parser().print_help()
@@ -236,7 +242,7 @@ def _silence_stdout() -> None:
 
 def console_main() -> None:
     """The `tokenmill` command and `python -m tokenmill`."""
-    status = main()
+    status = main(one_shot=True)
     try:
         sys.stdout.flush()          # output still buffered meets a closed pipe here, not at exit
     except BrokenPipeError:
@@ -246,6 +252,7 @@ def console_main() -> None:
         # The local runner's worker threads wait on processes Ctrl-C already ended: do not wait for them.
         sys.stderr.flush()
         os._exit(status)
+    one_shot_heap.exiting()
     sys.exit(status)
 
 

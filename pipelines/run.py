@@ -86,14 +86,17 @@ class PreparedRun:
 
 def run_curation(config: RunConfig, beam_args: list, workers: int | None = None, out=None,
                  progress: bool | None = None, progress_stream=None, strict: bool = False,
-                 log_level: str = DEFAULT_LOG_LEVEL) -> int:
+                 log_level: str = DEFAULT_LOG_LEVEL, when_built=None) -> int:
     """Run to the end; print the funnel; non-zero exit when the accounting fails (or, with `strict`, on
     any warning).
 
-    `progress`: show it while running (default: when stderr is a terminal).
+    `progress`: show it while running (default: when stderr is a terminal). `when_built`: called once
+    the pipeline is built, before anything runs (the command line settles its heap there).
     """
     out, progress_stream = out or sys.stdout, progress_stream or sys.stderr
     run = prepare_curation(config, beam_args, workers, log_level=log_level)
+    if when_built is not None:
+        when_built()
     if strict and run.warnings:
         _warn(run.warnings)
         print("tokenmill: --strict: stopping before the run, on the warnings above", file=sys.stderr)
