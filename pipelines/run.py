@@ -27,7 +27,7 @@ from apache_beam.options.pipeline_options import StandardOptions, TestOptions
 from filters.language import codes_not_labelled
 from filters.pii.pii_filter import PiiConfig
 from pipelines.accounting import COUNTS_FILE, accounting_problems
-from pipelines.beam_options import DEFAULT_LOG_LEVEL, pipeline_options
+from pipelines.beam_options import DEFAULT_LOG_LEVEL, LOCAL_RUNNER, pipeline_options
 from pipelines.config import ConfigError, RunConfig, language_code_options
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
 from pipelines.decontam import check_benchmarks
@@ -164,8 +164,9 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     by_stage = side_files_by_stage(config)
     side_files = [side_file for stage_files in by_stage.values() for side_file in stage_files]
     contents = read_side_files(side_files)
-    warnings = configuration_warnings(config) + _check_side_files(config, by_stage, contents)
     staging = Staging.for_run(options, config.output, side_files, contents)
+    warnings = configuration_warnings(config) + _check_side_files(config, by_stage, contents,
+                                                                  staging if _runs_here(options) else None)
     _quiet_local_worker_logs()
     pipeline = beam.Pipeline(options=options)
     run_id = uuid.uuid4().hex[:16]
@@ -183,12 +184,20 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
     return run.pipeline, run.start(), run.options
 
 
-def _check_side_files(config: RunConfig, by_stage: dict, contents: dict) -> list:
-    """Build each stage that reads side files from what was read here; the warnings they give."""
+def _runs_here(options) -> bool:
+    """The local runner with one worker runs the pipeline in this process (pipelines/beam_options.py)."""
+    return options.view_as(StandardOptions).runner == LOCAL_RUNNER
+
+
+def _check_side_files(config: RunConfig, by_stage: dict, contents: dict, staging: Staging | None) -> list:
+    """Build each stage that reads side files from what was read here; the warnings they give.
+    `staging`: when the workers run in this process, which then take the stages built here
+    (pipelines/stage_builders.py)."""
     warnings = []
     for stage, stage_files in by_stage.items():
         if stage in BUILDERS and (stage_files or stage == "language" or _custom_entities(config, stage)):
-            built = check_stage(stage, getattr(config, stage), contents)
+            built = check_stage(stage, getattr(config, stage), contents,
+                                staging.select(stage_files) if staging is not None else None)
             if stage == "language":
                 _check_language_codes(config, built.model.labels())
             if stage == "unsafe_words" and stage_files:
