@@ -23,6 +23,7 @@ import tempfile
 import threading
 
 WAIT_VARIABLE = "TOKENMILL_REPORT_CHARTS"
+BACKGROUND_NICENESS = 10
 
 
 def charts_in_background() -> bool:
@@ -105,4 +106,7 @@ def _files_for(output: str):
 
 
 if __name__ == "__main__":
+    # Background work: where it shares a core with the run that started it (a pinned or one-core run),
+    # the run's last steps and exit go first.
+    os.nice(BACKGROUND_NICENESS)
     sys.exit(0 if draw(*sys.argv[1:3]) else 1)
