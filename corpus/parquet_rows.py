@@ -6,14 +6,14 @@ the data, and a row never depends on the order in which keys were set.
 """
 from __future__ import annotations
 
-import json
 import dataclasses
+import json
 
 import pyarrow as pa
 import xxhash
 
-from corpus.document import Document, ErrorRecord, Rejected
-from corpus.signal_schema import META_TYPE, ConfigFields, annotations_type, struct_value
+from corpus.document import Document, Rejected
+from corpus.signal_schema import META_TYPE, ConfigFields, StructColumns, annotations_type
 
 
 def document_schema(fields: ConfigFields) -> pa.Schema:
@@ -46,52 +46,31 @@ def shard_of(key: str, count: int) -> int:
 
 def document_row(doc: Document) -> dict:
     """The whole document as plain values, meta and annotations as JSON with sorted keys: a total
-    order for documents that tie on everything else (pipelines/dedup.py). DocumentRow makes the stored row."""
+    order for documents that tie on everything else (pipelines/dedup.py). RecordColumns makes the stored rows."""
     return {"id": doc.id, "source": doc.source, "url": doc.url, "text": doc.text,
             "meta": json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str),
             "annotations": json.dumps(doc.annotations, sort_keys=True, ensure_ascii=False, default=str)}
 
 
-class DocumentRow:
-    """Document -> its documents/ row under `schema` (document_schema)."""
+class RecordColumns:
+    """Records (Document, Rejected or ErrorRecord) -> a table of `schema`, each column from the record's
+    attribute of that name: one pyarrow call per column, structs through StructColumns."""
 
     def __init__(self, schema: pa.Schema):
-        self._meta, self._annotations = schema.field("meta").type, schema.field("annotations").type
+        self._schema = schema
+        self._columns = [(field.name, StructColumns(field.type) if pa.types.is_struct(field.type) else field.type)
+                         for field in schema]
 
-    def __call__(self, doc: Document) -> dict:
-        return {"id": doc.id, "source": doc.source, "url": doc.url, "text": doc.text,
-                "meta": struct_value(doc.meta, self._meta),
-                "annotations": struct_value(doc.annotations, self._annotations)}
-
-
-class RejectedRow:
-    """Rejected -> its rejected/ row under `schema` (rejected_schema)."""
-
-    def __init__(self, schema: pa.Schema):
-        self._annotations = schema.field("annotations").type
-
-    def __call__(self, rejected: Rejected) -> dict:
-        # shallow on purpose: dataclasses.asdict deep-copies the annotations (2.3 s for 10,600 rows at 20 MB)
-        row = _shallow_dict(rejected)
-        row["annotations"] = struct_value(rejected.annotations, self._annotations)
-        return row
+    def __call__(self, records: list) -> pa.Table:
+        return pa.Table.from_arrays([
+            kind.array([getattr(record, name) for record in records]) if isinstance(kind, StructColumns)
+            else pa.array([getattr(record, name) for record in records], type=kind)
+            for name, kind in self._columns], schema=self._schema)
 
 
-def error_row_dict(error: ErrorRecord) -> dict:
-    return _shallow_dict(error)
-
-
-def _shallow_dict(record) -> dict:
-    return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
-
-
-def sort_key_document(doc: Document) -> str:
-    return doc.id
-
-
-def sort_key_rejected(rejected: Rejected) -> tuple:
-    return (rejected.source, rejected.id, rejected.stage)
-
-
-def sort_key_error(error: ErrorRecord) -> tuple:
-    return (error.source, error.location, error.stage, error.error_type)
+# The columns each output is sorted by, within a shard. Rows that tie on them are ordered by the
+# whole row (pipelines/write.py), in TIE_ORDER_* where the row once was a record's fields in that order.
+SORT_DOCUMENT = ("id",)
+SORT_REJECTED = ("source", "id", "stage")
+SORT_ERROR = ("source", "location", "stage", "error_type")
+TIE_ORDER_REJECTED = tuple(field.name for field in dataclasses.fields(Rejected))

@@ -72,22 +72,39 @@ def annotations_type(fields: ConfigFields) -> pa.StructType:
     ])
 
 
-def struct_value(values: dict, struct: pa.StructType) -> dict:
-    """A dict for `struct`, in its field order (a row never depends on the order in which a stage set
-    its keys): absent keys null, unknown keys in `extra` where the struct has one."""
-    row = {}
-    for field in struct:
-        if field.name == EXTRA:
-            continue
-        value = values.get(field.name)
-        if value is not None and pa.types.is_struct(field.type):
-            value = struct_value(value, field.type)
-        row[field.name] = value
-    if EXTRA in struct.names:
-        unknown = {key: value for key, value in values.items() if struct.get_field_index(key) < 0}
-        row[EXTRA] = (json.dumps(unknown, sort_keys=True, ensure_ascii=False, default=str) if unknown
-                      else None)
-    return row
+class StructColumns:
+    """Dicts -> one Arrow array of `struct`, built column by column: each field's values in one
+    pyarrow call, not one dict per row. A value is its dict's key for that field (absent keys null,
+    a nested struct's dict in turn); the stored row never depends on the order in which a stage set
+    its keys. Keys the struct has no field for go, as one JSON object with sorted keys, into `extra`
+    where the struct has one (a key named `extra` itself is dropped, as any other reserved name)."""
+
+    def __init__(self, struct: pa.StructType):
+        self._struct = struct
+        self._names = frozenset(struct.names)
+        self._columns = [(field.name, field.type, StructColumns(field.type) if pa.types.is_struct(field.type)
+                          else None) for field in struct]
+
+    def array(self, dicts: list, nulls: list | None = None) -> pa.StructArray:
+        """`nulls`: True where the struct itself is null (its dict is then empty)."""
+        children = []
+        for name, kind, nested in self._columns:
+            if name == EXTRA:
+                children.append(pa.array([self._extra(values) for values in dicts], type=kind))
+            elif nested is None:
+                children.append(pa.array([values.get(name) for values in dicts], type=kind))
+            else:
+                inner = [values.get(name) for values in dicts]
+                missing = [value is None for value in inner]
+                children.append(nested.array([value or {} for value in inner], missing if any(missing) else None))
+        return pa.StructArray.from_arrays(children, fields=list(self._struct),
+                                          mask=pa.array(nulls, type=pa.bool_()) if nulls else None)
+
+    def _extra(self, values: dict):
+        if values.keys() <= self._names:
+            return None
+        unknown = {key: value for key, value in values.items() if key not in self._names}
+        return json.dumps(unknown, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def from_struct(value, struct: pa.StructType) -> dict:

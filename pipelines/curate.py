@@ -12,10 +12,10 @@ from functools import partial
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.document import cut_rejected_text
+from corpus.document import ErrorRecord, Rejected, cut_rejected_text
 from corpus.html_extract import refuse_raw_pages
-from corpus.parquet_rows import (ERROR_SCHEMA, DocumentRow, RejectedRow, error_row_dict, sort_key_document,
-                                 sort_key_error, sort_key_rejected)
+from corpus.parquet_rows import (ERROR_SCHEMA, SORT_DOCUMENT, SORT_ERROR, SORT_REJECTED, TIE_ORDER_REJECTED,
+                                 RecordColumns)
 from pipelines.accounting import COUNTS_FILE, CountOutcomes
 from pipelines.config import RunConfig
 from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
@@ -134,13 +134,14 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
     profiles["kept"] = items | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
     written.append(profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats",
                                                                                  PROFILE_FILE)))
-    all_rejected = rejected | "AllRejected" >> beam.Flatten() if rejected else (
-        pipeline | "NoRejected" >> beam.Create([]))
+    # Typed, so that the records are coded by pipelines/coders.py where they cross to the writer and the
+    # accounting (several producers' outputs are untyped: Beam would pickle them).
+    all_rejected = rejected | "AllRejected" >> beam.Flatten().with_output_types(Rejected)
     if config.write.rejected_text == "excerpt":
-        all_rejected = all_rejected | "RejectedExcerpts" >> beam.Map(cut_rejected_text,
-                                                                     config.write.rejected_excerpt_chars)
-    all_errors = errors | "AllErrors" >> beam.Flatten()
-    written += _write_outputs(config, items, all_rejected, all_errors)
+        all_rejected = all_rejected | "RejectedExcerpts" >> beam.Map(
+            cut_rejected_text, config.write.rejected_excerpt_chars).with_output_types(Rejected)
+    all_errors = errors | "AllErrors" >> beam.Flatten().with_output_types(ErrorRecord)
+    written += _write_outputs(config, flow.batches("kept"), all_rejected, all_errors)
     funnel = {"read": read[READ], "kept": items,
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
@@ -251,19 +252,20 @@ def row_size(row) -> int:
     return sum(len(value) for value in vars(row).values() if isinstance(value, str)) + 64
 
 
-def _write_outputs(config: RunConfig, documents, rejected, errors) -> list:
+def _write_outputs(config: RunConfig, batches, rejected, errors) -> list:
     """The paths written, as one PCollection: the three outputs share one writer (one size total,
-    one shuffle), so they cost the fused stages of one."""
+    one shuffle), so they cost the fused stages of one. `batches`: the kept documents in lists."""
     out, shards = config.output, config.write
     size = {"shard_size": shards.shard_mb << 20}
     document_schema, rejected_schema = output_schemas(config)
     tables = [
         ShardedTable(FileSystems.join(out, "documents"), "documents", shards.document_shards, document_schema,
-                     DocumentRow(document_schema), sort_key_document, shard_key=lambda doc: doc.id,
-                     size_of=document_size, **size),
+                     RecordColumns(document_schema), SORT_DOCUMENT, shard_key=lambda doc: doc.id,
+                     size_of=document_size, batched=True, **size),
         ShardedTable(FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, rejected_schema,
-                     RejectedRow(rejected_schema), sort_key_rejected, shard_key=lambda row: row.id,
-                     size_of=row_size, **size),
+                     RecordColumns(rejected_schema), SORT_REJECTED, shard_key=lambda row: row.id,
+                     size_of=row_size, tie_order=TIE_ORDER_REJECTED, **size),
         ShardedTable(FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
-                     error_row_dict, sort_key_error, shard_key=lambda row: row.location, size_of=row_size, **size)]
-    return [(documents, rejected, errors) | "WriteOutputs" >> WriteShardedTables(tables)]
+                     RecordColumns(ERROR_SCHEMA), SORT_ERROR, shard_key=lambda row: row.location,
+                     size_of=row_size, **size)]
+    return [(batches, rejected, errors) | "WriteOutputs" >> WriteShardedTables(tables)]

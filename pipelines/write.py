@@ -10,22 +10,31 @@ the elements divided by a target shard size. A shard is sorted and written
 by one worker, so a fixed count would let a worker's memory grow with the
 corpus; a computed count bounds it. The total is the same on every runner,
 so the count and the files are too.
+
+What crosses the shuffle is not one row per element but pieces: the elements of one shard that
+one worker met (up to PIECE_SIZE of them), already as an Arrow table of the output's schema, sent as
+Arrow IPC bytes. The runner moves bytes it need not decode, and the writer concatenates the pieces
+and sorts them: a shard's rows do not depend on how they were cut into pieces or in which order
+the pieces came.
 """
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, Tuple
 
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.transforms.window import GlobalWindows
 
 from corpus.parquet_rows import shard_of
 from pipelines.atomic_files import write_atomically
 
-_EMPTY = "__tokenmill_empty_shard__"
+_EMPTY = b""            # the piece every shard gets, so that an empty shard is written too
+PIECE_SIZE = 16 << 20   # of size_of, pending in one worker before its pieces leave it
+_Piece = Tuple[Tuple[int, int], bytes]      # ((table number, shard), Arrow IPC stream)
 
 
 def shard_path(directory: str, name: str, index: int, count: int) -> str:
@@ -53,53 +62,89 @@ def row_order(row: dict) -> tuple:
     return tuple((value is None, "" if value is None else str(value)) for value in row.values())
 
 
+@dataclass(frozen=True)
+class ShardedTable:
+    """One output directory of shards: `count` of them, or (count 0) one per `shard_size` of the
+    elements' total `size_of`. `to_table` makes a list of elements a table of `schema`; a shard's rows
+    are sorted by the columns `sort_by`, and rows that tie on them by the whole row, its columns taken
+    in `tie_order` (default: the schema's). `batched`: the PCollection holds lists of elements."""
+    directory: str
+    name: str
+    count: int
+    schema: pa.Schema
+    to_table: Callable
+    sort_by: tuple
+    shard_key: Callable
+    size_of: Callable = len
+    shard_size: int = 64 << 20
+    batched: bool = False
+    tie_order: tuple = ()
+
+
+def table_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def sorted_table(table: pa.Table, spec: ShardedTable) -> pa.Table:
+    """The rows by the sort columns, and rows that tie on them by row_order: the whole row is made a sort
+    key only where they tie (rarely), not for every row."""
+    keys = list(zip(*(table.column(name).to_pylist() for name in spec.sort_by)))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    indices = []
+    for _, tied in itertools.groupby(order, key=keys.__getitem__):
+        tied = list(tied)
+        if len(tied) > 1:
+            names = spec.tie_order or table.schema.names
+            rows = table.take(tied).to_pylist()
+            tied = [index for _, index in sorted(zip(rows, tied), key=lambda pair: row_order(
+                {name: pair[0][name] for name in names}))]
+        indices.extend(tied)
+    return table.take(pa.array(indices, type=pa.int64())).combine_chunks()
+
+
+class _AssignShards(beam.DoFn):
+    """The elements of one table (or lists of them) -> pieces: per shard, the elements met, as one Arrow table."""
+
+    def __init__(self, number: int, table: ShardedTable):
+        self._number, self._table = number, table
+        self._pending, self._size = {}, 0
+
+    def start_bundle(self):
+        self._pending, self._size = {}, 0
+
+    def process(self, element, counts):
+        table, count = self._table, counts[self._number]
+        for item in element if table.batched else (element,):
+            self._pending.setdefault(shard_of(table.shard_key(item), count), []).append(item)
+            self._size += table.size_of(item)
+        if self._size >= PIECE_SIZE:
+            yield from self._pieces()
+
+    def finish_bundle(self):
+        for piece in self._pieces():
+            yield GlobalWindows.windowed_value(piece)
+
+    def _pieces(self):
+        pending, self._pending, self._size = self._pending, {}, 0
+        for shard, items in sorted(pending.items()):
+            yield (self._number, shard), table_bytes(self._table.to_table(items))
+
+
 class _WriteShardFn(beam.DoFn):
     def __init__(self, tables: list):
         self._tables = tables
 
     def process(self, keyed, counts):
-        (number, index), entries = keyed
+        (number, index), pieces = keyed
         table = self._tables[number]
-        rows = sorted_rows([entry for entry in entries if entry != _EMPTY])
+        parts = [pa.ipc.open_stream(piece).read_all() for piece in pieces if piece != _EMPTY]
+        rows = pa.concat_tables(parts) if parts else table.schema.empty_table()
         path = shard_path(table.directory, table.name, index, counts[number])
-        write_parquet_atomically(path, columns_table(rows, table.schema))
+        write_parquet_atomically(path, pa.Table.from_arrays(sorted_table(rows, table).columns, schema=table.schema))
         yield path
-
-
-def sorted_rows(keyed_rows: list) -> list:
-    """Rows by their key, and rows that tie on it by row_order: the whole row is made a sort key
-    only where keys tie (rarely), not for every row."""
-    keyed_rows.sort(key=_first)
-    rows = []
-    for _, tied in itertools.groupby(keyed_rows, key=_first):
-        tied = [row for _, row in tied]
-        rows.extend(sorted(tied, key=row_order) if len(tied) > 1 else tied)
-    return rows
-
-
-def _first(pair):
-    return pair[0]
-
-
-def columns_table(rows: list, schema: pa.Schema) -> pa.Table:
-    """One Arrow array per column, straight from the rows' values (no per-row conversion by pyarrow)."""
-    return pa.Table.from_arrays([pa.array([row[field.name] for row in rows], type=field.type)
-                                 for field in schema], schema=schema)
-
-
-@dataclass(frozen=True)
-class ShardedTable:
-    """One output directory of shards: `count` of them, or (count 0) one per `shard_size` of the
-    elements' total `size_of`."""
-    directory: str
-    name: str
-    count: int
-    schema: pa.Schema
-    to_row: Callable
-    sort_key: Callable
-    shard_key: Callable
-    size_of: Callable = len
-    shard_size: int = 64 << 20
 
 
 class _TotalSizes(beam.CombineFn):
@@ -126,8 +171,8 @@ class WriteShardedTables(beam.PTransform):
     """A tuple of PCollections, one per ShardedTable, -> the paths written.
 
     All tables share one size total, one shuffle and one writing step, so three outputs cost the
-    fused stages of one. Elements become their rows (and sort keys) before the shuffle: rows are
-    dicts of plain values, which Beam codes without pickling."""
+    fused stages of one. Elements become pieces of Arrow tables before the shuffle (the module's
+    docstring says why)."""
 
     def __init__(self, tables: list):
         super().__init__()
@@ -136,14 +181,15 @@ class WriteShardedTables(beam.PTransform):
     def expand(self, pcolls):
         numbers = self._counts(pcolls)
         counts = beam.pvalue.AsSingleton(numbers)
-        keyed = [pcoll | f"AssignShard{number}" >> beam.Map(_keyed_row, number, table, counts)
-                 for number, (pcoll, table) in enumerate(zip(pcolls, self._tables))]
+        pieces = [pcoll | f"AssignShard{number}" >> beam.ParDo(_AssignShards(number, table), counts)
+                  .with_output_types(_Piece)
+                  for number, (pcoll, table) in enumerate(zip(pcolls, self._tables))]
         every_shard = numbers | "AllShards" >> beam.FlatMap(
             lambda numbers: [((number, index), _EMPTY) for number, count in enumerate(numbers)
-                             for index in range(count)])
-        return ((*keyed, every_shard)
-                | "WithEmpty" >> beam.Flatten()
-                | "GroupShard" >> beam.GroupByKey()
+                             for index in range(count)]).with_output_types(_Piece)
+        return ((*pieces, every_shard)
+                | "WithEmpty" >> beam.Flatten().with_output_types(_Piece)
+                | "GroupShard" >> beam.GroupByKey().with_output_types(Tuple[Tuple[int, int], Iterable[bytes]])
                 | "WriteShard" >> beam.ParDo(_WriteShardFn(self._tables), counts))
 
     def _counts(self, pcolls):
@@ -151,8 +197,7 @@ class WriteShardedTables(beam.PTransform):
         given = [table.count for table in self._tables]
         if all(given):
             return pcolls[0].pipeline | "Count" >> beam.Create([given])
-        sizes = [pcoll | f"Size{number}" >> beam.Map(lambda item, n=number, size_of=table.size_of:
-                                                      (n, size_of(item)))
+        sizes = [pcoll | f"Size{number}" >> beam.Map(_numbered_size, number, table)
                  for number, (pcoll, table) in enumerate(zip(pcolls, self._tables)) if not table.count]
         tables = self._tables
         return (sizes | "AllSizes" >> beam.Flatten()
@@ -161,19 +206,16 @@ class WriteShardedTables(beam.PTransform):
                                                       for table, total in zip(tables, totals)]))
 
 
-def _keyed_row(item, number: int, table: ShardedTable, counts: list) -> tuple:
-    return (number, shard_of(table.shard_key(item), counts[number])), (table.sort_key(item), table.to_row(item))
+def _numbered_size(element, number: int, table: ShardedTable) -> tuple:
+    return number, sum(map(table.size_of, element)) if table.batched else table.size_of(element)
 
 
 class WriteShardedParquet(beam.PTransform):
     """One table: `count` shards, or (count 0) one per `shard_size` of the elements' total `size_of`."""
 
-    def __init__(self, directory: str, name: str, count: int, schema: pa.Schema,
-                 to_row: Callable, sort_key: Callable, shard_key: Callable,
-                 size_of: Callable = len, shard_size: int = 64 << 20):
+    def __init__(self, table: ShardedTable):
         super().__init__()
-        self._table = ShardedTable(directory, name, count, schema, to_row, sort_key, shard_key, size_of,
-                                   shard_size)
+        self._table = table
 
     def expand(self, pcoll):
         return (pcoll,) | WriteShardedTables([self._table])
