@@ -14,6 +14,13 @@ coder does not claim to be deterministic in Beam's sense; records are never shuf
 
 `size_estimate` is what Beam's size sampling gets: the text's length and a constant, no
 encoding at all.
+
+The head is written by orjson where it can (tag b"O"): about 3x faster both ways than the standard
+library's json, and exact for what it accepts. orjson refuses what it cannot give back (an int
+beyond 64 bits, a lone surrogate, nesting deeper than 255) and the standard library writes those
+heads (tag b"J"); a non-finite float, which orjson would write as null, never reaches either
+(is_plain). Each tag is read by the library that wrote it: orjson would read a big int from the
+standard library's JSON as a float.
 """
 from __future__ import annotations
 
@@ -23,9 +30,11 @@ import math
 import pickle
 import struct
 
+import orjson
+
 from corpus.document import Document, ErrorRecord, Rejected
 
-_JSON, _PICKLE = b"J", b"P"
+_ORJSON, _JSON, _PICKLE = b"O", b"J", b"P"
 _LENGTH = struct.Struct("<I")
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True,
                                 check_circular=False).encode
@@ -66,8 +75,8 @@ def encoder(kind: type):
 
 
 def _plain_bytes(values: list) -> bytes:
-    """b"J", the head's length, the head, then each str field's UTF-8. The head is a JSON array with
-    a str field's byte length in its place and any other field as a one-element array, so text is
+    """b"O" (or b"J"), the head's length, the head, then each str field's UTF-8. The head is a JSON array
+    with a str field's byte length in its place and any other field as a one-element array, so text is
     copied, never escaped."""
     head, strings = [], []
     for value in values:
@@ -76,19 +85,24 @@ def _plain_bytes(values: list) -> bytes:
             head.append(len(strings[-1]))
         else:
             head.append([value])
-    encoded_head = _encode_json(head).encode("utf-8", "surrogatepass")
-    return b"".join((_JSON, _LENGTH.pack(len(encoded_head)), encoded_head, *strings))
+    try:
+        tag, encoded_head = _ORJSON, orjson.dumps(head)
+    except orjson.JSONEncodeError:
+        tag, encoded_head = _JSON, _encode_json(head).encode("utf-8", "surrogatepass")
+    return b"".join((tag, _LENGTH.pack(len(encoded_head)), encoded_head, *strings))
 
 
 def decoder(kind: type):
     """bytes -> record, the inverse of encoder(kind)."""
     def decode(encoded: bytes):
-        if encoded[:1] != _JSON:
+        tag = encoded[:1]
+        if tag == _PICKLE:
             return pickle.loads(encoded[1:])
         (head_size,) = _LENGTH.unpack_from(encoded, 1)
         start = 1 + _LENGTH.size + head_size
+        head = encoded[1 + _LENGTH.size:start]
         values = []
-        for entry in _decode_json(encoded[1 + _LENGTH.size:start].decode("utf-8", "surrogatepass")):
+        for entry in (orjson.loads(head) if tag == _ORJSON else _decode_json(head.decode("utf-8", "surrogatepass"))):
             if type(entry) is int:
                 values.append(encoded[start:start + entry].decode("utf-8", "surrogatepass"))
                 start += entry

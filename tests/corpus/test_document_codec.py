@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import struct
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,18 +79,48 @@ def test_errors_round_trip_exactly(error):
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(TEXT, JSON_LIKE, max_size=6))
 def test_json_like_annotations_take_the_json_path(annotations):
-    """Only non-finite floats leave JSON's path among JSON-like values (JSON's NaN loses its sign)."""
+    """Only non-finite floats leave JSON's path among JSON-like values (JSON's NaN loses its sign); orjson
+    writes the head unless it holds what orjson refuses (a lone surrogate, an int beyond 64 bits)."""
     doc = Document(id="a", text="t", source="s", annotations=annotations)
     finite = '"NaN"' not in repr(annotations) and "nan" not in repr(annotations) and "inf" not in repr(annotations)
     assert is_plain(annotations) == finite
-    assert round_trip(doc)[:1] == (b"J" if finite else b"P")
+    assert round_trip(doc)[:1] == (b"P" if not finite else b"J" if _orjson_refuses(annotations) else b"O")
+
+
+def _orjson_refuses(value) -> bool:
+    if isinstance(value, dict):
+        return any(map(_orjson_refuses, value)) or any(map(_orjson_refuses, value.values()))
+    if isinstance(value, list):
+        return any(map(_orjson_refuses, value))
+    if isinstance(value, str):
+        return any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+    return type(value) is int and not -2 ** 63 <= value < 2 ** 64
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-2 ** 63, 2 ** 64 - 1), max_size=8))
+def test_numbers_come_back_bit_exact_through_orjson(numbers):
+    doc = Document(id="a", text="t", source="s", annotations={"numbers": numbers})
+    encoded = round_trip(doc)
+    assert encoded[:1] == b"O"
+    back = decoder(Document)(encoded).annotations["numbers"]
+    assert [(type(number), struct.pack("<d", number) if type(number) is float else number) for number in back] == \
+        [(type(number), struct.pack("<d", number) if type(number) is float else number) for number in numbers]
 
 
 def test_values_json_would_change_are_pickled_and_come_back():
-    for annotations in ({"span": (1, 2)}, {1: "int key"}, {"x": float("nan")}, {"big": 10 ** 5000}, {"f": -0.0}):
+    for annotations in ({"span": (1, 2)}, {1: "int key"}, {"x": float("nan")}, {"big": 10 ** 5000}, {"f": -0.0},
+                        {"big": 2 ** 64}, {"\ud800": "lone surrogate key"}, {"deep": _nested(300)}):
         doc = Document(id="a", text="\udcff text", source="s", annotations=annotations)
         round_trip(doc)
     assert encoder(Document)(Document(id="a", text="t", source="s", annotations={"span": (1, 2)}))[:1] == b"P"
+
+
+def _nested(depth: int):
+    value = 1
+    for _ in range(depth):
+        value = [value]
+    return value
 
 
 class Special(Document):
