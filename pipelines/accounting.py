@@ -1,11 +1,14 @@
 """Per-source accounting computed from the data itself: read = kept + dropped + errors.
 
 Counted from PCollections, not from metrics, because PCollection contents are
-exactly-once on every runner while metrics may be approximate or missing.
+exactly-once on every runner while metrics may be approximate or missing. Each
+worker counts what its bundle holds and sends one dict of counts per bundle, so
+only a few small dicts cross to the step that adds them up, not one key per record.
 """
 from __future__ import annotations
 
 import apache_beam as beam
+from apache_beam.transforms.window import GlobalWindows
 
 COUNTS_FILE = "counts.json"
 
@@ -14,8 +17,8 @@ def _keys_read(item):
     return [(item.source, "read")]
 
 
-def _keys_kept(doc):
-    return [(doc.source, "kept")]
+def _keys_kept(batch):
+    return [(doc.source, "kept") for doc in batch]
 
 
 def _keys_rejected(row):
@@ -26,12 +29,42 @@ def _keys_error(error):
     return [(error.source, "errors"), (error.source, f"error.{error.stage}.{error.error_type}")]
 
 
-def _to_report(pairs, every_source=()) -> dict:
-    """`every_source`: the sources of the inputs; each is reported, even one that read nothing."""
+class _CountKeys(beam.DoFn):
+    """Elements -> one dict {(source, key): count} per bundle, of the keys `keys_of` gives each element."""
+
+    def __init__(self, keys_of):
+        self._keys_of = keys_of
+        self._counts = {}
+
+    def start_bundle(self):
+        self._counts = {}
+
+    def process(self, element):
+        counts = self._counts
+        for key in self._keys_of(element):
+            counts[key] = counts.get(key, 0) + 1
+        return ()
+
+    def finish_bundle(self):
+        if self._counts:
+            yield GlobalWindows.windowed_value(self._counts)
+
+
+def _added(counts: list) -> dict:
+    total: dict = {}
+    for part in counts:
+        for key, count in part.items():
+            total[key] = total.get(key, 0) + count
+    return total
+
+
+def _to_report(counts: list, every_source=()) -> dict:
+    """`counts`: dicts {(source, key): count}, added up; `every_source`: the sources of the inputs; each is
+    reported, even one that read nothing."""
     sources: dict = {}
     for source in sorted(every_source):
         sources[source] = _empty_entry()
-    for (source, key), count in sorted(pairs):
+    for (source, key), count in sorted(_added(counts).items()):
         entry = sources.setdefault(source, _empty_entry())
         if key.startswith("drop."):
             entry["drops"][key[5:]] = count
@@ -47,7 +80,8 @@ def _empty_entry() -> dict:
 
 
 class CountOutcomes(beam.PTransform):
-    """Takes a dict of PCollections: read (items and read errors), kept, rejected, errors.
+    """Takes a dict of PCollections: read (items and read errors), kept (lists of kept documents),
+    rejected, errors.
 
     Returns the per-source report (one element), with an entry for each of `sources`.
     """
@@ -57,16 +91,14 @@ class CountOutcomes(beam.PTransform):
         self._sources = sorted(set(sources))
 
     def expand(self, pcolls):
-        keyed = [
-            pcolls["read"] | "KeyRead" >> beam.FlatMap(_keys_read),
-            pcolls["kept"] | "KeyKept" >> beam.FlatMap(_keys_kept),
-            pcolls["rejected"] | "KeyRejected" >> beam.FlatMap(_keys_rejected),
-            pcolls["errors"] | "KeyErrors" >> beam.FlatMap(_keys_error),
+        counted = [
+            pcolls["read"] | "CountRead" >> beam.ParDo(_CountKeys(_keys_read)),
+            pcolls["kept"] | "CountKept" >> beam.ParDo(_CountKeys(_keys_kept)),
+            pcolls["rejected"] | "CountRejected" >> beam.ParDo(_CountKeys(_keys_rejected)),
+            pcolls["errors"] | "CountErrors" >> beam.ParDo(_CountKeys(_keys_error)),
         ]
-        report = (keyed
+        report = (counted
                   | "AllOutcomes" >> beam.Flatten()
-                  | "One" >> beam.Map(lambda key: (key, 1))
-                  | "Sum" >> beam.CombinePerKey(sum)
                   | "Gather" >> beam.combiners.ToList()
                   | "Report" >> beam.Map(_to_report, self._sources))
         return report

@@ -121,7 +121,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
             flow.set_batches(route(flow.batches(name) | name >> _per_document(config, name, stage, staging, run_id)))
             if name in PROFILE_POINTS:
                 tapped[name] = flow.items(name)
-                profiles[PROFILE_POINTS[name]] = tapped[name] | f"Profile_{name}" >> ProfileDocuments()
+                profiles[PROFILE_POINTS[name]] = flow.batches(name) | f"Profile_{name}" >> ProfileDocuments()
         elif stage.phase == DEDUP and not (together and name == "near_dedup"):
             flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written, run_id))
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
@@ -131,7 +131,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                 config.decontaminate, benchmarks["index"])))
             checked.append(benchmarks["coverage"])
     items = flow.items("kept")
-    profiles["kept"] = items | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
+    profiles["kept"] = flow.batches("kept") | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
     written.append(profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats",
                                                                                  PROFILE_FILE)))
     # Typed, so that the records are coded by pipelines/coders.py where they cross to the writer and the
@@ -142,7 +142,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
             cut_rejected_text, config.write.rejected_excerpt_chars).with_output_types(Rejected)
     all_errors = errors | "AllErrors" >> beam.Flatten().with_output_types(ErrorRecord)
     written += _write_outputs(config, flow.batches("kept"), all_rejected, all_errors)
-    funnel = {"read": read[READ], "kept": items,
+    funnel = {"read": read[READ], "kept": flow.batches("kept"),
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
