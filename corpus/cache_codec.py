@@ -79,3 +79,20 @@ def text_lines(handle):
     """The lines of a compressed file, split at "\\n" only (U+2028 and friends are text, not line ends)."""
     yield from io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(handle), encoding="utf-8",
                                 errors="surrogatepass", newline="\n")
+
+
+def whole_lines(data: bytes) -> list:
+    """The lines of one whole compressed file, or CacheCodecError. zstandard's stream reader stops quietly
+    at the end of its input, so a cut-off frame would read as a shorter file and its checksum would never
+    be checked: here the frame must end, with its checksum passed, and nothing may follow it."""
+    decompressor = zstandard.ZstdDecompressor().decompressobj()
+    try:
+        text = decompressor.decompress(data)
+    except zstandard.ZstdError as error:
+        raise CacheCodecError(f"damaged: {error}") from None
+    if not decompressor.eof or decompressor.unused_data:
+        raise CacheCodecError("damaged: the frame is cut off or followed by other bytes")
+    lines = text.decode("utf-8", "surrogatepass").split("\n")
+    if lines.pop() != "":
+        raise CacheCodecError("damaged: the last line has no line break")
+    return lines

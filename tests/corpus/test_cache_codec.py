@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.cache_codec import CacheCodecError, compressing, decode_record, decoded_lines, encode_line, encode_record
+from corpus.cache_codec import (CacheCodecError, compressing, decode_record, decoded_lines, encode_line, encode_record,
+                                whole_lines)
 from corpus.document import Document, ErrorRecord, Rejected
 
 # Any string, lone surrogates and U+2028 (a line break to str.splitlines, not to JSON lines) included.
@@ -76,3 +77,20 @@ def test_a_damaged_entry_fails_to_read_instead_of_reading_shorter():
     data[len(data) // 2] ^= 0xFF
     with pytest.raises(Exception):
         list(decoded_lines(io.BytesIO(bytes(data))))
+
+
+def test_a_cut_off_frame_is_damage_not_a_shorter_file():
+    """zstandard's stream reader returns what it has when its input ends inside a frame (and so never
+    checks the checksum); `whole_lines` requires the frame's end, its checksum, and nothing after it."""
+    lines = [encode_line({"n": n, "text": "ab\u2028cd"}) for n in range(200)]
+    data = _compressed(lines)
+    assert whole_lines(data) == [line.decode().rstrip("\n") for line in lines]
+    for cut in range(0, len(data), 7):
+        with pytest.raises(CacheCodecError):
+            whole_lines(data[:cut])
+    with pytest.raises(CacheCodecError):
+        whole_lines(data + b"\0")
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x01
+    with pytest.raises(CacheCodecError):
+        whole_lines(bytes(flipped))
