@@ -16,6 +16,7 @@ bench/out/reuse.json.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -123,7 +124,8 @@ def _cache_costs(docs: list, config, permutations, output: str) -> dict:
                                                                           config.char_ngram)) else None)
               for number, (text, lang) in enumerate(docs)]
     with tempfile.TemporaryDirectory() as place:
-        lookup = SignatureCache.for_run(config, place, [], "bench").lookup()
+        lookup_cache = SignatureCache.for_run(config, place, [], "bench")
+        lookup = lookup_cache.lookup()
         start = time.perf_counter()
         for doc, found in signed:
             lookup.computed(lookup.digest(doc), found)
@@ -131,8 +133,10 @@ def _cache_costs(docs: list, config, permutations, output: str) -> dict:
         keeping = time.perf_counter() - start
         stored = {}
         for path in Path(place).rglob("*.jsonl.zst"):
-            from pipelines.reuse_stages import _results_in
-            stored.update(_results_in(str(path)))
+            from pipelines.reuse_signatures import stored_signature
+            from pipelines.reuse_stages import results_in
+            stored.update(results_in(str(path), lookup_cache.key, functools.partial(stored_signature,
+                                                                                    lookup_cache.num_perm)))
         start = time.perf_counter()
         for doc, _ in signed:
             lookup.stored(lookup.digest(doc), stored)

@@ -14,6 +14,8 @@ that reaches quality, would cost a cold run the documents the thresholds drop (d
 from __future__ import annotations
 
 import base64
+import binascii
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -55,19 +57,32 @@ class SignatureCache:
     own: str
     places: tuple
     run_id: str
+    num_perm: int
 
     @classmethod
     def for_run(cls, config: NearDedupConfig, output: str, reuse: list, run_id: str) -> "SignatureCache":
         key = signature_key(config)
         own = results_dir(output, STAGE, key)
-        return cls(key, own, (own, *(results_dir(earlier, STAGE, key) for earlier in reuse)), run_id)
+        return cls(key, own, (own, *(results_dir(earlier, STAGE, key) for earlier in reuse)), run_id,
+                   config.lsh_params().num_perm)
 
     def earlier(self, pipeline):
         """(document hash, stored signature) of the earlier runs: near dedup's side input."""
-        return earlier_results(pipeline, STAGE, list(self.places))
+        return earlier_results(pipeline, STAGE, list(self.places), self.key,
+                               functools.partial(stored_signature, self.num_perm))
 
     def lookup(self) -> "SignatureLookup":
         return SignatureLookup(self)
+
+
+def stored_signature(num_perm: int, stored: str) -> bool:
+    """Whether `stored` is what `SignatureLookup.computed` writes for `num_perm` permutations."""
+    if stored == NO_SHINGLES:
+        return True
+    try:
+        return len(base64.b64decode(stored, validate=True)) == num_perm * np.dtype(_BYTE_ORDER).itemsize
+    except binascii.Error:
+        return False
 
 
 class SignatureLookup:
@@ -75,7 +90,7 @@ class SignatureLookup:
 
     def __init__(self, cache: SignatureCache):
         self._key = cache.key.encode()
-        self._log = ResultLog(cache.own, cache.run_id)
+        self._log = ResultLog(cache.own, cache.run_id, cache.key)
         self._reused = Metrics.counter(COUNTER_NAMESPACE, f"cache.{STAGE}.reused")
         self._computed = Metrics.counter(COUNTER_NAMESPACE, f"cache.{STAGE}.computed")
 

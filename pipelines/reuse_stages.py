@@ -11,12 +11,18 @@ run writes every result it used, looked up or computed, so its own output can be
 its successful end it removes the files of earlier runs there (`remove_earlier_results`). The earlier
 results reach the workers through FileSystems, as a side input (a dict of hash -> result). Errors are
 not kept: a stage that failed on a document tries again.
+
+A result file ends with a trailer naming the stage's key and its count of results, written last; a file
+is used only when its whole frame decodes, its checksum passes, its trailer is there and every result in
+it parses (`results_in`): any damage skips the whole file, and its documents are computed again. A
+document hash that two files give different results for is not used either (`_AgreedResult`).
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
+import logging
 import uuid
 
 import apache_beam as beam
@@ -24,7 +30,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import CacheCodecError, encode_line, encode_record, plain, text_lines
+from corpus.cache_codec import CacheCodecError, encode_line, encode_record, plain, whole_lines
 from corpus.document import Document, Drop
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
 from pipelines.reuse_keys import code_digest, library_versions
@@ -32,7 +38,9 @@ from pipelines.stage import COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn
 
 MEMO_STAGES = ("pii",)            # the stages after dedup whose results are kept per document
 STAGES_DIR = "stages"
-STAGE_LIBRARIES = {"pii": ("presidio-analyzer", "phonenumbers", "spacy", "python-stdnum")}
+_DIGEST_LENGTH = 32
+# presidio-analyzer matches its patterns with the `regex` module, whose Unicode tables change by release.
+STAGE_LIBRARIES = {"pii": ("presidio-analyzer", "regex", "phonenumbers", "spacy", "python-stdnum")}
 
 
 def stage_key(config, name: str, side_file_hashes: list) -> str:
@@ -70,27 +78,49 @@ class ReusedStage(beam.PTransform):
         self._run_id = run_id
 
     def expand(self, batches):
-        earlier = earlier_results(batches.pipeline, self._stage, self._places)
+        earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key, stored_result)
         fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
         return batches | beam.ParDo(fn, beam.pvalue.AsDict(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
 
 
-def earlier_results(pipeline, stage: str, places: list):
-    """(document hash, result as JSON text) of every result file under `places`: a side input's contents.
-    Listed when the pipeline runs, by a worker (a dry run touches no output). The side input is complete
-    before the stage starts, so this run's own new files are not among them."""
+def earlier_results(pipeline, stage: str, places: list, key: str, parses):
+    """(document hash, result as text) of every whole result file under `places` with the stage's `key`:
+    a side input's contents. `parses(result)` is True for a result the stage can use. Listed when the
+    pipeline runs, by a worker (a dry run touches no output). The side input is complete before the stage
+    starts, so this run's own new files are not among them."""
     return (pipeline
             | f"{stage}_ResultPlaces" >> beam.Create(places)
             | f"{stage}_ResultFiles" >> beam.FlatMap(_result_files)
-            | f"{stage}_EarlierResults" >> beam.FlatMap(_results_in))
+            | f"{stage}_EarlierResults" >> beam.FlatMap(results_in, key, parses)
+            | f"{stage}_AgreedResults" >> beam.CombinePerKey(_AgreedResult())
+            | f"{stage}_Unanimous" >> beam.Filter(lambda pair: pair[1] is not None))
+
+
+class _AgreedResult(beam.CombineFn):
+    """A document hash's result when every file holding it gives the same, else None: a conflict means one
+    of them is wrong, and which one cannot be told, so the document is computed again (and the choice
+    does not depend on the order in which files or directories are read)."""
+
+    def create_accumulator(self):
+        return set()
+
+    def add_input(self, results, result):
+        results.add(result)
+        return results
+
+    def merge_accumulators(self, accumulators):
+        return set().union(*accumulators)
+
+    def extract_output(self, results):
+        return next(iter(results)) if len(results) == 1 else None
 
 
 class ResultLog:
     """The results a bundle used, looked up or computed, written as one file of `place` when it ends
     (each run writes all it used, so its own output can be reused in turn)."""
 
-    def __init__(self, place: str, run_id: str):
-        self._place, self._run_id, self._lines = place, run_id, []
+    def __init__(self, place: str, run_id: str, key: str):
+        self._place, self._run_id, self._key, self._lines = place, run_id, key, []
 
     def keep(self, digest: str, result: str) -> None:
         self._lines.append(f"{digest}\t{result}\n".encode("utf-8", "surrogatepass"))
@@ -101,21 +131,52 @@ class ResultLog:
             writer = EntryWriter(FileSystems.join(self._place, name))
             for line in self._lines:
                 writer.add_line(line)
-            writer.finish(None)
+            writer.finish({"key": self._key, "results": len(self._lines)})
             self._lines = []
 
 
 def document_digest(key: bytes, encoded: bytes) -> str:
     """The name of a document's result: the stage's key and the document's bytes as it entered the stage."""
-    return hashlib.sha256(key + encoded).hexdigest()[:32]
+    return hashlib.sha256(key + encoded).hexdigest()[:_DIGEST_LENGTH]
 
 
-def _results_in(path: str):
-    """(document hash, its result as JSON text) for each line of a result file."""
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        for line in text_lines(handle):
-            digest, _, result = line.rstrip("\n").partition("\t")
-            yield digest, result
+def results_in(path: str, key: str, parses) -> list:
+    """(document hash, its result as text) for each line of a whole result file of the stage `key`; none
+    when the file is damaged in any way (cut off, failing its checksum, without its trailer, another key's,
+    a line that does not parse): its documents are then computed again, as if it had been deleted."""
+    try:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+            *lines, last = whole_lines(handle.read())
+        pairs = [tuple(line.split("\t")) for line in lines]
+        if json.loads(last) != {"end": {"key": key, "results": len(pairs)}}:
+            raise CacheCodecError("no trailer of this stage's key and count")
+        for pair in pairs:
+            if len(pair) != 2 or len(pair[0]) != _DIGEST_LENGTH or not _is_hex(pair[0]) or not parses(pair[1]):
+                raise CacheCodecError(f"a line that does not parse: {pair[0][:40]!r}")
+        return pairs
+    except Exception as error:  # noqa: BLE001 - any damage (or a filesystem's own error) means: compute again
+        logging.getLogger(__name__).warning("not reused: %s (%s)", path, error)
+        Metrics.counter(COUNTER_NAMESPACE, "cache.damaged_files").inc()
+        return []
+
+
+def _is_hex(text: str) -> bool:
+    return all(character in "0123456789abcdef" for character in text)
+
+
+def stored_result(result: str) -> bool:
+    """Whether `result` is what `_result_of` writes: a drop with its annotations, or a kept document."""
+    try:
+        value = json.loads(result)
+    except ValueError:
+        return False
+    if not isinstance(value, dict):
+        return False
+    if "drop" in value:
+        return (set(value) == {"drop", "annotations"} and isinstance(value["drop"], list)
+                and len(value["drop"]) == 2 and isinstance(value["annotations"], dict))
+    return (set(value) == {"kept", "text"} and isinstance(value["kept"], dict)
+            and isinstance(value["text"], (str, type(None))))
 
 
 class _ReusingStageFn(_StageFn):
@@ -130,7 +191,7 @@ class _ReusingStageFn(_StageFn):
 
     def setup(self):
         self._fn, self._built, self._earlier = self._reuse_or_run, None, {}
-        self._log = ResultLog(self._place, self._run_id)
+        self._log = ResultLog(self._place, self._run_id, self._key.decode())
 
     def process(self, batch, earlier):
         self._earlier = earlier
