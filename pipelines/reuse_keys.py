@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
+import unicodedata
 from importlib import metadata
 
 from apache_beam.io.filesystem import CompressionTypes
@@ -71,8 +73,10 @@ def _code_files(modules: tuple):
 
 
 def library_versions(names=PREFIX_LIBRARIES) -> dict:
-    """Distribution name -> its installed version, None when it is not installed."""
-    versions = {}
+    """Distribution name -> its installed version, None when it is not installed; and the Python release
+    and its Unicode database, since normalisation and shingling rest on NFKC, str.lower, str.isspace and
+    re's \\w, which change between Python releases (the `regex` module is not used)."""
+    versions = {"python": "%d.%d" % sys.version_info[:2], "unicodedata": unicodedata.unidata_version}
     for name in names:
         try:
             versions[name] = metadata.version(name)
