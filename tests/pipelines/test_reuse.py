@@ -142,6 +142,29 @@ def test_an_entry_under_another_entrys_name_is_computed_again(tmp_path):
     assert file_bytes(tmp_path / "swapped") == file_bytes(tmp_path / "cold")
 
 
+def test_cut_off_result_files_are_computed_again_in_place(tmp_path):
+    """The reviewer's case: near dedup's and PII's result files cut short (a kill mid-write, a full disk),
+    then `--output A --reuse A`. zstandard's stream reader had read the cut files as shorter ones, keeping
+    a near-duplicate, crashing on a half-written signature after A's outputs were cleared, or turning a
+    document into an error row. Now each cut file is skipped whole, and A is rewritten with A's bytes."""
+    inputs = _write_inputs(tmp_path / "in", rows=120)
+    stages = ["tokenize.enabled=false"]
+    assert _run(inputs, tmp_path / "a", stages) == 0
+    before = file_bytes(tmp_path / "a")
+    for stage in ("near_dedup", "pii"):
+        files = sorted((tmp_path / "a" / "cache" / "stages").glob(f"{stage}-*/*.jsonl.zst"))
+        assert files, stage
+        for path in files:
+            path.write_bytes(path.read_bytes()[:-40])
+    printed = io.StringIO()
+    assert _run(inputs, tmp_path / "a", stages, reuse=[tmp_path / "a"], printed=printed) == 3
+    assert file_bytes(tmp_path / "a") == before
+    for stage in ("near_dedup", "pii"):
+        found, documents = _taken(printed.getvalue(), stage)
+        assert found == 0 and documents > 20, stage
+    assert not table_rows(tmp_path / "a", "errors")
+
+
 def test_a_reuse_directory_without_a_cache_is_one_line_before_anything_is_touched(tmp_path):
     inputs = _write_inputs(tmp_path / "in", files=1, rows=5)
     (tmp_path / "out").mkdir()
