@@ -133,9 +133,9 @@ def _cache_costs(docs: list, config, permutations, output: str) -> dict:
         keeping = time.perf_counter() - start
         stored = {}
         for path in Path(place).rglob("*.jsonl.zst"):
-            from pipelines.reuse_signatures import stored_signature
+            from pipelines.reuse_signatures import parses_as_signature
             from pipelines.reuse_stages import results_in
-            stored.update(results_in(str(path), lookup_cache.key, functools.partial(stored_signature,
+            stored.update(results_in(str(path), lookup_cache.key, functools.partial(parses_as_signature,
                                                                                     lookup_cache.num_perm)))
         start = time.perf_counter()
         for doc, _ in signed:

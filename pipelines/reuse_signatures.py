@@ -69,13 +69,13 @@ class SignatureCache:
     def earlier(self, pipeline):
         """(document hash, stored signature) of the earlier runs: near dedup's side input."""
         return earlier_results(pipeline, STAGE, list(self.places), self.key,
-                               functools.partial(stored_signature, self.num_perm))
+                               functools.partial(parses_as_signature, self.num_perm))
 
     def lookup(self) -> "SignatureLookup":
         return SignatureLookup(self)
 
 
-def stored_signature(num_perm: int, stored: str) -> bool:
+def parses_as_signature(num_perm: int, stored: str) -> bool:
     """Whether `stored` is what `SignatureLookup.computed` writes for `num_perm` permutations."""
     if stored == NO_SHINGLES:
         return True

@@ -78,7 +78,7 @@ class ReusedStage(beam.PTransform):
         self._run_id = run_id
 
     def expand(self, batches):
-        earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key, stored_result)
+        earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key, parses_as_result)
         fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
         return batches | beam.ParDo(fn, beam.pvalue.AsDict(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
 
@@ -164,7 +164,7 @@ def _is_hex(text: str) -> bool:
     return all(character in "0123456789abcdef" for character in text)
 
 
-def stored_result(result: str) -> bool:
+def parses_as_result(result: str) -> bool:
     """Whether `result` is what `_result_of` writes: a drop with its annotations, or a kept document."""
     try:
         value = json.loads(result)

@@ -161,7 +161,7 @@ def test_stored_signatures_give_the_records_computed_ones_give(tmp_path, verify)
     without shingles; and another text or language is not found."""
     from pipelines.dedup import _NearRecords
     from pipelines.reuse_signatures import SignatureCache
-    from pipelines.reuse_signatures import stored_signature
+    from pipelines.reuse_signatures import parses_as_signature
     from pipelines.reuse_stages import results_in
     rng = random.Random(11)
     docs = [Document(str(n), text_of(rng), "web", annotations={"lang": "en"}) for n in range(20)]
@@ -176,7 +176,7 @@ def test_stored_signatures_give_the_records_computed_ones_give(tmp_path, verify)
     assert _same(expected, [first.record(doc, {}) for doc in docs])
     first.finish_bundle()
     cache = SignatureCache.for_run(config, str(tmp_path), [], "first")
-    parses = functools.partial(stored_signature, cache.num_perm)
+    parses = functools.partial(parses_as_signature, cache.num_perm)
     stored = dict(pair for path in tmp_path.rglob("first-*.jsonl.zst") for pair in results_in(str(path), cache.key, parses))
     assert len(stored) == len(docs)
     again = _NearRecords(config, SignatureCache.for_run(config, str(tmp_path), [], "again"))

@@ -16,8 +16,8 @@ from pipelines import reuse_keys
 from pipelines.config import load_config
 from pipelines.dedup import _NearRecords
 from pipelines.reuse import EntryWriter
-from pipelines.reuse_signatures import SignatureCache, signature_key, stored_signature
-from pipelines.reuse_stages import ResultLog, earlier_results, results_in, stage_key, stored_result
+from pipelines.reuse_signatures import SignatureCache, signature_key, parses_as_signature
+from pipelines.reuse_stages import ResultLog, earlier_results, results_in, stage_key, parses_as_result
 
 WORDS = "river stone light field morning window garden letter winter market music paper".split()
 
@@ -35,7 +35,7 @@ def _signed_file(tmp_path, count: int = 6):
     records.record(Document("empty", "", "web"), {})              # stored as "no shingles"
     records.finish_bundle()
     (path,) = tmp_path.rglob("run-*.jsonl.zst")
-    return path, cache, functools.partial(stored_signature, cache.num_perm)
+    return path, cache, functools.partial(parses_as_signature, cache.num_perm)
 
 
 def test_a_whole_result_file_gives_every_result(tmp_path):
@@ -98,8 +98,8 @@ def test_a_line_that_does_not_parse_spoils_its_file(tmp_path):
     ([1, 2], False),
 ])
 def test_a_pii_result_parses_only_in_the_shape_the_stage_writes(result, parses):
-    assert stored_result(json.dumps(result)) is parses
-    assert stored_result(json.dumps(result)[:-2]) is False
+    assert parses_as_result(json.dumps(result)) is parses
+    assert parses_as_result(json.dumps(result)[:-2]) is False
 
 
 def test_a_hash_two_directories_disagree_on_is_computed_again(tmp_path):
