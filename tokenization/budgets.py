@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from tokenmill.usage import UsageError
 
 DEFAULT_BUDGETS = ("2T", "8T", "13T")
 _UNITS = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "G": 10**9, "T": 10**12}
+MAX_TOKENS = 10**18          # a million T: far beyond any training run, and a sane bound for the plan's ints
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([KMBGT]?)$", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -27,9 +29,11 @@ def parse_size(text: str) -> int:
     if not match:
         raise BudgetError(f"budget size {text!r} is not a number with an optional K, M, B or T")
     number, unit = match.groups()
-    tokens = round(float(number) * _UNITS[unit.upper()])
+    tokens = round(Fraction(number) * _UNITS[unit.upper()])      # exact: a float would round 20 digits
     if tokens <= 0:
         raise BudgetError(f"budget size {text!r} must be positive")
+    if tokens > MAX_TOKENS:
+        raise BudgetError(f"budget size {text!r} is beyond {MAX_TOKENS // _UNITS['T']:,}T tokens")
     return tokens
 
 

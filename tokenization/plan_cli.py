@@ -68,7 +68,7 @@ def replan(root: str, budget_text: str, weights: str | None = None, epoch_cap: f
            hosts: int | None = None, seed: int | None = None, replace: bool = False) -> tuple:
     """Check everything, then write the plan: (plan, path written or None when the same plan was there)."""
     location = _finished_output(root)
-    manifest = location.read_json(MANIFEST_FILE)
+    manifest = _readable_manifest(location, root)
     try:
         budget = parse_budget(budget_text)
     except ValueError as error:
@@ -108,6 +108,44 @@ def _finished_output(root: str) -> Location:
     raise PlanError(f"no {MANIFEST_FILE} in {root}: not a finished tokenmill output")
 
 
+def _readable_manifest(location: Location, root: str) -> dict:
+    """The manifest, with the parts a plan reads checked: a damaged one costs one line, not a traceback."""
+    where = f"{root}/{MANIFEST_FILE}"
+    try:
+        manifest = location.read_json(MANIFEST_FILE)
+    except (ValueError, UnicodeDecodeError) as error:       # JSONDecodeError is a ValueError
+        raise PlanError(f"{where} is damaged: not JSON ({str(error).splitlines()[0][:120]})") from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise PlanError(f"{where} is damaged: {problem}")
+    return manifest
+
+
+def _manifest_problem(manifest) -> str | None:
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    seq_len = manifest.get("seq_len")
+    if isinstance(seq_len, bool) or not isinstance(seq_len, int) or seq_len < 1:
+        return f"seq_len must be a positive integer, got {seq_len!r}"
+    shards = manifest.get("shards")
+    if not isinstance(shards, list) or not all(
+            isinstance(shard, dict) and isinstance(shard.get("path"), str) and isinstance(shard.get("source"), str)
+            and isinstance(shard.get("rows"), int) and not isinstance(shard.get("rows"), bool)
+            and shard["rows"] >= 0 for shard in shards):
+        return "shards must be a list of {path, source, rows} entries"
+    files = manifest.get("files", [])
+    if not isinstance(files, list) or not all(
+            isinstance(item, str) or (isinstance(item, dict) and isinstance(item.get("path"), str)) for item in files):
+        return "files must be a list of paths or {path, ...} entries"
+    for name in ("config", "sources", "tokenizer"):
+        if manifest.get(name) is not None and not isinstance(manifest[name], dict):
+            return f"{name} must be a JSON object, got {type(manifest[name]).__name__}"
+    plans = (manifest.get("config") or {}).get("plans")
+    if plans is not None and not isinstance(plans, dict):
+        return f"config.plans must be a JSON object, got {type(plans).__name__}"
+    return None
+
+
 def _settings(manifest: dict, budget: str, weights, epoch_cap, hosts, seed) -> PlansConfig:
     """The run's recorded plan settings, with what the command line gives instead."""
     recorded = (manifest.get("config") or {}).get("plans") or {}
@@ -136,6 +174,8 @@ def _weights(text: str, sources: list) -> dict:
         if source not in sources:
             raise PlanError(f"--weights names {source!r}, which is not a source of this output "
                             f"(there are: {', '.join(sources) or 'none'})")
+        if source in weights:
+            raise PlanError(f"--weights names {source!r} twice: give each source once")
         try:
             weights[source] = float(value)
         except ValueError:

@@ -107,3 +107,46 @@ def test_a_repeated_budget_is_a_usage_error(output_copy, capsys):
     assert err.strip().splitlines() == ["tokenmill plan: error: --budget given twice (1T, 2T): one plan per command; "
                                         "run `tokenmill plan` once per budget"]
     assert not (output_copy / "plans" / "1T.json").exists()
+
+
+GOOD_MANIFEST = {"seq_len": 64, "shards": [{"path": "tokens/books-00000.bin", "source": "books", "rows": 3}],
+                 "files": [], "sources": {"books": {}}}
+
+
+@pytest.mark.parametrize("text, message", [
+    (json.dumps(GOOD_MANIFEST)[:40], "manifest.json is damaged: not JSON"),
+    (json.dumps({**GOOD_MANIFEST, "files": "x"}), "files must be a list"),
+    (json.dumps({**GOOD_MANIFEST, "seq_len": 0}), "seq_len must be a positive integer, got 0"),
+    (json.dumps({**GOOD_MANIFEST, "shards": [{"path": "a"}]}), "shards must be a list of {path, source, rows}"),
+    ("[1, 2]", "manifest.json is damaged: not a JSON object"),
+])
+def test_a_damaged_manifest_is_one_line(tmp_path, capsys, text, message):
+    """No pipeline: a hand-made manifest, damaged as a cut-short copy or a hand edit would leave it."""
+    (tmp_path / "manifest.json").write_text(text)
+    status, out, err = _plan(capsys, tmp_path, "--budget", "1T")
+    assert status == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err and not (tmp_path / "plans").exists()
+
+
+def test_the_hand_made_manifest_plans(tmp_path, capsys):
+    """The manifest the damaged ones start from is enough for a plan: what they fail on is the damage."""
+    (tmp_path / "manifest.json").write_text(json.dumps(GOOD_MANIFEST))
+    status, out, _ = _plan(capsys, tmp_path, "--budget", "1K", "--json")
+    assert status == 0 and json.loads(out)["sources"]["books"]["unique_sequences"] == 3
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--weights", "books=1,books=2"], "--weights names 'books' twice"),
+    (["--budget", "99999999999999999999999T"], "is beyond 1,000,000T tokens"),
+])
+def test_a_repeated_weight_and_an_absurd_budget_are_usage_errors(tmp_path, capsys, argv, message):
+    (tmp_path / "manifest.json").write_text(json.dumps(GOOD_MANIFEST))
+    argv = argv if "--budget" in argv else ["--budget", "1T", *argv]
+    status, out, err = _plan(capsys, tmp_path, *argv)
+    assert status == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_budgets_are_exact_integers():
+    from tokenization.budgets import parse_size
+    assert parse_size("999999.999999999999T") == 999999999999999999000000 // 10**6
+    assert parse_size("0.1K") == 100
