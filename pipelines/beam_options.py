@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import (DirectOptions, GoogleCloudOptions, PipelineOptions,
                                                   StandardOptions, TestOptions, WorkerOptions)
 from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
@@ -69,6 +70,14 @@ def _refuse_unknown(unknown: list) -> None:
                               "or give --input once per pattern")
 
 
+def give_filesystems_the_options(beam_args: list) -> None:
+    """The launcher's own look at the inputs, --reuse and --output goes through FileSystems, whose S3 and
+    GCS clients read their settings (--s3_endpoint_url, credentials, project) from the options: Beam hands
+    them over only in pipeline.run(), after those checks. The arguments are checked first."""
+    check_beam_args(beam_args)
+    FileSystems.set_options(PipelineOptions(beam_args))
+
+
 def usable_cpus() -> int:
     """The CPUs this process may run on: its affinity mask, which containers and taskset narrow."""
     try:
@@ -98,8 +107,11 @@ def pipeline_options(beam_args: list, workers: int | None = None, input_bytes: i
         if workers is not None:
             raise BeamOptionError(f"--workers sets the local runner's processes; {standard.runner} "
                                   "takes its own options (e.g. --num_workers on Dataflow)")
+        _check_runner_endpoint(options, standard.runner)
         runner = _named_runner(standard.runner)
         _check_dataflow_locations(options, runner)
+    elif standard.runner == "":
+        raise BeamOptionError("--runner is empty: name a runner, or leave it out for the local runner")
     else:
         runner = _local_runner(options, local_workers(workers, input_bytes))
     worker = options.view_as(WorkerOptions)
@@ -120,6 +132,34 @@ def _validation_errors(options: PipelineOptions, runner) -> list:
         return PipelineOptionsValidator(options, runner).validate()
     finally:
         test.dry_run = dry_run
+
+
+# Runners that reach a job service. Without --job_endpoint Beam starts one itself, from a jar or binary it
+# downloads from the internet at run time unless a local file is named (Flink, Spark, Prism), or fails
+# inside pipeline.run() (Portable). Each maps to the option that names that local file.
+_JOB_SERVER_FILE = {"PortableRunner": None, "PrismRunner": "prism_location",
+                    "FlinkRunner": "flink_job_server_jar", "SparkRunner": "spark_job_server_jar"}
+_UNSUPPORTED_RUNNERS = {"InteractiveRunner": "it is for notebooks; use the default local runner"}
+
+
+def _check_runner_endpoint(options: PipelineOptions, name: str) -> None:
+    """Checked before the runner is created and anything is written: a runner that would download its job
+    server, or cannot run without one, is refused with the flag that it needs (docs/runners.md)."""
+    short = name.rsplit(".", 1)[-1]
+    if short in _UNSUPPORTED_RUNNERS:
+        raise BeamOptionError(f"--runner {name} is not supported: {_UNSUPPORTED_RUNNERS[short]}")
+    if short not in _JOB_SERVER_FILE:
+        return
+    given = options.get_all_options()
+    if given.get("job_endpoint"):
+        return
+    local_option = _JOB_SERVER_FILE[short]
+    if local_option is None:
+        raise BeamOptionError(f"--runner {name} needs --job_endpoint HOST:PORT (a running job service)")
+    local_file = given.get(local_option) or ""
+    if not local_file or "://" in local_file:
+        raise BeamOptionError(f"--runner {name} needs --job_endpoint HOST:PORT (a running job server), or "
+                              f"--{local_option} naming a local file: else Beam would download one at run time")
 
 
 def _named_runner(name: str):

@@ -27,7 +27,7 @@ from apache_beam.options.pipeline_options import StandardOptions, TestOptions
 from filters.language import codes_not_labelled
 from filters.pii.pii_filter import PiiConfig
 from pipelines.accounting import COUNTS_FILE, accounting_problems
-from pipelines.beam_options import DEFAULT_LOG_LEVEL, LOCAL_RUNNER, pipeline_options
+from pipelines.beam_options import DEFAULT_LOG_LEVEL, LOCAL_RUNNER, give_filesystems_the_options, pipeline_options
 from pipelines.config import ConfigError, RunConfig, language_code_options
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
 from pipelines.decontam import check_benchmarks
@@ -157,6 +157,7 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     """
     if not config.output:
         raise InputError("no output: give --output DIR")
+    give_filesystems_the_options(beam_args)
     if files is None:
         files = resolve_inputs(config.inputs, config.source, config.read.format)
     options = pipeline_options(beam_args, workers, sum(item.size_bytes for item in files), log_level)

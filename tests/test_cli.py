@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from apache_beam.io.localfilesystem import LocalFileSystem
+from apache_beam.options.pipeline_options import S3Options
 
 from beam_runner import main
 from tests.fixtures import ARTICLE, write_jsonl
@@ -83,3 +85,61 @@ def test_beam_runner_script_and_demo_command(tmp_path):
     assert "source web: read" in script.stdout and "[ok]" in script.stdout
     assert "MISMATCH" not in script.stdout
     assert any((tmp_path / "demo" / "documents").glob("*.parquet"))
+
+
+@pytest.mark.parametrize("runner, message", [
+    ("PortableRunner", "--runner PortableRunner needs --job_endpoint"),
+    ("PrismRunner", "--prism_location naming a local file"),
+    ("FlinkRunner", "--flink_job_server_jar naming a local file"),
+    ("SparkRunner", "--spark_job_server_jar naming a local file"),
+    ("InteractiveRunner", "--runner InteractiveRunner is not supported"),
+    ("", "--runner is empty"),
+])
+def test_runner_without_its_job_service_is_refused_before_the_output_is_touched(runner, message, jsonl,
+                                                                                 tmp_path, capsys):
+    """Beam would fail inside pipeline.run() (after the previous output was cleared) or download a job
+    server at run time."""
+    out = tmp_path / "out"
+    (out / "documents").mkdir(parents=True)
+    (out / "manifest.json").write_text('{"previous": true}')
+    assert main(["run", "--input", str(jsonl), "--output", str(out), f"--runner={runner}"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert (out / "manifest.json").read_text() == '{"previous": true}' and (out / "documents").is_dir()
+
+
+def test_a_job_server_named_by_a_url_is_still_a_download(jsonl, tmp_path, capsys):
+    args = ["run", "--input", str(jsonl), "--output", str(tmp_path / "o"), "--runner", "FlinkRunner",
+            "--flink_master", "localhost:8081", "--flink_job_server_jar", "https://example.org/job-server.jar"]
+    assert main(args) == 2
+    assert "--flink_job_server_jar naming a local file" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+class OptionsSeenFileSystem(LocalFileSystem):
+    """options-seen://PATH: remembers the options FileSystems built it with, and lists nothing."""
+    seen = []
+
+    def __init__(self, pipeline_options):
+        super().__init__(pipeline_options)
+        OptionsSeenFileSystem.seen.append(pipeline_options)
+
+    @classmethod
+    def scheme(cls):
+        return "options-seen"
+
+    def match(self, patterns, limits=None):
+        raise OSError("listing refused by the test filesystem")
+
+
+def test_the_launchers_filesystem_checks_see_the_beam_options(tmp_path, capsys):
+    """S3's client reads --s3_endpoint_url and its keys from the options: without them it raised
+    'Must provide one of client or options' at launch."""
+    OptionsSeenFileSystem.seen.clear()
+    args = ["run", "--input", "options-seen://bucket/*.jsonl", "--output", str(tmp_path / "o"),
+            "--s3_endpoint_url", "http://localhost:9"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "cannot list options-seen://bucket/*.jsonl: listing refused by the test filesystem" in err
+    assert [options.view_as(S3Options).s3_endpoint_url for options in OptionsSeenFileSystem.seen][-1:] == \
+        ["http://localhost:9"]
