@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from tokenization.manifest import (MANIFEST_FILE, SHARD_COUNTS, TOKENIZER_PATH, TOKENS_DIR, file_entry,
+from tokenization.manifest import (MANIFEST_FILE, PLANS_DIR, SHARD_COUNTS, TOKENIZER_PATH, TOKENS_DIR, file_entry,
                                    read_manifest)
 from tokenization.shard_format import SHARD_SUFFIX, ShardError, open_shard, token_checksum
 
@@ -29,8 +29,14 @@ def validate_output(root: str) -> list:
     for entry in manifest["shards"]:
         problems += check_shard(os.path.join(root, TOKENS_DIR, entry["path"]), entry, manifest)
     problems += [f"{path}: shard on disk but not in the manifest" for path in _shards_on_disk(root) - listed]
-    for entry in manifest.get("files", []):
+    files = manifest.get("files")
+    if not isinstance(files, list):     # a run always lists them: without the list nothing is checksummed
+        problems.append(f"{MANIFEST_FILE}: no list of files, so no file's size or checksum can be checked")
+        files = []
+    for entry in files:
         problems += check_file(root, entry)
+    named = {entry if isinstance(entry, str) else entry.get("path") for entry in files}
+    problems += [f"{path}: plan on disk but not in the manifest's files" for path in _plans_on_disk(root) - named]
     problems += _check_totals(manifest)
     problems += _check_tokenizer(root, manifest)
     return problems
@@ -130,6 +136,14 @@ def _shards_on_disk(root: str) -> set:
     base = os.path.join(root, TOKENS_DIR)
     return {os.path.relpath(os.path.join(folder, name), base).replace(os.sep, "/")
             for folder, _, names in os.walk(base) for name in names if name.endswith(SHARD_SUFFIX)}
+
+
+def _plans_on_disk(root: str) -> set:
+    """Every plan is listed (the run's and those `tokenmill plan` writes): one that is not was put there
+    by hand or left by a `tokenmill plan` killed before it listed it."""
+    base = os.path.join(root, PLANS_DIR)
+    names = os.listdir(base) if os.path.isdir(base) else []
+    return {f"{PLANS_DIR}/{name}" for name in names if name.endswith(".json")}
 
 
 def _leftovers(root: str) -> list:

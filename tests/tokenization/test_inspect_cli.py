@@ -80,3 +80,17 @@ def test_plan_shows_epochs_and_shortfall(tokenized_output, capsys):
 def test_mistakes_are_one_line_errors(tokenized_output, capsys, argv, message):
     status, _, err = _run(capsys, *[a.format(out=tokenized_output) for a in argv])
     assert status == 2 and message in err and "Traceback" not in err
+
+
+def test_validate_reports_a_plan_the_manifest_does_not_list(output_copy, capsys):
+    (output_copy / "plans" / "extra.json").write_text("not a plan")
+    status, out, _ = _run(capsys, "validate", output_copy)
+    assert status == 1 and "plans/extra.json: plan on disk but not in the manifest's files" in out
+
+
+def test_validate_reports_a_manifest_without_its_files(output_copy, capsys):
+    manifest = json.loads((output_copy / "manifest.json").read_text())
+    del manifest["files"]
+    (output_copy / "manifest.json").write_text(json.dumps(manifest))
+    status, out, _ = _run(capsys, "validate", output_copy)
+    assert status == 1 and "manifest.json: no list of files, so no file's size or checksum can be checked" in out
