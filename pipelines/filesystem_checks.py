@@ -8,6 +8,7 @@ found, one round trip), far below the clients' own retry deadlines.
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 import uuid
@@ -15,14 +16,37 @@ import uuid
 from tokenmill.usage import UsageError, first_line
 
 ANSWER_SECONDS = 15.0
+# The package each of Beam's optional filesystems needs, and Beam's extra that installs it. Without it Beam
+# raises an ImportError traceback (hdfs) or an internal NameError at the first call (azfs).
+_SCHEME_PACKAGES = {"gs": ("google.cloud.storage", "gcp"), "s3": ("boto3", "aws"),
+                    "azfs": ("azure.storage.blob", "azure"), "hdfs": ("hdfs", "hadoop")}
 
 
 class UnreachablePath(UsageError):
     pass
 
 
-def answered(call, what: str, seconds: float | None = None):
+def looked_at(path: str, call, what: str, failed: str | None = None):
+    """`call()` on `path`: its filesystem's package checked first, then `answered`."""
+    scheme = path.partition("://")[0] if "://" in path else ""
+    if scheme in _SCHEME_PACKAGES:
+        module, extra = _SCHEME_PACKAGES[scheme]
+        if not package_installed(module):
+            raise UnreachablePath(f"{what}: {scheme}:// paths need the {module} package: "
+                                  f"pip install 'apache-beam[{extra}]'")
+    return answered(call, what, failed=failed)
+
+
+def package_installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:         # a parent package (google.cloud) is missing
+        return False
+
+
+def answered(call, what: str, seconds: float | None = None, failed: str | None = None):
     """`call()`'s result; UnreachablePath (one line, naming `what`) when it raised or gave no answer in time.
+    `failed`: what the line says when the call raised (default: "`what`: cannot be read").
     A call that gives up is left to finish in its daemon thread: nothing waits for it."""
     limit = ANSWER_SECONDS if seconds is None else seconds
     outcome: dict = {}
@@ -45,6 +69,8 @@ def answered(call, what: str, seconds: float | None = None):
     for handler in handlers:
         handler.removeFilter(quiet)
     if "error" in outcome:
+        if failed is not None:
+            raise UnreachablePath(f"{failed}: {first_line(outcome['error'], 200)}")
         raise UnreachablePath(f"{what}: cannot be read ({first_line(outcome['error'], 200)})")
     return outcome["value"]
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from pipelines.filesystem_checks import looked_at
+
 from corpus.compression import decompressed_head
 from corpus.formats import FORMATS, UnknownFormat, detect_format, sniff_format
 from pipelines.input_names import file_names, normal_path, pattern_root, split_source
@@ -60,10 +62,8 @@ def _format_of(path: str) -> str:
 
 
 def _match(pattern: str) -> list:
-    try:
-        results = FileSystems.match([pattern])
-    except Exception as error:  # noqa: BLE001 - Beam raises its own types per filesystem
-        raise InputError(f"cannot list {pattern}: {str(error).splitlines()[0]}") from None
+    results = looked_at(pattern, lambda: FileSystems.match([pattern]), f"--input {pattern}",
+                        failed=f"cannot list {pattern}")
     found = [m for m in results[0].metadata_list if not m.path.endswith("/")]
     if not found:
         raise InputError(f"no files match {pattern}")

@@ -56,10 +56,10 @@ def check_reuse(config) -> None:
     """Before anything is touched: each --reuse directory holds a cache (this run's own output may have
     none yet: a run killed before its first file was done). An unreachable one (gs:// without network)
     is one line within pipelines/filesystem_checks.ANSWER_SECONDS, not minutes of retries and a traceback."""
-    from pipelines.filesystem_checks import answered
+    from pipelines.filesystem_checks import looked_at
     from pipelines.inputs import InputError
     for earlier in config.reuse:
-        found = answered(lambda place=prefix_dir(earlier): FileSystems.exists(place), f"--reuse {earlier}")
+        found = looked_at(earlier, lambda place=earlier: FileSystems.exists(prefix_dir(place)), f"--reuse {earlier}")
         if not found and normal_path(earlier) != normal_path(config.output):
             raise InputError(f"--reuse {earlier}: no {CACHE_DIR}/{PREFIX_DIR} there (not a tokenmill output, "
                              "or one written before reuse existed)")

@@ -32,6 +32,7 @@ from pipelines.config import ConfigError, RunConfig, language_code_options
 from pipelines.curate import NEAR_DEDUP_FILE, OUTPUT_PATHS, build_curation, configuration_warnings
 from pipelines.decontam import check_benchmarks
 from pipelines.emptied import emptied_sources
+from pipelines.filesystem_checks import looked_at
 from pipelines.funnel import format_funnel
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
@@ -42,14 +43,9 @@ from pipelines.reuse_stages import remove_earlier_results
 from pipelines.stage_builders import BUILDERS, check_stage
 from pipelines.staging import Staging, read_side_files, side_files_by_stage
 from tokenization.sentencepiece_model import describe
-from tokenmill.usage import UsageError
 
 EXIT_OK, EXIT_ACCOUNTING, EXIT_WARNINGS = 0, 1, 1
 DRY_RUNNING_RUNNERS = ("DataflowRunner", "TestDataflowRunner")    # the runners that honour --dry_run
-
-
-class OutputError(UsageError):
-    pass
 
 
 @dataclass
@@ -230,14 +226,13 @@ def _custom_entities(config: RunConfig, stage: str) -> bool:
 
 def check_output_writable(output: str) -> None:
     """Write and remove a probe file, so that an unwritable output fails now, not after the whole run."""
-    probe = FileSystems.join(output, f".tokenmill-write-probe-{uuid.uuid4().hex}")
-    try:
-        with FileSystems.create(probe) as handle:
+    def probe():
+        path = FileSystems.join(output, f".tokenmill-write-probe-{uuid.uuid4().hex}")
+        with FileSystems.create(path) as handle:
             handle.write(b"probe")
-        FileSystems.delete([probe])
-    except Exception as error:  # noqa: BLE001 - each filesystem raises its own types
-        text = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
-        raise OutputError(f"cannot write to --output {output}: {text}") from None
+        FileSystems.delete([path])
+
+    looked_at(output, probe, f"--output {output}", failed=f"cannot write to --output {output}")
 
 
 def _check_and_print(report: dict, out) -> int:

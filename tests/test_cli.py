@@ -1,6 +1,7 @@
 """The command line: usage mistakes give one line and exit 2; runs print the funnel."""
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from apache_beam.io.localfilesystem import LocalFileSystem
 from apache_beam.options.pipeline_options import S3Options
 
 from beam_runner import main
+from pipelines import filesystem_checks
 from tests.fixtures import ARTICLE, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,3 +145,43 @@ def test_the_launchers_filesystem_checks_see_the_beam_options(tmp_path, capsys):
     assert "cannot list options-seen://bucket/*.jsonl: listing refused by the test filesystem" in err
     assert [options.view_as(S3Options).s3_endpoint_url for options in OptionsSeenFileSystem.seen][-1:] == \
         ["http://localhost:9"]
+
+
+class SlowFileSystem(LocalFileSystem):
+    """slow-answer://PATH: every look takes seconds, as gs:// does without network (its client retries)."""
+
+    @classmethod
+    def scheme(cls):
+        return "slow-answer"
+
+    def match(self, patterns, limits=None):
+        time.sleep(5)
+        return super().match(patterns, limits)
+
+    def create(self, path, *args, **kwargs):
+        time.sleep(5)
+        raise OSError("unreachable")
+
+
+@pytest.mark.parametrize("where, message", [
+    (["--input", "slow-answer:///in/*.jsonl", "--output", "{tmp}/o"], "--input slow-answer:///in/*.jsonl: no answer"),
+    (["--input", "{jsonl}", "--output", "slow-answer:///out"], "--output slow-answer:///out: no answer"),
+])
+def test_an_input_or_output_that_does_not_answer_is_one_line_soon(where, message, jsonl, tmp_path, capsys,
+                                                                  monkeypatch):
+    monkeypatch.setattr(filesystem_checks, "ANSWER_SECONDS", 0.5)
+    started = time.monotonic()
+    assert main(["run", *[arg.format(tmp=tmp_path, jsonl=jsonl) for arg in where]]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert time.monotonic() - started < 4
+
+
+@pytest.mark.parametrize("scheme, module", [("hdfs", "hdfs"), ("azfs", "azure.storage.blob")])
+def test_a_filesystem_without_its_package_is_named_in_one_line(scheme, module, jsonl, tmp_path, capsys):
+    if filesystem_checks.package_installed(module):
+        pytest.skip(f"{module} is installed here")
+    assert main(["run", "--input", str(jsonl), "--output", str(tmp_path / "o"), "--reuse", f"{scheme}://a/b/c"]) == 2
+    err = capsys.readouterr().err
+    assert f"--reuse {scheme}://a/b/c: {scheme}:// paths need the {module} package" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
