@@ -4,7 +4,9 @@ Beam's GCS and S3 clients retry a request that gets no answer (no network, a fir
 120 s) before raising, and then raise their own exception types. A check made before a run starts should
 say in one line, and soon, that a path cannot be reached: `answered` runs the call in a daemon thread and
 gives up after ANSWER_SECONDS (the clients' retry warnings from that thread are not shown), well above what a reachable bucket needs for a first request (credentials
-found, one round trip), far below the clients' own retry deadlines.
+found, one round trip), far below the clients' own retry deadlines. `looked_at` adds, before the call, a
+check that the path's filesystem has its package installed. The launcher's looks at --input, --output and
+--reuse all go through it.
 """
 from __future__ import annotations
 
