@@ -8,10 +8,9 @@ from __future__ import annotations
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from pipelines.filesystem_checks import looked_at
-
 from corpus.compression import decompressed_head
 from corpus.formats import FORMATS, UnknownFormat, detect_format, sniff_format
+from pipelines.filesystem_checks import looked_at
 from pipelines.input_names import file_names, normal_path, pattern_root, split_source
 from pipelines.read import InputFile
 from tokenmill.usage import UsageError

@@ -25,7 +25,7 @@ from apache_beam.metrics import Metrics
 
 from filters.dedup.config import NearDedupConfig
 from pipelines.reuse_keys import PREFIX_CODE, code_digest, library_versions
-from pipelines.reuse_stages import ResultLog, document_digest, earlier_results, results_dir
+from pipelines.reuse_stages import ResultLog, document_digest, earlier_results, result_places
 from pipelines.stage import COUNTER_NAMESPACE
 
 STAGE = "near_dedup"
@@ -62,9 +62,8 @@ class SignatureCache:
     @classmethod
     def for_run(cls, config: NearDedupConfig, output: str, reuse: list, run_id: str) -> "SignatureCache":
         key = signature_key(config)
-        own = results_dir(output, STAGE, key)
-        return cls(key, own, (own, *(results_dir(earlier, STAGE, key) for earlier in reuse)), run_id,
-                   config.lsh_params().num_perm)
+        own, places = result_places(output, reuse, STAGE, key)
+        return cls(key, own, tuple(places), run_id, config.lsh_params().num_perm)
 
     def earlier(self, pipeline):
         """(document hash, stored signature) of the earlier runs: near dedup's side input."""

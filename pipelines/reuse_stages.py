@@ -57,6 +57,12 @@ def results_dir(output: str, stage: str, key: str) -> str:
     return FileSystems.join(output, CACHE_DIR, STAGES_DIR, f"{stage}-{key[:32]}")
 
 
+def result_places(output: str, reuse: list, stage: str, key: str) -> tuple:
+    """(this run's own results directory, every directory to look in: the own first, then `reuse`'s)."""
+    own = results_dir(output, stage, key)
+    return own, [own] + [results_dir(earlier, stage, key) for earlier in reuse]
+
+
 def _result_files(place: str) -> list:
     if not FileSystems.exists(place):
         return []
@@ -73,8 +79,7 @@ class ReusedStage(beam.PTransform):
     def __init__(self, stage: str, factory, key: str, output: str, reuse: list, run_id: str):
         super().__init__(label=stage)
         self._stage, self._factory, self._key = stage, factory, key
-        self._own = results_dir(output, stage, key)
-        self._places = [self._own] + [results_dir(earlier, stage, key) for earlier in reuse]
+        self._own, self._places = result_places(output, reuse, stage, key)
         self._run_id = run_id
 
     def expand(self, batches):
