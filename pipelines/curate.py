@@ -24,9 +24,9 @@ from pipelines.input_names import normal_path
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
 from pipelines.output_schemas import output_schemas
-from pipelines.profile import PROFILE_FILE, ProfileDocuments, WriteProfiles
+from pipelines.profile import PROFILE_FILE, ProfileBundles, WriteProfiles
 from pipelines.plugins import Plugin, PluginStage, load_factory
-from pipelines.reuse import READ, CachedPrefix, cached_stages, profiles_at
+from pipelines.reuse import PROFILES, READ, CachedPrefix, cached_stages
 from pipelines.reuse_keys import prefix_key
 from pipelines.reuse_signatures import SignatureCache
 from pipelines.reuse_stages import MEMO_STAGES, ReusedStage, stage_key
@@ -111,17 +111,16 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
 
     flow, checked = _Flow(None), []     # checked: how each benchmark is checked, for the manifest
     flow.set_items(read["items"])
-    profiles = profiles_at(read, [PROFILE_POINTS[name] for name, _ in cached if name in PROFILE_POINTS])
+    profiles = [read[PROFILES]]     # partial profiles (point, profile): the cached prefix's, per input file
     stages = enabled_stages(config)
     together = _dedups_together(stages)
     input_bytes = sum(spec.size_bytes for spec in files)
-    tapped = {}         # the documents at each of PROFILE_POINTS after the cached prefix
     for name, stage in stages[len(cached):]:
         if isinstance(stage, Plugin) or stage.phase in (PER_DOCUMENT, AFTER_DEDUP):
             flow.set_batches(route(flow.batches(name) | name >> _per_document(config, name, stage, staging, run_id)))
             if name in PROFILE_POINTS:
-                tapped[name] = flow.items(name)
-                profiles[PROFILE_POINTS[name]] = flow.batches(name) | f"Profile_{name}" >> ProfileDocuments()
+                profiles.append(flow.batches(name) | f"Profile_{name}" >> beam.ParDo(
+                    ProfileBundles(PROFILE_POINTS[name])))
         elif stage.phase == DEDUP and not (together and name == "near_dedup"):
             flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written, run_id))
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
@@ -131,9 +130,10 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                 config.decontaminate, benchmarks["index"])))
             checked.append(benchmarks["coverage"])
     items = flow.items("kept")
-    profiles["kept"] = flow.batches("kept") | "Profile_kept" >> ProfileDocuments(progress_kind="kept")
-    written.append(profiles | "WriteProfiles" >> WriteProfiles(FileSystems.join(config.output, "stats",
-                                                                                 PROFILE_FILE)))
+    profiles.append(flow.batches("kept") | "Profile_kept" >> beam.ParDo(ProfileBundles("kept", progress_kind="kept")))
+    points = [PROFILE_POINTS[name] for name, _ in stages if name in PROFILE_POINTS] + ["kept"]
+    written.append(tuple(profiles) | "WriteProfiles" >> WriteProfiles(
+        FileSystems.join(config.output, "stats", PROFILE_FILE), points))
     # Typed, so that the records are coded by pipelines/coders.py where they cross to the writer and the
     # accounting (several producers' outputs are untyped: Beam would pickle them).
     all_rejected = rejected | "AllRejected" >> beam.Flatten().with_output_types(Rejected)

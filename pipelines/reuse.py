@@ -35,7 +35,7 @@ from pipelines.plugins import Plugin
 from pipelines.progress import ProgressNote
 from pipelines.stage import BATCH_CHARS, COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn, item_size
 from pipelines.stage_list import PER_DOCUMENT
-from reporting.profile import add_document, empty_profile, merge_profiles, sorted_profile
+from reporting.profile import add_document, empty_profile
 
 CACHE_DIR, PREFIX_DIR, ENTRY_SUFFIX = "cache", "prefix", ".jsonl.zst"
 _WRITING = ".writing-"      # an entry being written: ENTRY_SUFFIX, this, a unique id
@@ -98,15 +98,6 @@ def cached_stages(enabled: list) -> list:
     return cached
 
 
-def profiles_at(prefix: dict, points: list) -> dict:
-    """point -> the profile of the documents there, from the per-file profiles of CachedPrefix."""
-    return {point: (prefix[PROFILES]
-                    | f"Profile_{point}" >> beam.Filter(lambda pair, wanted: pair[0] == wanted, point)
-                    | f"ProfileOf_{point}" >> beam.Map(lambda pair: pair[1])
-                    | f"Merge_{point}" >> beam.CombineGlobally(MergeProfiles()))
-            for point in points}
-
-
 class CachedPrefix(beam.PTransform):
     """InputFiles -> DoOutputsTuple(main: the documents quality kept (or the last cached stage's),
     rejected, errors, read: ReadMark per record read, profiles: (point, profile of this file's documents)).
@@ -130,22 +121,6 @@ class CachedPrefix(beam.PTransform):
         marks = outputs[READ] | "ReadMarks" >> beam.FlatMap(lambda read: [ReadMark(read[0])] * read[1])
         return {"items": outputs.items, REJECTED: outputs[REJECTED], ERRORS: outputs[ERRORS], READ: marks,
                 PROFILES: outputs[PROFILES]}
-
-
-class MergeProfiles(beam.CombineFn):
-    """Per-file profiles -> the profile of all their documents (the same as profiling them one by one)."""
-
-    def create_accumulator(self):
-        return empty_profile()
-
-    def add_input(self, profile, other):
-        return merge_profiles([profile, other])
-
-    def merge_accumulators(self, profiles):
-        return merge_profiles(profiles)
-
-    def extract_output(self, profile):
-        return sorted_profile(profile)
 
 
 class _PrefixFn(beam.DoFn):
