@@ -147,24 +147,34 @@ class _WriteShardFn(beam.DoFn):
         yield path
 
 
-class _TotalSizes(beam.CombineFn):
-    """(table number, size) -> the total size per table, as a list."""
+class _BundleSize(beam.DoFn):
+    """The elements of one table (or lists of them) -> (table number, their total size_of), once per bundle."""
 
-    def __init__(self, tables: int):
-        self._tables = tables
+    def __init__(self, number: int, table: ShardedTable):
+        self._number, self._table = number, table
+        self._total = None
 
-    def create_accumulator(self):
-        return [0] * self._tables
+    def start_bundle(self):
+        self._total = None
 
-    def add_input(self, totals, numbered):
-        totals[numbered[0]] += numbered[1]
-        return totals
+    def process(self, element):
+        table = self._table
+        size = sum(map(table.size_of, element)) if table.batched else table.size_of(element)
+        self._total = (self._total or 0) + size
+        return ()
 
-    def merge_accumulators(self, accumulators):
-        return [sum(column) for column in zip(*accumulators)]
+    def finish_bundle(self):
+        if self._total is not None:
+            yield GlobalWindows.windowed_value((self._number, self._total))
 
-    def extract_output(self, totals):
-        return totals
+
+def _shard_counts(_, tables: list, *sizes) -> list:
+    """The shard count of every table: given, or from the total of its bundles' sizes (`sizes`: lists of
+    (table number, size), one list per measured table)."""
+    totals = [0] * len(tables)
+    for number, size in (pair for measured in sizes for pair in measured):
+        totals[number] += size
+    return [table.count or shard_count(total, table.shard_size) for table, total in zip(tables, totals)]
 
 
 class WriteShardedTables(beam.PTransform):
@@ -193,21 +203,12 @@ class WriteShardedTables(beam.PTransform):
                 | "WriteShard" >> beam.ParDo(_WriteShardFn(self._tables), counts))
 
     def _counts(self, pcolls):
-        """One PCollection holding the shard count of every table (a list)."""
-        given = [table.count for table in self._tables]
-        if all(given):
-            return pcolls[0].pipeline | "Count" >> beam.Create([given])
-        sizes = [pcoll | f"Size{number}" >> beam.Map(_numbered_size, number, table)
+        """One PCollection holding the shard count of every table (a list). The bundles' sizes reach
+        one step as side inputs: a global combine would cost three fused stages for a few numbers."""
+        sizes = [pcoll | f"Size{number}" >> beam.ParDo(_BundleSize(number, table))
                  for number, (pcoll, table) in enumerate(zip(pcolls, self._tables)) if not table.count]
-        tables = self._tables
-        return (sizes | "AllSizes" >> beam.Flatten()
-                | "TotalSize" >> beam.CombineGlobally(_TotalSizes(len(tables)))
-                | "Count" >> beam.Map(lambda totals: [table.count or shard_count(total, table.shard_size)
-                                                      for table, total in zip(tables, totals)]))
-
-
-def _numbered_size(element, number: int, table: ShardedTable) -> tuple:
-    return number, sum(map(table.size_of, element)) if table.batched else table.size_of(element)
+        return (pcolls[0].pipeline | "Once" >> beam.Impulse()
+                | "Count" >> beam.Map(_shard_counts, self._tables, *map(beam.pvalue.AsList, sizes)))
 
 
 class WriteShardedParquet(beam.PTransform):
