@@ -73,7 +73,7 @@ class WritePlansAndManifest(beam.PTransform):
     def expand(self, parts):
         side = beam.pvalue
         written = parts["written"] | "DescribeFiles" >> beam.Map(_describe, self._output)
-        return (parts["funnel"].pipeline | "Once" >> beam.Create([None])
+        return (parts["funnel"].pipeline | "Once" >> beam.Impulse()
                 | "Finish" >> beam.FlatMap(
                     _finish, self._output, self._plans, self._recorded, self._with_plans,
                     side.AsList(parts["shards"]), side.AsSingleton(parts["tokenizer"], default_value=None),
