@@ -204,13 +204,16 @@ class _NearRecords:
 
 
 def _band_entries(params, record):
-    doc_id, _, sig, shingles = record
+    doc_id, keep, sig, shingles = record
     for band_key in band_keys(sig, params):
-        yield band_key, (doc_id, shingles)
+        yield band_key, ((doc_id, keep), shingles)
 
 
 class _BucketEdges(beam.DoFn):
-    """A bucket's members -> an edge from each member to the bucket's smallest id (O(n), not pairs)."""
+    """A bucket's members -> an edge from each member to the bucket's smallest id (O(n), not pairs).
+
+    A node is (id, keep key): ids are unique, so nodes order as their ids do, and the components carry
+    what picks their keeper without a join back to the records."""
 
     def __init__(self, config: NearDedupConfig):
         self._config = config
@@ -225,21 +228,21 @@ class _BucketEdges(beam.DoFn):
             if len(chunk) == self._config.max_bucket_size:
                 self._large.inc()
                 yield from self._edges(chunk)
-                chunk = [min(chunk, key=lambda m: m[0])]    # chunks stay linked through their minimum
+                chunk = [min(chunk, key=lambda m: m[0][0])]     # chunks stay linked through their minimum
         yield from self._edges(chunk)
 
     def _edges(self, members):
         if len(members) < 2:
             return
-        anchor_id, anchor_shingles = min(members, key=lambda m: m[0])
-        for member_id, member_shingles in members:
-            if member_id == anchor_id:
+        anchor, anchor_shingles = min(members, key=lambda m: m[0][0])
+        for member, member_shingles in members:
+            if member[0] == anchor[0]:
                 continue
             if self._config.verify_jaccard > 0 and \
                     jaccard(member_shingles, anchor_shingles) < self._config.verify_jaccard:
                 self._rejected_pairs.inc()
                 continue
-            yield (member_id, anchor_id) if member_id > anchor_id else (anchor_id, member_id)
+            yield (member, anchor) if member[0] > anchor[0] else (anchor, member)
 
 
 class StarComponents(beam.PTransform):
@@ -303,17 +306,17 @@ class UnionFindComponents(beam.PTransform):
         labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
                   | "AllEdges" >> beam.GroupByKey()
                   | "UnionFind" >> beam.FlatMap(lambda keyed: sorted(union_find_labels(keyed[1]).items())))
-        report = edges.pipeline | "NoRounds" >> beam.Create(
-            [{"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}])
+        report = (edges.pipeline | "Once" >> beam.Impulse() | "NoRounds" >> beam.Map(
+            lambda _: {"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}))
         return labels, report
 
 
 def _keeper_decisions(keyed):
-    """(component, [(keep key, id)]) -> (id, (NEAR, keeper id, component size)) for every member."""
+    """(component, [(id, keep key)]) -> (id, (NEAR, keeper id, component size)) for every member."""
     _, members = keyed
     members = list(members)
-    keeper = min(members)[1]
-    return [(doc_id, (NEAR, keeper, len(members))) for _, doc_id in members]
+    keeper = min(members, key=lambda node: node[1])[0]
+    return [(doc_id, (NEAR, keeper, len(members))) for doc_id, _ in members]
 
 
 class _ApplyDecision(beam.DoFn):
@@ -388,11 +391,7 @@ class _NearDecisions(beam.PTransform):
         components = (StarComponents(self._config.max_rounds) if self._method == "star"
                       else UnionFindComponents())
         labels, report = edges | "Components" >> components
-        keep_keys = records | "KeepKeys" >> beam.Map(lambda record: (record[0], record[1]))
-        decisions = ({"label": labels, "key": keep_keys}
-                     | "JoinKeys" >> beam.CoGroupByKey()
-                     | "ByComponent" >> beam.FlatMap(
-                         lambda kv: [(label, (key, kv[0])) for label in kv[1]["label"] for key in kv[1]["key"]])
+        decisions = (labels | "ByComponent" >> beam.Map(lambda labelled: (labelled[1], labelled[0]))
                      | "GroupComponent" >> beam.GroupByKey()
                      | "Keepers" >> beam.FlatMap(_keeper_decisions))
         return decisions, report
