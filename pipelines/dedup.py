@@ -299,16 +299,32 @@ def _convergence_report(pairs, rounds: int) -> dict:
 
 
 class UnionFindComponents(beam.PTransform):
-    """Edges -> (node, component minimum) on one worker: for graphs that fit its memory."""
+    """Edges -> (node, component minimum) on one worker: for graphs that fit its memory. With `keepers`
+    (nodes being (id, keep key), as near dedup's are), each node's decision instead, made on that worker
+    too: (id, (NEAR, keeper id, component size)), with no shuffle of the labels to group them again."""
+
+    def __init__(self, keepers: bool = False):
+        super().__init__()
+        self._keepers = keepers
 
     def expand(self, edges):
         # One key and a GroupByKey, not ToList: ToList is a global combine, three fused stages for one.
         labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
                   | "AllEdges" >> beam.GroupByKey()
-                  | "UnionFind" >> beam.FlatMap(lambda keyed: sorted(union_find_labels(keyed[1]).items())))
+                  | "UnionFind" >> beam.FlatMap(_components_of, self._keepers))
         report = (edges.pipeline | "Once" >> beam.Impulse() | "NoRounds" >> beam.Map(
             lambda _: {"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}))
         return labels, report
+
+
+def _components_of(keyed, keepers: bool):
+    labels = union_find_labels(keyed[1])
+    if not keepers:
+        return sorted(labels.items())
+    components: dict = {}
+    for node, label in labels.items():
+        components.setdefault(label, []).append(node)
+    return [decision for members in components.values() for decision in _keeper_decisions((None, members))]
 
 
 def _keeper_decisions(keyed):
@@ -388,9 +404,9 @@ class _NearDecisions(beam.PTransform):
                  | "Buckets" >> beam.GroupByKey()
                  | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config))
                  | "DistinctEdges" >> beam.Distinct())
-        components = (StarComponents(self._config.max_rounds) if self._method == "star"
-                      else UnionFindComponents())
-        labels, report = edges | "Components" >> components
+        if self._method != "star":
+            return edges | "Components" >> UnionFindComponents(keepers=True)
+        labels, report = edges | "Components" >> StarComponents(self._config.max_rounds)
         decisions = (labels | "ByComponent" >> beam.Map(lambda labelled: (labelled[1], labelled[0]))
                      | "GroupComponent" >> beam.GroupByKey()
                      | "Keepers" >> beam.FlatMap(_keeper_decisions))
