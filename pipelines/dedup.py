@@ -308,13 +308,36 @@ class UnionFindComponents(beam.PTransform):
         self._keepers = keepers
 
     def expand(self, edges):
-        # One key and a GroupByKey, not ToList: ToList is a global combine, three fused stages for one.
+        # One key and a keyed combine, not ToList (a global combine, three fused stages for one): the
+        # edges' set is made in each bundle, before the shuffle, and completed on the worker that labels
+        # them, so duplicate edges need no shuffle of their own.
         labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
-                  | "AllEdges" >> beam.GroupByKey()
+                  | "AllEdges" >> beam.CombinePerKey(_DistinctEdges())
                   | "UnionFind" >> beam.FlatMap(_components_of, self._keepers))
         report = (edges.pipeline | "Once" >> beam.Impulse() | "NoRounds" >> beam.Map(
             lambda _: {"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}))
         return labels, report
+
+
+class _DistinctEdges(beam.CombineFn):
+    """Edges -> the set of them."""
+
+    def create_accumulator(self):
+        return set()
+
+    def add_input(self, edges, edge):
+        edges.add(edge)
+        return edges
+
+    def merge_accumulators(self, sets):
+        sets = iter(sets)
+        merged = next(sets)
+        for edges in sets:
+            merged |= edges
+        return merged
+
+    def extract_output(self, edges):
+        return edges
 
 
 def _components_of(keyed, keepers: bool):
@@ -402,11 +425,11 @@ class _NearDecisions(beam.PTransform):
         edges = (records
                  | "Bands" >> beam.FlatMap(lambda record, params=self._params: _band_entries(params, record))
                  | "Buckets" >> beam.GroupByKey()
-                 | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config))
-                 | "DistinctEdges" >> beam.Distinct())
-        if self._method != "star":
+                 | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config)))
+        if self._method != "star":      # it drops duplicate edges itself
             return edges | "Components" >> UnionFindComponents(keepers=True)
-        labels, report = edges | "Components" >> StarComponents(self._config.max_rounds)
+        labels, report = (edges | "DistinctEdges" >> beam.Distinct()
+                          | "Components" >> StarComponents(self._config.max_rounds))
         decisions = (labels | "ByComponent" >> beam.Map(lambda labelled: (labelled[1], labelled[0]))
                      | "GroupComponent" >> beam.GroupByKey()
                      | "Keepers" >> beam.FlatMap(_keeper_decisions))
