@@ -5,7 +5,7 @@
 The corpus is bench/end_to_end.py's mixed real text (--mb MB); the command is its tokenmill command
 (`tokenmill run --workers 1`: in this process, every stage on). Run it pinned to one core
 (`taskset -c 0`) under the shared CPU lock. Each run's wall and CPU time (user + system of the process),
-the number of fused stages the runner executes, the per-stage seconds of its report (the `time_us.*` counters) and so the share of wall time outside any
+the number of leaf transforms and of fused stages the runner executes, the per-stage seconds of its report (the `time_us.*` counters) and so the share of wall time outside any
 stage; medians of --repeats. Results go under --label into bench/out/per_element.json, so a before and an
 after run sit side by side.
 """
@@ -46,17 +46,19 @@ def one_run(corpus: str, output: str, code: str | None = None) -> dict:
             "outside_share": round(1 - in_stages / wall, 3), "stage_seconds": stages}
 
 
-def fused_stages(corpus: str, output: str) -> int:
-    """The stages the local runner executes: the run's pipeline, built as `tokenmill run` builds it and
-    fused by the FnApiRunner's own optimiser."""
+def pipeline_size(corpus: str, output: str) -> tuple:
+    """(leaf transforms, fused stages) of the run's pipeline, built as `tokenmill run` builds it: the
+    transforms without parts, and the stages the FnApiRunner's own optimiser fuses them into."""
     from apache_beam.runners.portability.fn_api_runner.fn_runner import FnApiRunner
 
     from beam_runner import _config_from, build_parser
     from pipelines.run import prepare_curation
     args, beam_args = build_parser().parse_known_args(tokenmill_command(corpus, output, 1)[1:])
     prepared = prepare_curation(_config_from(args), beam_args, args.workers)
-    _, stages = FnApiRunner().create_stages(prepared.pipeline.to_runner_api())
-    return len(stages)
+    proto = prepared.pipeline.to_runner_api()
+    leaves = sum(not transform.subtransforms for transform in proto.components.transforms.values())
+    _, stages = FnApiRunner().create_stages(proto)
+    return leaves, len(stages)
 
 
 def main() -> None:
@@ -71,8 +73,8 @@ def main() -> None:
     os.makedirs(WORK, exist_ok=True)
     corpus = os.path.join(WORK, f"corpus-{args.mb:g}.jsonl")
     built = mixed_corpus(args.mb, corpus)
-    stages = fused_stages(corpus, os.path.join(WORK, "out"))
-    print(f"fused stages: {stages}")
+    leaves, stages = pipeline_size(corpus, os.path.join(WORK, "out"))
+    print(f"leaf transforms: {leaves}, fused stages: {stages}")
     versions = {args.label: None, **({f"{args.label}-base": args.base} if args.base else {})}
     runs = {label: [] for label in versions}
     for _ in range(args.repeats):
@@ -88,6 +90,7 @@ def main() -> None:
               f"outside any stage {median['outside_share']:.0%}; walls {[run['wall_s'] for run in runs[label]]}")
         results[label] = {"corpus": built, "median": median, "runs": runs[label],
                           "fused_stages": stages if label == args.label else None,
+                          "leaf_transforms": leaves if label == args.label else None,
                           "command": "taskset -c 0 python bench/per_element.py --mb "
                                      f"{args.mb:g} --repeats {args.repeats} --label {args.label}"
                                      + (" --base BASE_CHECKOUT" if args.base else ""),
