@@ -312,32 +312,11 @@ class UnionFindComponents(beam.PTransform):
         # edges' set is made in each bundle, before the shuffle, and completed on the worker that labels
         # them, so duplicate edges need no shuffle of their own.
         labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
-                  | "AllEdges" >> beam.CombinePerKey(_DistinctEdges())
+                  | "AllEdges" >> beam.CombinePerKey(beam.combiners.ToSetCombineFn())
                   | "UnionFind" >> beam.FlatMap(_components_of, self._keepers))
         report = (edges.pipeline | "Once" >> beam.Impulse() | "NoRounds" >> beam.Map(
             lambda _: {"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}))
         return labels, report
-
-
-class _DistinctEdges(beam.CombineFn):
-    """Edges -> the set of them."""
-
-    def create_accumulator(self):
-        return set()
-
-    def add_input(self, edges, edge):
-        edges.add(edge)
-        return edges
-
-    def merge_accumulators(self, sets):
-        sets = iter(sets)
-        merged = next(sets)
-        for edges in sets:
-            merged |= edges
-        return merged
-
-    def extract_output(self, edges):
-        return edges
 
 
 def _components_of(keyed, keepers: bool):
