@@ -83,7 +83,8 @@ class _LatestPerUrl(beam.PTransform):
 class _DedupRecord(beam.DoFn):
     """Document -> what the decisions need: (text hash, (exact order, id, near record)) for exact
     dedup, the near record (_NearRecords) alone without it. A near record is None for a document
-    without shingles (it is unique). `earlier`: the stored signatures, with a signature cache."""
+    without shingles (it is unique). `earlier`: the stored signatures, with a signature cache.
+    Tagged DOC, the document itself as the join takes it: (id, (DOC, its bytes))."""
 
     def __init__(self, exact: bool, near: NearDedupConfig | None, signatures=None):
         self._exact, self._near = exact, _NearRecords(near, signatures) if near is not None else None
@@ -93,6 +94,7 @@ class _DedupRecord(beam.DoFn):
             self._near.setup()
 
     def process(self, doc, earlier=None):
+        yield beam.pvalue.TaggedOutput(DOC, (doc.id, (DOC, encode_document(doc))))
         near = self._near.record(doc, earlier) if self._near is not None else None
         if self._exact:
             yield text_key(doc.text), (_exact_keep_order(doc), doc.id, near)
@@ -136,8 +138,9 @@ class Dedup(beam.PTransform):
             docs, by_url = docs | "ByUrl" >> _LatestPerUrl()
             rejected.append(by_url)
         record = _DedupRecord(self._exact, self._near, self._signatures)
-        records = docs | "Records" >> (beam.ParDo(record) if self._signatures is None else beam.ParDo(
-            record, beam.pvalue.AsDict(self._signatures.earlier(docs.pipeline))))
+        side = [] if self._signatures is None else [beam.pvalue.AsDict(self._signatures.earlier(docs.pipeline))]
+        made = docs | "Records" >> beam.ParDo(record, *side).with_outputs(DOC, main="records")
+        records = made.records
         if self._exact:
             keepers = (records | "GroupText" >> beam.GroupByKey()
                        | "KeepOne" >> beam.ParDo(_ExactKeepers()).with_outputs(EXACT, main="near"))
@@ -146,14 +149,13 @@ class Dedup(beam.PTransform):
         if self._near is not None:
             near, report = records | "Near" >> _NearDecisions(self._near, self._input_bytes)
             decisions.append(near)
-        applied = ((docs | "ById" >> beam.Map(lambda doc: (doc.id, (DOC, encode_document(doc)))),
-                    *decisions)
+        applied = ((made[DOC], *decisions)
                    | "WithDecisions" >> beam.Flatten()
                    | "JoinDocs" >> beam.GroupByKey()
                    | "Apply" >> beam.ParDo(_ApplyDecision(self._near is not None)).with_output_types(Document, **{REJECTED: Rejected})
                    .with_outputs(REJECTED, main="kept"))
         rejected.append(applied[REJECTED])
-        return applied.kept, rejected | "Rejected" >> beam.Flatten(), report
+        return applied.kept, rejected[0] if len(rejected) == 1 else rejected | "Rejected" >> beam.Flatten(), report
 
 
 class ExactDedup(beam.PTransform):
