@@ -15,6 +15,12 @@ then except for the charts, which a process the run leaves behind draws
 (`charts_ready_s`), and the next run waits for it, so no run shares the core
 with the last one's drawing.
 
+Beside the runs, the floor that imports alone set (`import_floor_s`): each
+import a run cannot do without, in a fresh process on the same core (Python
+itself; Beam; Presidio as filters/pii/engine.py imports it, spaCy with it;
+numba with its first compiled kernel loaded from its cache), and the three
+together, which no run of every stage can go below.
+
 Writes bench/out/one_document.json, keeping the figures of other --label
 values already there (e.g. `--label before` on an older commit).
 """
@@ -39,6 +45,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 WORK = os.path.join(OUT, "one_document")
 CHARTS_TIMEOUT_S = 60
+_KERNELS = "from filters.dedup.shingles import word_unit_hashes; word_unit_hashes('a b')"
+IMPORTS = {"python": "pass", "beam": "import apache_beam", "presidio": "import filters.pii.engine",
+           "numba_kernels": _KERNELS,
+           "together": f"import apache_beam; import filters.pii.engine; {_KERNELS}"}
 
 
 def one_document(path: str) -> dict:
@@ -78,6 +88,12 @@ def timed_runs(command: list, output: str, repeats: int) -> dict:
             "charts_missing": len(ready) - len(known)}
 
 
+def import_floor(repeats: int) -> dict:
+    """Median wall seconds of each of IMPORTS in a fresh process."""
+    return {name: statistics.median(subprocess_run([sys.executable, "-c", code])[0] for _ in range(repeats))
+            for name, code in IMPORTS.items()}
+
+
 def commit() -> str:
     return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True).stdout.strip()
@@ -102,6 +118,8 @@ def main() -> None:
         figures[f"pii_{pii}"] = result = timed_runs(command, output, args.repeats)
         print(f"one document, PII {pii}: median {result['wall_s']:.2f} s wall (runs {result['walls_s']}), "
               f"charts ready at {result['charts_ready_s']} s, peak RSS {result['peak_rss_mb']:.0f} MB")
+    figures["import_floor_s"] = floor = import_floor(args.repeats)
+    print("imports alone, fresh processes: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in floor.items()))
     path = os.path.join(OUT, "one_document.json")
     everything = {}
     if os.path.exists(path):
