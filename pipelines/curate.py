@@ -129,7 +129,6 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
             flow.set_batches(route(flow.batches(name) | "Decontaminate" >> Decontaminate(
                 config.decontaminate, benchmarks["index"])))
             checked.append(benchmarks["coverage"])
-    items = flow.items("kept")
     profiles.append(flow.batches("kept") | "Profile_kept" >> beam.ParDo(ProfileBundles("kept", progress_kind="kept")))
     points = [PROFILE_POINTS[name] for name, _ in stages if name in PROFILE_POINTS] + ["kept"]
     written.append(tuple(profiles) | "WriteProfiles" >> WriteProfiles(
@@ -146,7 +145,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
               "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
-    _tokenize_and_finish(pipeline, config, items, funnel, written, staging, checked, files)
+    _tokenize_and_finish(pipeline, config, flow.batches("kept"), funnel, written, staging, checked, files)
 
 
 def _per_document(config: RunConfig, name: str, stage, staging: Staging, run_id: str):
@@ -177,14 +176,15 @@ def _read_and_prefix(pipeline, config: RunConfig, files: list, staging: Staging)
     return prefix, cached
 
 
-def _tokenize_and_finish(pipeline, config: RunConfig, items, funnel, written: list, staging: Staging,
+def _tokenize_and_finish(pipeline, config: RunConfig, kept_batches, funnel, written: list, staging: Staging,
                          decontamination: list, files: list) -> None:
     """Token shards and plans when tokenization is on; the manifest always, after every other file.
+    The kept documents are encoded in the batches they arrive in (no unbatching and batching again).
     A given model's engine is chosen here, on the launcher, from the text of `files` (the inputs)."""
     if config.tokenize.enabled:
         given = next(iter(staging.select(side_files_by_stage(config)["tokenize"]).values()), None)
         engine = engine_for_given_model(config, files, staging.payload(given)) if given else None
-        tokenized = items | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize, given, engine)
+        tokenized = kept_batches | "Tokenize" >> TokenizeDocuments(config.output, config.tokenize, given, engine)
         written.append(tokenized.pop("tokenizer_file"))
     else:
         tokenized = {name: pipeline | f"No_{name}" >> beam.Create([])

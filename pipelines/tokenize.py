@@ -1,9 +1,12 @@
 """Tokenize curated documents into Arrow token shards (DESIGN.md, "Tokenization").
 
-    documents -> batches -> [train on a seeded sample, its engine checked on that sample | the given
-      model, its engine chosen on the launcher (pipelines/tokenize_check.py)] -> encode each batch
-      (token count per source and language counted there; ids in the shard's dtype)
-      -> range-partition by id hash, one part per shard per batch
+    the kept documents' batches (as the filters left them, not batched again)
+      -> [the given model, read where it was staged, its engine chosen on the launcher
+          (pipelines/tokenize_check.py) | trained on a seeded sample, its engine checked on that sample]
+         -> Model: one step writes tokenizer.model and gives the model, its description and the layout
+      -> Encode each batch (ids in the shard's dtype); token counts per source and language from the lengths
+      -> CountPerSource -> PerSource: the manifest's language rows, and one marker per shard
+      -> AssignShards: range-partition by id hash, one part per shard per batch
       -> per shard: sort, copy the ids once into rows of seq_len, write the .arrow file atomically,
          with the ids of the documents each row holds
 
@@ -27,7 +30,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipelines.atomic_files import write_atomically
-from pipelines.stage import COUNTER_NAMESPACE, BatchDocuments
+from pipelines.stage import COUNTER_NAMESPACE
 from pipelines.staging import StagedFile, fetch
 from tokenization.encoded_docs import EncodedDocs
 from tokenization.encoding import Framing, frame_flat
@@ -71,33 +74,40 @@ def _train(texts: list, settings):
 
 
 class TextSample(beam.PTransform):
-    """One element: the texts of the smallest-key documents that fit `sample_bytes`, in key order."""
+    """Batches of documents -> one element: the texts of the smallest-key documents that fit
+    `sample_bytes`, in key order."""
 
     def __init__(self, sample_bytes: int):
         super().__init__()
         self._bytes = sample_bytes
 
-    def expand(self, documents):
-        return (documents
-                | "KeyForSample" >> beam.Map(lambda doc: (sample_key(doc.id), doc.id, doc.text))
+    def expand(self, batches):
+        return (batches
+                | "KeyForSample" >> beam.FlatMap(lambda batch: [(sample_key(doc.id), doc.id, doc.text) for doc in batch])
                 | "Sample" >> beam.CombineGlobally(_SampleTexts(self._bytes)))
 
 
-class TokenizerModel(beam.PTransform):
-    """One element: the model's bytes, given (read from where it was staged) or trained on the
-    sample of the curated documents."""
+MODEL_OUTPUTS = ("tokenizer", "layout", "tokenizer_file")
 
-    def __init__(self, config: TokenizeConfig, given: StagedFile | None, sample=None):
-        super().__init__()
-        self._config, self._given, self._sample = config, given, sample
 
-    def expand(self, documents):
-        if self._given is not None:
-            return (documents.pipeline | "GivenModel" >> beam.Create([self._given])
-                    | "ReadGivenModel" >> beam.Map(fetch))
-        sample = self._sample if self._sample is not None else documents | TextSample(
-            self._config.train_sample_bytes)
-        return sample | "Train" >> beam.FlatMap(_train, self._config.training())
+class _ModelFn(beam.DoFn):
+    """The model, given (read from where it was staged) or trained, in one step: its file written, and
+    out as {"model": bytes, "info": description with the engine} for the steps that encode and write
+    (main output), the description ("tokenizer"), the shards' layout ("layout") and the file's path
+    ("tokenizer_file")."""
+
+    def __init__(self, output: str, config: TokenizeConfig, given: StagedFile | None, engine: dict | None):
+        self._output, self._config, self._given, self._engine = output, config, given, engine
+
+    def process(self, trained, sample=()):
+        model = fetch(self._given) if self._given is not None else trained
+        engine = self._engine or _choose_engine(model, list(sample), self._config.engine)
+        info = {**describe(model).to_dict(), "engine": engine}
+        write_atomically(FileSystems.join(self._output, TOKENIZER_PATH), lambda handle: handle.write(model))
+        yield {"model": model, "info": info}
+        yield beam.pvalue.TaggedOutput("tokenizer", info)
+        yield beam.pvalue.TaggedOutput("layout", _layout(info, self._config))
+        yield beam.pvalue.TaggedOutput("tokenizer_file", TOKENIZER_PATH)
 
 
 def _choose_engine(model: bytes, sample: list, requested: str) -> dict:
@@ -122,23 +132,25 @@ def _layout(info: dict, config: TokenizeConfig) -> dict:
 
 
 class _EncodeFn(beam.DoFn):
-    """A batch of documents -> per source: (source, tokens, {lang: (docs, text bytes, tokens)}, encoded
-    columns, ids already in the shard's dtype). The engine loads once per worker; counting happens
-    here, on the lengths."""
+    """A batch of documents -> per source: (source, encoded columns, ids already in the shard's dtype),
+    and on "counts" (source, (tokens, [(lang, (docs, text bytes, tokens))])). The engine loads once per
+    worker; counting happens here, on the lengths."""
 
     def __init__(self, config: TokenizeConfig):
         self._config = config
 
-    def process(self, batch, model, info, engine):
+    def process(self, batch, model):
         start = time.perf_counter()
+        info = model["info"]
         framing = _framing(info, self._config)
-        encoder = cached_encoder(model, engine["used"])
+        encoder = cached_encoder(model["model"], info["engine"]["used"])
         dtype = TOKEN_DTYPES[token_dtype_for(info["vocab_size"], self._config.token_dtype)]
         for source, docs in _by_source(batch).items():
             flat, lengths = frame_flat(*encoder.encode([doc.text for doc in docs]), framing)
             encoded = EncodedDocs(np.fromiter((sample_key(doc.id) for doc in docs), np.uint64, len(docs)),
                                   [doc.id for doc in docs], lengths, flat.astype(dtype, copy=False))
-            yield source, int(lengths.sum()), _languages(docs, lengths.tolist()), encoded.to_element()
+            yield source, encoded.to_element()
+            yield beam.pvalue.TaggedOutput("counts", (source, (int(lengths.sum()), _languages(docs, lengths.tolist()))))
         _ENCODE_MICROS.inc(int((time.perf_counter() - start) * 1e6))
 
 
@@ -158,13 +170,34 @@ def _languages(docs: list, lengths: list) -> list:
     return sorted(sums.items())
 
 
+def _sum_counts(counts) -> tuple:
+    """(tokens, [(lang, (docs, text bytes, tokens))]) summed: a source's whole count from its batches'."""
+    tokens, languages = 0, {}
+    for count, per_language in counts:
+        tokens += count
+        for lang, triple in per_language:
+            languages[lang] = tuple(a + b for a, b in zip(languages.get(lang, (0, 0, 0)), triple))
+    return tokens, sorted(languages.items())
+
+
 def _shard_count(tokens: int, shard_tokens: int) -> int:
     return max(1, -(-tokens // shard_tokens))
 
 
-def _assign_shards(encoded, totals: dict, shard_tokens: int):
-    source, _, _, columns = encoded
-    count = _shard_count(totals[source], shard_tokens)
+def _per_source(source_count, shard_tokens: int):
+    """A source's counts -> its rows for the manifest, (source, lang, docs, text bytes, tokens), and on
+    "markers" one empty marker per shard, so that a shard with no document is still written."""
+    source, (tokens, languages) = source_count
+    for lang, triple in languages:
+        yield (source, lang, *triple)
+    count = _shard_count(tokens, shard_tokens)
+    for index in range(count):
+        yield beam.pvalue.TaggedOutput("markers", ((source, index, count), None))
+
+
+def _assign_shards(encoded, counts: dict, shard_tokens: int):
+    source, columns = encoded
+    count = _shard_count(counts[source][0], shard_tokens)
     if count == 1:                  # the batch as it came: no copy of its ids
         yield (source, 0, 1), columns
         return
@@ -172,20 +205,13 @@ def _assign_shards(encoded, totals: dict, shard_tokens: int):
         yield (source, index, count), part.to_element()
 
 
-def _every_shard(source_total, shard_tokens: int):
-    """One empty marker per shard, so that a shard with no document is still written."""
-    source, tokens = source_total
-    count = _shard_count(tokens, shard_tokens)
-    return [((source, index, count), None) for index in range(count)]
-
-
 class _WriteShardFn(beam.DoFn):
     def __init__(self, output: str, config: TokenizeConfig):
         self._output, self._config = output, config
 
-    def process(self, keyed, info):
+    def process(self, keyed, model):
         (source, index, count), items = keyed
-        layout = _layout(info, self._config)
+        layout = _layout(model["info"], self._config)
         seq_len, tail = layout["seq_len"], layout["tail"]
         parts = [EncodedDocs.from_element(item) for item in items if item is not None]
         stream = np.empty(stream_length(sum(part.token_count for part in parts), seq_len, tail),
@@ -213,26 +239,9 @@ def _size(path: str) -> int:
     return FileSystems.match([path])[0].metadata_list[0].size_in_bytes
 
 
-def _write_model(model: bytes, output: str):
-    write_atomically(FileSystems.join(output, TOKENIZER_PATH), lambda handle: handle.write(model))
-    yield TOKENIZER_PATH
-
-
-def _language_parts(encoded):
-    source, _, languages, _ = encoded
-    return [((source, lang), triple) for lang, triple in languages]
-
-
-def _sum_triples(triples):
-    documents = text_bytes = tokens = 0
-    for docs, size, count in triples:
-        documents, text_bytes, tokens = documents + docs, text_bytes + size, tokens + count
-    return documents, text_bytes, tokens
-
-
 class TokenizeDocuments(beam.PTransform):
-    """documents -> dict of PCollections: shards (one info per file), tokenizer, languages, layout,
-    and tokenizer_file (the model's path once written)."""
+    """Batches of documents -> dict of PCollections: shards (one info per file), tokenizer, languages,
+    layout, and tokenizer_file (the model's path once written)."""
 
     def __init__(self, output: str, config: TokenizeConfig, given_model: StagedFile | None,
                  given_engine: EngineChoice | None = None):
@@ -243,37 +252,33 @@ class TokenizeDocuments(beam.PTransform):
             raise ValueError("a given model comes with the engine chosen for it on the launcher, and only then")
         self._output, self._config, self._given, self._engine = output, config, given_model, given_engine
 
-    def expand(self, documents):
+    def expand(self, batches):
         config = self._config
-        if self._given is None:         # training needs the curated documents' sample anyway: one serves both
-            check = needs_check(config.engine)
-            sample = documents | "TextSample" >> TextSample(max(config.train_sample_bytes,
-                                                                ENGINE_CHECK_BYTES if check else 0))
-            model = documents | "Model" >> TokenizerModel(config, None, sample)
-            engine = model | "ChooseEngine" >> beam.Map(
-                _choose_engine, beam.pvalue.AsSingleton(sample) if check else [], config.engine)
-        else:
-            model = documents | "Model" >> TokenizerModel(config, self._given)
-            engine = documents.pipeline | "GivenEngine" >> beam.Create([self._engine.to_dict()])
-        model_file = model | "WriteModel" >> beam.FlatMap(_write_model, self._output)
-        described = model | "Describe" >> beam.Map(lambda data: describe(data).to_dict())
-        info = described | "WithEngine" >> beam.Map(lambda info, chosen: {**info, "engine": chosen},
-                                                    beam.pvalue.AsSingleton(engine))
-        model_side, info_side = beam.pvalue.AsSingleton(model), beam.pvalue.AsSingleton(described)
-        encoded = (documents | "BatchForEncode" >> BatchDocuments()
-                   | "Encode" >> beam.ParDo(_EncodeFn(config), model_side, info_side,
-                                            beam.pvalue.AsSingleton(engine)))
-        totals = (encoded | "TokensPerBatch" >> beam.Map(lambda e: (e[0], e[1]))
-                  | "TokensPerSource" >> beam.CombinePerKey(sum))
-        keyed = encoded | "AssignShards" >> beam.FlatMap(
-            _assign_shards, beam.pvalue.AsDict(totals), config.shard_tokens)
-        markers = totals | "EveryShard" >> beam.FlatMap(_every_shard, config.shard_tokens)
-        shards = ((keyed, markers) | "WithEmptyShards" >> beam.Flatten()
+        model = self._model(batches)
+        model_side = beam.pvalue.AsSingleton(model.model)
+        encoded = batches | "Encode" >> beam.ParDo(_EncodeFn(config), model_side).with_outputs("counts", main="ids")
+        counts = encoded.counts | "CountPerSource" >> beam.CombinePerKey(_sum_counts)
+        per_source = counts | "PerSource" >> beam.FlatMap(_per_source, config.shard_tokens).with_outputs(
+            "markers", main="languages")
+        keyed = encoded.ids | "AssignShards" >> beam.FlatMap(_assign_shards, beam.pvalue.AsDict(counts),
+                                                             config.shard_tokens)
+        shards = ((keyed, per_source.markers) | "WithEmptyShards" >> beam.Flatten()
                   | "GroupShard" >> beam.GroupByKey()
-                  | "WriteShard" >> beam.ParDo(_WriteShardFn(self._output, config), info_side))
-        languages = (encoded | "KeyLanguage" >> beam.FlatMap(_language_parts)
-                     | "SumLanguage" >> beam.CombinePerKey(_sum_triples)
-                     | "FlattenLanguage" >> beam.Map(lambda kv: (*kv[0], *kv[1])))
-        layout = info | "Layout" >> beam.Map(_layout, config)
-        return {"shards": shards, "tokenizer": info, "languages": languages, "layout": layout,
-                "tokenizer_file": model_file}
+                  | "WriteShard" >> beam.ParDo(_WriteShardFn(self._output, config), model_side))
+        return {"shards": shards, "languages": per_source.languages,
+                **{name: model[name] for name in MODEL_OUTPUTS}}
+
+    def _model(self, batches):
+        """The model step's outputs (_ModelFn): from the staged file, or trained on the sample of the
+        curated documents, which also serves the engine check."""
+        config, fn = self._config, _ModelFn(self._output, self._config, self._given,
+                                            self._engine.to_dict() if self._engine else None)
+        if self._given is not None:
+            return (batches.pipeline | "GivenModel" >> beam.Impulse()
+                    | "Model" >> beam.ParDo(fn).with_outputs(*MODEL_OUTPUTS, main="model"))
+        check = needs_check(config.engine)
+        sample = batches | "TextSample" >> TextSample(max(config.train_sample_bytes,
+                                                          ENGINE_CHECK_BYTES if check else 0))
+        trained = sample | "Train" >> beam.FlatMap(_train, config.training())
+        return trained | "Model" >> beam.ParDo(fn, beam.pvalue.AsSingleton(sample) if check else ()).with_outputs(
+            *MODEL_OUTPUTS, main="model")

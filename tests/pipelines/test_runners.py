@@ -67,5 +67,5 @@ def test_dataflow_translation_holds_every_stage(demo_inputs, tmp_path):
     # The read and the stages through quality run in one step, per input file (pipelines/reuse.py).
     for stage in ("Read/ReadAndPrefix", "unsafe_words", "pii", "WriteOutputs/WriteShard",
                   "WriteCounts", "WriteProfiles",
-                  "Tokenize/Model/Train", "Tokenize/Encode", "Tokenize/WriteShard", "PlansAndManifest/Finish"):
+                  "Tokenize/Train", "Tokenize/Encode", "Tokenize/WriteShard", "PlansAndManifest/Finish"):
         assert any(name == stage or name.startswith(stage + "/") for name in names), stage
