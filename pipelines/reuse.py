@@ -19,7 +19,6 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -40,12 +39,6 @@ from reporting.profile import add_document, empty_profile
 CACHE_DIR, PREFIX_DIR, ENTRY_SUFFIX = "cache", "prefix", ".jsonl.zst"
 _WRITING = ".writing-"      # an entry being written: ENTRY_SUFFIX, this, a unique id
 READ, PROFILES = "read", "profiles"
-
-
-@dataclass(frozen=True)
-class ReadMark:
-    """One record read (a document-bearing record or a read error): what accounting counts as read."""
-    source: str
 
 
 def prefix_dir(output: str) -> str:
@@ -100,7 +93,7 @@ def cached_stages(enabled: list) -> list:
 
 class CachedPrefix(beam.PTransform):
     """InputFiles -> DoOutputsTuple(main: the documents quality kept (or the last cached stage's),
-    rejected, errors, read: ReadMark per record read, profiles: (point, profile of this file's documents)).
+    rejected, errors, read: (source, records read) per file, profiles: (point, profile of this file's documents)).
 
     `stages`: (name, factory) of the cached stages before quality; `quality`: its config, or None when
     quality is off or not cached; `profile_points`: stage -> profile point; `key`: reuse_keys.prefix_key;
@@ -118,8 +111,7 @@ class CachedPrefix(beam.PTransform):
                    | "SpreadFiles" >> beam.Reshuffle()
                    | "ReadAndPrefix" >> beam.ParDo(self._fn).with_outputs(REJECTED, ERRORS, READ, PROFILES,
                                                                            main="items"))
-        marks = outputs[READ] | "ReadMarks" >> beam.FlatMap(lambda read: [ReadMark(read[0])] * read[1])
-        return {"items": outputs.items, REJECTED: outputs[REJECTED], ERRORS: outputs[ERRORS], READ: marks,
+        return {"items": outputs.items, REJECTED: outputs[REJECTED], ERRORS: outputs[ERRORS], READ: outputs[READ],
                 PROFILES: outputs[PROFILES]}
 
 
