@@ -15,7 +15,7 @@ not kept: a stage that failed on a document tries again.
 A result file ends with a trailer naming the stage's key and its count of results, written last; a file
 is used only when its whole frame decodes, its checksum passes, its trailer is there and every result in
 it parses (`results_in`): any damage skips the whole file, and its documents are computed again. A
-document hash that two files give different results for is not used either (`_AgreedResult`).
+document hash that two files give different results for is not used either (`agreed_results`).
 """
 from __future__ import annotations
 
@@ -85,39 +85,33 @@ class ReusedStage(beam.PTransform):
     def expand(self, batches):
         earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key, parses_as_result)
         fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
-        return batches | beam.ParDo(fn, beam.pvalue.AsDict(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
+        return batches | beam.ParDo(fn, beam.pvalue.AsSingleton(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
 
 
 def earlier_results(pipeline, stage: str, places: list, key: str, parses):
-    """(document hash, result as text) of every whole result file under `places` with the stage's `key`:
-    a side input's contents. `parses(result)` is True for a result the stage can use. Listed when the
-    pipeline runs, by a worker (a dry run touches no output). The side input is complete before the stage
-    starts, so this run's own new files are not among them."""
+    """One element: a dict (document hash -> result as text) of every whole result file under `places` with
+    the stage's `key`, the side input's contents. `parses(result)` is True for a result the stage can use.
+    Read when the pipeline runs, by a worker (a dry run touches no output), into one dict: an element per
+    result would cost Beam a dispatch, a shuffle and a coding each. The side input is complete before the
+    stage starts, so this run's own new files are not among them."""
     return (pipeline
-            | f"{stage}_ResultPlaces" >> beam.Create(places)
-            | f"{stage}_ResultFiles" >> beam.FlatMap(_result_files)
-            | f"{stage}_EarlierResults" >> beam.FlatMap(results_in, key, parses)
-            | f"{stage}_AgreedResults" >> beam.CombinePerKey(_AgreedResult())
-            | f"{stage}_Unanimous" >> beam.Filter(lambda pair: pair[1] is not None))
+            | f"{stage}_ResultPlaces" >> beam.Create([tuple(places)])
+            | f"{stage}_EarlierResults" >> beam.Map(agreed_results, key, parses))
 
 
-class _AgreedResult(beam.CombineFn):
-    """A document hash's result when every file holding it gives the same, else None: a conflict means one
-    of them is wrong, and which one cannot be told, so the document is computed again (and the choice
-    does not depend on the order in which files or directories are read)."""
-
-    def create_accumulator(self):
-        return set()
-
-    def add_input(self, results, result):
-        results.add(result)
-        return results
-
-    def merge_accumulators(self, accumulators):
-        return set().union(*accumulators)
-
-    def extract_output(self, results):
-        return next(iter(results)) if len(results) == 1 else None
+def agreed_results(places, key: str, parses) -> dict:
+    """Each document hash's result when every file holding it gives the same; a conflict means one of them
+    is wrong, and which one cannot be told, so the hash is left out and its document computed again (and
+    the choice does not depend on the order in which files or directories are read)."""
+    agreed, conflicts = {}, set()
+    for place in places:
+        for path in _result_files(place):
+            for digest, result in results_in(path, key, parses):
+                if agreed.setdefault(digest, result) != result:
+                    conflicts.add(digest)
+    for digest in conflicts:
+        del agreed[digest]
+    return agreed
 
 
 class ResultLog:

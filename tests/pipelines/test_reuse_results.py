@@ -116,7 +116,7 @@ def test_a_hash_two_directories_disagree_on_is_computed_again(tmp_path):
     for order in (places, places[::-1]):
         with TestPipeline() as pipeline:
             found = earlier_results(pipeline, "stage", order, key, str.isdigit)
-            assert_that(found, equal_to([("a" * 32, "1"), ("c" * 32, "4")]))
+            assert_that(found, equal_to([{"a" * 32: "1", "c" * 32: "4"}]))
 
 
 def test_every_key_names_the_python_release_and_its_unicode_database(monkeypatch):
