@@ -15,7 +15,6 @@ corpus/cache_codec.py, apart from the Parquet schemas.
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -25,8 +24,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import (CacheCodecError, compressing, decode_record, decoded_lines, encode_line, encode_record,
-                                text_lines)
+from corpus.cache_codec import (CacheCodecError, compressed_lines, compressing, decode_line, decode_record,
+                                decoded_lines, encode_line, encode_record)
 from filters.quality.quality_filter import QualityFilter, decide_quality
 from pipelines.read import _ReadFileFn
 from pipelines.input_names import normal_path
@@ -342,17 +341,18 @@ def _entry_lines(path: str):
 
 
 def _complete(path: str, key: str) -> bool:
-    """The entry exists, decompresses with its checksum and ends with its trailer, which names `key`
+    """The entry exists, decompresses whole with its checksum and ends with its trailer, which names `key`
     (an entry copied under another entry's name is not this file's). Checked before a line is used: a
-    damaged entry found halfway could not be taken back."""
+    damaged entry found halfway could not be taken back. Only the last line is decoded: the check costs
+    the decompression, a small part of a replay."""
     if not FileSystems.exists(path):
         return False
-    last = ""
+    last = b""
     try:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-            for last in text_lines(handle):
+            for last in compressed_lines(handle):
                 pass
-        return json.loads(last)["end"]["key"] == key
+        return decode_line(last)["end"]["key"] == key
     except Exception:  # noqa: BLE001 - any damage means: compute the file again
         return False
 

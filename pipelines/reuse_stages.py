@@ -30,7 +30,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import CacheCodecError, encode_line, encode_record, plain, whole_lines
+from corpus.cache_codec import CacheCodecError, compressed_lines, decode_line, encode_line, encode_record, plain
 from corpus.document import Document, Drop
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
 from pipelines.reuse_keys import code_digest, library_versions
@@ -145,9 +145,9 @@ def results_in(path: str, key: str, parses) -> list:
     a line that does not parse): its documents are then computed again, as if it had been deleted."""
     try:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-            *lines, last = whole_lines(handle.read())
-        pairs = [tuple(line.split("\t")) for line in lines]
-        if json.loads(last) != {"end": {"key": key, "results": len(pairs)}}:
+            *lines, last = compressed_lines(handle)
+        pairs = [tuple(line.decode("utf-8", "surrogatepass").split("\t")) for line in lines]
+        if decode_line(last) != {"end": {"key": key, "results": len(pairs)}}:
             raise CacheCodecError("no trailer of this stage's key and count")
         for pair in pairs:
             if len(pair) != 2 or len(pair[0]) != _DIGEST_LENGTH or not _is_hex(pair[0]) or not parses(pair[1]):
