@@ -30,6 +30,7 @@ _ORJSON, _JSON = b"O", b"J"
 _CHUNK = 1 << 20
 _KINDS = {"document": Document, "rejected": Rejected, "error": ErrorRecord}
 _NAMES = {kind: name for name, kind in _KINDS.items()}
+_FIELDS = {kind: tuple(spec.name for spec in dataclasses.fields(kind)) for kind in _NAMES}
 
 
 class CacheCodecError(ValueError):
@@ -70,7 +71,7 @@ def encode_record(record) -> dict:
     name = _NAMES.get(type(record))
     if name is None:
         raise CacheCodecError(f"cannot cache a {type(record).__name__}")
-    return {"kind": name, **{spec.name: getattr(record, spec.name) for spec in dataclasses.fields(record)}}
+    return {"kind": name, **{field: getattr(record, field) for field in _FIELDS[type(record)]}}
 
 
 def decode_record(data: dict):
@@ -97,6 +98,15 @@ def decode_line(line: bytes):
     if tag == _JSON:
         return json.loads(line[1:].decode("utf-8", "surrogatepass"))
     raise CacheCodecError(f"not a line of the cache's codec: {line[:20]!r}")
+
+
+def encode_text(value) -> str:
+    """`value` as the text of one line, without its line break: a field of a tab-separated line."""
+    return encode_line(value)[:-1].decode("utf-8", "surrogatepass")
+
+
+def decode_text(text: str):
+    return decode_line(text.encode("utf-8", "surrogatepass"))
 
 
 def compressing(handle):

@@ -30,7 +30,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import CacheCodecError, compressed_lines, decode_line, encode_line, encode_record, plain
+from corpus.cache_codec import (CacheCodecError, compressed_lines, decode_line, decode_text, encode_line, encode_record,
+                                encode_text)
 from corpus.document import Document, Drop
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
 from pipelines.reuse_keys import code_digest, library_versions
@@ -164,9 +165,9 @@ def _is_hex(text: str) -> bool:
 
 
 def parses_as_result(result: str) -> bool:
-    """Whether `result` is what `_result_of` writes: a drop with its annotations, or a kept document."""
+    """Whether `result` is what `stored_result` writes: a drop with its annotations, or a kept document."""
     try:
-        value = json.loads(result)
+        value = decode_text(result)
     except ValueError:
         return False
     if not isinstance(value, dict):
@@ -208,12 +209,12 @@ class _ReusingStageFn(_StageFn):
         if found is not None:
             self._reused.inc()
             self._log.keep(digest, found)
-            return _apply(doc, json.loads(found))
+            return _apply(doc, decode_text(found))
         self._computed.inc()
         text = doc.text
         result = self._stage_fn()(doc)          # an error is raised on: reported, never kept
         try:
-            self._log.keep(digest, json.dumps(plain(_result_of(doc, result, text)), ensure_ascii=False))
+            self._log.keep(digest, stored_result(doc, result, text))
         except CacheCodecError:
             pass
         return result
@@ -224,15 +225,16 @@ class _ReusingStageFn(_StageFn):
         return self._built
 
 
-def _result_of(doc: Document, result, text_before: str) -> dict:
-    """What the stage made of `doc`: the kept document (its text only when the stage changed it), or the
-    drop with the annotations the stage left on the way to it."""
+def stored_result(doc: Document, result, text_before: str) -> str:
+    """What the stage made of `doc`, as a result file holds it (corpus/cache_codec.py's text of a line): the
+    kept document (its text only when the stage changed it), or the drop with the annotations the stage
+    left on the way to it."""
     if isinstance(result, Drop):
-        return {"drop": [result.reason, result.detail], "annotations": doc.annotations}
+        return encode_text({"drop": [result.reason, result.detail], "annotations": doc.annotations})
     if not isinstance(result, Document):
         raise CacheCodecError(f"a stage result of type {type(result).__name__}")
     fields = {spec.name: getattr(result, spec.name) for spec in dataclasses.fields(result) if spec.name != "text"}
-    return {"kept": fields, "text": None if result.text == text_before else result.text}
+    return encode_text({"kept": fields, "text": None if result.text == text_before else result.text})
 
 
 def _apply(doc: Document, result: dict):
