@@ -37,12 +37,6 @@ class CacheCodecError(ValueError):
     """A value the codec cannot write and read back unchanged."""
 
 
-def plain(value):
-    """`value` when it is JSON that reads back equal and of the same types; else CacheCodecError."""
-    _checked(value)
-    return value
-
-
 def _checked(value) -> bool:
     """CacheCodecError for a value JSON would change; else whether orjson writes it exactly too: built-in
     types themselves, not subclasses, and finite floats. Walks the whole value either way."""
