@@ -13,10 +13,6 @@ from apache_beam.transforms.window import GlobalWindows
 COUNTS_FILE = "counts.json"
 
 
-def _keys_read(item):
-    return [(item.source, "read")]
-
-
 def _keys_kept(batch):
     return [(doc.source, "kept") for doc in batch]
 
@@ -48,6 +44,19 @@ class _CountKeys(beam.DoFn):
     def finish_bundle(self):
         if self._counts:
             yield GlobalWindows.windowed_value(self._counts)
+
+
+class _CountReads(_CountKeys):
+    """(source, records read from one input file) -> the same dicts: one element per file, not per record."""
+
+    def __init__(self):
+        super().__init__(None)
+
+    def process(self, read):
+        source, count = read
+        if count:           # as no record of it would have been counted
+            self._counts[(source, "read")] = self._counts.get((source, "read"), 0) + count
+        return ()
 
 
 def _added(counts: list) -> dict:
@@ -84,7 +93,7 @@ def _empty_entry() -> dict:
 
 
 class CountOutcomes(beam.PTransform):
-    """Takes a dict of PCollections: read (items and read errors), kept (lists of kept documents),
+    """Takes a dict of PCollections: read ((source, records read) per input file), kept (lists of kept documents),
     rejected, errors.
 
     Returns the per-source report (one element), with an entry for each of `sources`.
@@ -96,7 +105,7 @@ class CountOutcomes(beam.PTransform):
 
     def expand(self, pcolls):
         counted = [
-            pcolls["read"] | "CountRead" >> beam.ParDo(_CountKeys(_keys_read)),
+            pcolls["read"] | "CountRead" >> beam.ParDo(_CountReads()),
             pcolls["kept"] | "CountKept" >> beam.ParDo(_CountKeys(_keys_kept)),
             pcolls["rejected"] | "CountRejected" >> beam.ParDo(_CountKeys(_keys_rejected)),
             pcolls["errors"] | "CountErrors" >> beam.ParDo(_CountKeys(_keys_error)),

@@ -15,19 +15,17 @@ corpus/cache_codec.py, apart from the Parquet schemas.
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import (CacheCodecError, compressing, decode_record, decoded_lines, encode_line, encode_record,
-                                text_lines)
+from corpus.cache_codec import (CacheCodecError, compressed_lines, compressing, decode_line, decode_record,
+                                decoded_lines, encode_line, encode_record)
 from filters.quality.quality_filter import QualityFilter, decide_quality
 from pipelines.read import _ReadFileFn
 from pipelines.input_names import normal_path
@@ -40,12 +38,6 @@ from reporting.profile import add_document, empty_profile
 CACHE_DIR, PREFIX_DIR, ENTRY_SUFFIX = "cache", "prefix", ".jsonl.zst"
 _WRITING = ".writing-"      # an entry being written: ENTRY_SUFFIX, this, a unique id
 READ, PROFILES = "read", "profiles"
-
-
-@dataclass(frozen=True)
-class ReadMark:
-    """One record read (a document-bearing record or a read error): what accounting counts as read."""
-    source: str
 
 
 def prefix_dir(output: str) -> str:
@@ -100,7 +92,7 @@ def cached_stages(enabled: list) -> list:
 
 class CachedPrefix(beam.PTransform):
     """InputFiles -> DoOutputsTuple(main: the documents quality kept (or the last cached stage's),
-    rejected, errors, read: ReadMark per record read, profiles: (point, profile of this file's documents)).
+    rejected, errors, read: (source, records read) per file, profiles: (point, profile of this file's documents)).
 
     `stages`: (name, factory) of the cached stages before quality; `quality`: its config, or None when
     quality is off or not cached; `profile_points`: stage -> profile point; `key`: reuse_keys.prefix_key;
@@ -118,8 +110,7 @@ class CachedPrefix(beam.PTransform):
                    | "SpreadFiles" >> beam.Reshuffle()
                    | "ReadAndPrefix" >> beam.ParDo(self._fn).with_outputs(REJECTED, ERRORS, READ, PROFILES,
                                                                            main="items"))
-        marks = outputs[READ] | "ReadMarks" >> beam.FlatMap(lambda read: [ReadMark(read[0])] * read[1])
-        return {"items": outputs.items, REJECTED: outputs[REJECTED], ERRORS: outputs[ERRORS], READ: marks,
+        return {"items": outputs.items, REJECTED: outputs[REJECTED], ERRORS: outputs[ERRORS], READ: outputs[READ],
                 PROFILES: outputs[PROFILES]}
 
 
@@ -350,17 +341,18 @@ def _entry_lines(path: str):
 
 
 def _complete(path: str, key: str) -> bool:
-    """The entry exists, decompresses with its checksum and ends with its trailer, which names `key`
+    """The entry exists, decompresses whole with its checksum and ends with its trailer, which names `key`
     (an entry copied under another entry's name is not this file's). Checked before a line is used: a
-    damaged entry found halfway could not be taken back."""
+    damaged entry found halfway could not be taken back. Only the last line is decoded: the check costs
+    the decompression, a small part of a replay."""
     if not FileSystems.exists(path):
         return False
-    last = ""
+    last = b""
     try:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-            for last in text_lines(handle):
+            for last in compressed_lines(handle):
                 pass
-        return json.loads(last)["end"]["key"] == key
+        return decode_line(last)["end"]["key"] == key
     except Exception:  # noqa: BLE001 - any damage means: compute the file again
         return False
 

@@ -25,7 +25,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from filters.quality.quality_filter import signal_options
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2        # 2: each line tagged with the JSON library that wrote it (corpus/cache_codec.py)
 # The code that runs the cached prefix (the packages and modules whose source is hashed into the key).
 PREFIX_CODE = ("corpus", "filters", "pipelines.read", "pipelines.stage", "pipelines.stage_builders", "pipelines.reuse",
                "pipelines.reuse_keys", "pipelines.reuse_stages")

@@ -15,7 +15,7 @@ not kept: a stage that failed on a document tries again.
 A result file ends with a trailer naming the stage's key and its count of results, written last; a file
 is used only when its whole frame decodes, its checksum passes, its trailer is there and every result in
 it parses (`results_in`): any damage skips the whole file, and its documents are computed again. A
-document hash that two files give different results for is not used either (`_AgreedResult`).
+document hash that two files give different results for is not used either (`agreed_results`).
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import CacheCodecError, encode_line, encode_record, plain, whole_lines
+from corpus.cache_codec import (CacheCodecError, compressed_lines, decode_line, decode_text, encode_line, encode_record,
+                                encode_text)
 from corpus.document import Document, Drop
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
 from pipelines.reuse_keys import code_digest, library_versions
@@ -85,39 +86,33 @@ class ReusedStage(beam.PTransform):
     def expand(self, batches):
         earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key, parses_as_result)
         fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
-        return batches | beam.ParDo(fn, beam.pvalue.AsDict(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
+        return batches | beam.ParDo(fn, beam.pvalue.AsSingleton(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
 
 
 def earlier_results(pipeline, stage: str, places: list, key: str, parses):
-    """(document hash, result as text) of every whole result file under `places` with the stage's `key`:
-    a side input's contents. `parses(result)` is True for a result the stage can use. Listed when the
-    pipeline runs, by a worker (a dry run touches no output). The side input is complete before the stage
-    starts, so this run's own new files are not among them."""
+    """One element: a dict (document hash -> result as text) of every whole result file under `places` with
+    the stage's `key`, the side input's contents. `parses(result)` is True for a result the stage can use.
+    Read when the pipeline runs, by a worker (a dry run touches no output), into one dict: an element per
+    result would cost Beam a dispatch, a shuffle and a coding each. The side input is complete before the
+    stage starts, so this run's own new files are not among them."""
     return (pipeline
-            | f"{stage}_ResultPlaces" >> beam.Create(places)
-            | f"{stage}_ResultFiles" >> beam.FlatMap(_result_files)
-            | f"{stage}_EarlierResults" >> beam.FlatMap(results_in, key, parses)
-            | f"{stage}_AgreedResults" >> beam.CombinePerKey(_AgreedResult())
-            | f"{stage}_Unanimous" >> beam.Filter(lambda pair: pair[1] is not None))
+            | f"{stage}_ResultPlaces" >> beam.Create([tuple(places)])
+            | f"{stage}_EarlierResults" >> beam.Map(agreed_results, key, parses))
 
 
-class _AgreedResult(beam.CombineFn):
-    """A document hash's result when every file holding it gives the same, else None: a conflict means one
-    of them is wrong, and which one cannot be told, so the document is computed again (and the choice
-    does not depend on the order in which files or directories are read)."""
-
-    def create_accumulator(self):
-        return set()
-
-    def add_input(self, results, result):
-        results.add(result)
-        return results
-
-    def merge_accumulators(self, accumulators):
-        return set().union(*accumulators)
-
-    def extract_output(self, results):
-        return next(iter(results)) if len(results) == 1 else None
+def agreed_results(places, key: str, parses) -> dict:
+    """Each document hash's result when every file holding it gives the same; a conflict means one of them
+    is wrong, and which one cannot be told, so the hash is left out and its document computed again (and
+    the choice does not depend on the order in which files or directories are read)."""
+    agreed, conflicts = {}, set()
+    for place in places:
+        for path in _result_files(place):
+            for digest, result in results_in(path, key, parses):
+                if agreed.setdefault(digest, result) != result:
+                    conflicts.add(digest)
+    for digest in conflicts:
+        del agreed[digest]
+    return agreed
 
 
 class ResultLog:
@@ -151,9 +146,9 @@ def results_in(path: str, key: str, parses) -> list:
     a line that does not parse): its documents are then computed again, as if it had been deleted."""
     try:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-            *lines, last = whole_lines(handle.read())
-        pairs = [tuple(line.split("\t")) for line in lines]
-        if json.loads(last) != {"end": {"key": key, "results": len(pairs)}}:
+            *lines, last = compressed_lines(handle)
+        pairs = [tuple(line.decode("utf-8", "surrogatepass").split("\t")) for line in lines]
+        if decode_line(last) != {"end": {"key": key, "results": len(pairs)}}:
             raise CacheCodecError("no trailer of this stage's key and count")
         for pair in pairs:
             if len(pair) != 2 or len(pair[0]) != _DIGEST_LENGTH or not _is_hex(pair[0]) or not parses(pair[1]):
@@ -170,9 +165,9 @@ def _is_hex(text: str) -> bool:
 
 
 def parses_as_result(result: str) -> bool:
-    """Whether `result` is what `_result_of` writes: a drop with its annotations, or a kept document."""
+    """Whether `result` is what `stored_result` writes: a drop with its annotations, or a kept document."""
     try:
-        value = json.loads(result)
+        value = decode_text(result)
     except ValueError:
         return False
     if not isinstance(value, dict):
@@ -214,12 +209,12 @@ class _ReusingStageFn(_StageFn):
         if found is not None:
             self._reused.inc()
             self._log.keep(digest, found)
-            return _apply(doc, json.loads(found))
+            return _apply(doc, decode_text(found))
         self._computed.inc()
         text = doc.text
         result = self._stage_fn()(doc)          # an error is raised on: reported, never kept
         try:
-            self._log.keep(digest, json.dumps(plain(_result_of(doc, result, text)), ensure_ascii=False))
+            self._log.keep(digest, stored_result(doc, result, text))
         except CacheCodecError:
             pass
         return result
@@ -230,15 +225,16 @@ class _ReusingStageFn(_StageFn):
         return self._built
 
 
-def _result_of(doc: Document, result, text_before: str) -> dict:
-    """What the stage made of `doc`: the kept document (its text only when the stage changed it), or the
-    drop with the annotations the stage left on the way to it."""
+def stored_result(doc: Document, result, text_before: str) -> str:
+    """What the stage made of `doc`, as a result file holds it (corpus/cache_codec.py's text of a line): the
+    kept document (its text only when the stage changed it), or the drop with the annotations the stage
+    left on the way to it."""
     if isinstance(result, Drop):
-        return {"drop": [result.reason, result.detail], "annotations": doc.annotations}
+        return encode_text({"drop": [result.reason, result.detail], "annotations": doc.annotations})
     if not isinstance(result, Document):
         raise CacheCodecError(f"a stage result of type {type(result).__name__}")
     fields = {spec.name: getattr(result, spec.name) for spec in dataclasses.fields(result) if spec.name != "text"}
-    return {"kept": fields, "text": None if result.text == text_before else result.text}
+    return encode_text({"kept": fields, "text": None if result.text == text_before else result.text})
 
 
 def _apply(doc: Document, result: dict):

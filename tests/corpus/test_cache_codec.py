@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.cache_codec import (CacheCodecError, compressing, decode_record, decoded_lines, encode_line, encode_record,
-                                whole_lines)
+from corpus.cache_codec import (CacheCodecError, compressed_lines, compressing, decode_record, decoded_lines, encode_line,
+                                encode_record)
 from corpus.document import Document, ErrorRecord, Rejected
 
 # Any string, lone surrogates and U+2028 (a line break to str.splitlines, not to JSON lines) included.
@@ -81,10 +81,11 @@ def test_a_damaged_entry_fails_to_read_instead_of_reading_shorter():
 
 def test_a_cut_off_frame_is_damage_not_a_shorter_file():
     """zstandard's stream reader returns what it has when its input ends inside a frame (and so never
-    checks the checksum); `whole_lines` requires the frame's end, its checksum, and nothing after it."""
+    checks the checksum); `compressed_lines` requires the frame's end, its checksum, and nothing after it."""
+    whole_lines = lambda data: list(compressed_lines(io.BytesIO(data)))  # noqa: E731
     lines = [encode_line({"n": n, "text": "ab\u2028cd"}) for n in range(200)]
     data = _compressed(lines)
-    assert whole_lines(data) == [line.decode().rstrip("\n") for line in lines]
+    assert whole_lines(data) == [line.rstrip(b"\n") for line in lines]
     for cut in range(0, len(data), 7):
         with pytest.raises(CacheCodecError):
             whole_lines(data[:cut])
@@ -94,3 +95,25 @@ def test_a_cut_off_frame_is_damage_not_a_shorter_file():
     flipped[len(data) // 2] ^= 0x01
     with pytest.raises(CacheCodecError):
         whole_lines(bytes(flipped))
+
+
+def test_an_entry_cut_anywhere_fails_to_read_instead_of_reading_shorter():
+    """The replay reads an entry line by line as it decompresses: it too must find a cut-off frame."""
+    data = _compressed([encode_line({"n": n, "text": "word " * 50}) for n in range(300)])
+    assert [line["n"] for line in decoded_lines(io.BytesIO(data))] == list(range(300))
+    for cut in range(0, len(data), 11):
+        with pytest.raises(CacheCodecError):
+            list(decoded_lines(io.BytesIO(data[:cut])))
+
+
+@pytest.mark.parametrize("value, tag", [
+    ({"n": 1, "x": 0.1, "s": "é\u2028"}, b"O"), ({"n": 2 ** 64 - 1}, b"O"), ({"n": 2 ** 64}, b"J"),
+    ({"x": math.nan}, b"J"), ({"x": -math.inf}, b"J"), ({"s": "\ud800"}, b"J"), ({"n": np.float64(0.5)}, b"J"),
+])
+def test_a_line_is_read_by_the_library_that_wrote_it(value, tag):
+    """orjson writes what it gives back exactly; the standard library the rest (orjson would read a big
+    int as a float and write NaN as null)."""
+    line = encode_line(value)
+    back = next(decoded_lines(io.BytesIO(_compressed([line]))))
+    assert line[:1] == tag and _same(back, {key: float(item) if type(item) is np.float64 else item
+                                            for key, item in value.items()})
