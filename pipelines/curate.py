@@ -154,9 +154,14 @@ def _per_document(config: RunConfig, name: str, stage, staging: Staging, run_id:
     factory = stage_factory(config, stage, staging)
     if name not in MEMO_STAGES:
         return ApplyStage(name, factory)
-    hashes = sorted(staged.sha256 for staged in staging.select(side_files_by_stage(config).get(name, [])).values())
+    hashes = _content_hashes(staging, side_files_by_stage(config).get(name, []))
     return ReusedStage(name, factory, stage_key(config, name, hashes), normal_path(config.output),
                        [normal_path(earlier) for earlier in config.reuse], run_id)
+
+
+def _content_hashes(staging: Staging, side_files: list) -> dict:
+    """location -> sha256 of the side files' contents: what reuse keys name them by (pipelines/reuse_keys.py)."""
+    return {location: staged.sha256 for location, staged in staging.select(side_files).items()}
 
 
 def _read_and_prefix(pipeline, config: RunConfig, files: list, staging: Staging) -> tuple:
@@ -166,8 +171,7 @@ def _read_and_prefix(pipeline, config: RunConfig, files: list, staging: Staging)
     stages = [] if config.extract.enabled else [("extract", lambda: refuse_raw_pages)]
     stages += [(name, stage_factory(config, stage, staging)) for name, stage in cached if name != "quality"]
     by_stage = side_files_by_stage(config)
-    hashes = {name: sorted(staged.sha256 for staged in staging.select(by_stage.get(name, [])).values())
-              for name, _ in cached}
+    hashes = {name: _content_hashes(staging, by_stage.get(name, [])) for name, _ in cached}
     quality = config.quality if any(name == "quality" for name, _ in cached) else None
     key = prefix_key(config, [name for name, _ in stages] + (["quality"] if quality else []), hashes)
     points = {name: PROFILE_POINTS[name] for name, _ in cached if name in PROFILE_POINTS}

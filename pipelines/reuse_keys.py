@@ -9,7 +9,8 @@ An entry for one input file is reusable only when both halves match:
   the libraries that decide their results, computed once on the launcher (`prefix_key`).
 
 A changed option, list, model, code file or input byte gives another key, so the entry is computed
-again; nothing is looked up by a path or a date.
+again; nothing is looked up by a path or a date. A side file stands in the options by its sha256, not by
+its path, so the same file spelled another way (`bench/../x`, a copy elsewhere) keys the same entry.
 """
 from __future__ import annotations
 
@@ -37,14 +38,32 @@ _CHUNK = 1 << 20
 def prefix_key(config, stage_names: list, side_file_hashes: dict) -> str:
     """sha256 of everything that decides the cached prefix's results but the input file itself.
 
-    `stage_names`: the stages the prefix runs, in order; `side_file_hashes`: stage -> sorted sha256s of its
-    side files' contents."""
+    `stage_names`: the stages the prefix runs, in order; `side_file_hashes`: stage -> {location as the
+    config gives it: sha256 of its contents} for its side files."""
     sections = config.to_dict()
-    stages = [[name, signal_options(config.quality) if name == "quality" else sections[name],
-               side_file_hashes.get(name, [])] for name in stage_names]
+    stages = [[name, signal_options(config.quality) if name == "quality"
+               else by_content(sections[name], side_file_hashes.get(name, {})),
+               sorted(side_file_hashes.get(name, {}).values())] for name in stage_names]
     described = {"format": CACHE_FORMAT, "read": sections["read"], "extract_enabled": config.extract.enabled,
                  "stages": stages, "code": code_digest(), "libraries": library_versions()}
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def by_content(options, hashes: dict):
+    """`options` (a config section as plain data) with each side file's location replaced by its sha256:
+    a whole value, or the path after the first '=' of a `NAME=PATH` entry (how the stages parse them).
+    Order and names stay, so two lists that swap their files still give different keys."""
+    if isinstance(options, dict):
+        return {name: by_content(value, hashes) for name, value in options.items()}
+    if isinstance(options, list):
+        return [by_content(value, hashes) for value in options]
+    if isinstance(options, str):
+        if options in hashes:
+            return "sha256:" + hashes[options]
+        name, sep, path = options.partition("=")
+        if sep and path in hashes:
+            return f"{name}=sha256:{hashes[path]}"
+    return options
 
 
 def code_digest(modules: tuple = PREFIX_CODE) -> str:

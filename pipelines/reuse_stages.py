@@ -34,7 +34,7 @@ from corpus.cache_codec import (CacheCodecError, compressed_lines, decode_line, 
                                 encode_text)
 from corpus.document import Document, Drop
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
-from pipelines.reuse_keys import code_digest, library_versions
+from pipelines.reuse_keys import by_content, code_digest, library_versions
 from pipelines.stage import COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn
 
 MEMO_STAGES = ("pii",)            # the stages after dedup whose results are kept per document
@@ -44,12 +44,13 @@ _DIGEST_LENGTH = 32
 STAGE_LIBRARIES = {"pii": ("presidio-analyzer", "regex", "phonenumbers", "spacy", "python-stdnum")}
 
 
-def stage_key(config, name: str, side_file_hashes: list) -> str:
-    options = config.to_dict()[name]
+def stage_key(config, name: str, side_file_hashes: dict) -> str:
+    """`side_file_hashes`: {location as the config gives it: sha256} of the stage's side files."""
+    options = by_content(config.to_dict()[name], side_file_hashes)
     libraries = {**library_versions(), **library_versions(STAGE_LIBRARIES.get(name, ()))}
     if name == "pii" and config.pii.ner_model and not side_file_hashes:      # an installed spaCy package
         libraries.update(library_versions([config.pii.ner_model]))
-    described = {"stage": name, "options": options, "side_files": side_file_hashes, "code": code_digest(),
+    described = {"stage": name, "options": options, "side_files": sorted(side_file_hashes.values()), "code": code_digest(),
                  "libraries": libraries}
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 

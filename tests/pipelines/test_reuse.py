@@ -105,6 +105,21 @@ def _newly_kept(before: Path, after: Path) -> int:
     return len(reached(after) - reached(before))
 
 
+def test_a_side_file_spelled_another_way_reuses_every_file(tmp_path):
+    """Entries are keyed by a side file's contents: the same list reached by another path is the same
+    key, and the rerun gives the cold run's bytes (pipelines/reuse_keys.by_content)."""
+    inputs = _write_inputs(tmp_path / "in", rows=90)
+    (tmp_path / "lists" / "sub").mkdir(parents=True)
+    (tmp_path / "lists" / "adult.txt").write_text("example.com\n", encoding="utf-8")
+    spelled = [str(tmp_path / "lists" / "adult.txt"), str(tmp_path / "lists" / "sub" / ".." / "adult.txt")]
+    sets = [*FAST, "url_filter.enabled=true"]
+    assert _run(inputs, tmp_path / "a", [*sets, f"url_filter.lists=[adult={spelled[0]}]"]) == 0
+    other = [*sets, f"url_filter.lists=[adult={spelled[1]}]", MIN_WORDS_30]
+    assert _run(inputs, tmp_path / "b_reused", other, reuse=[tmp_path / "a"]) == 3
+    assert _run(inputs, tmp_path / "b", other) == 0
+    assert file_bytes(tmp_path / "b_reused") == file_bytes(tmp_path / "b")
+
+
 def test_a_changed_input_byte_or_upstream_option_is_computed_again(tmp_path):
     inputs = _write_inputs(tmp_path / "in", rows=90)
     assert _run(inputs, tmp_path / "a", FAST) == 0

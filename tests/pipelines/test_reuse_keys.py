@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from corpus.document import Document
 from filters.quality.quality_filter import NGRAM_LIMITS, THRESHOLDS, QualityConfig, QualityFilter, signal_options
 from pipelines.config import load_config
-from pipelines.reuse_keys import prefix_key
+from pipelines.reuse_keys import by_content, prefix_key
 from tests.conftest import shared_data
 
 STAGES = ["extract", "normalize", "url_filter", "language", "quality"]
@@ -46,7 +46,7 @@ def test_no_threshold_changes_a_signal_or_the_text(scale):
 
 def test_the_prefix_key_ignores_thresholds_and_follows_options_and_side_files():
     def key(*sets, hashes=None):
-        return prefix_key(load_config(overrides=list(sets)), STAGES, hashes or {"language": ["a"]})
+        return prefix_key(load_config(overrides=list(sets)), STAGES, hashes or {"language": {"m.bin": "a"}})
     base = key()
     assert key("quality.gopher_quality.min_words=30", "quality.fineweb.max_short_line_ratio=0.5") == base
     assert key("quality.gopher_repetition.max_dup_ngram_char_fraction={5: 0.2, 6: 0.1, 7: 0.1, 8: 0.1, 9: 0.1, 10: 0.1}") == base
@@ -54,7 +54,25 @@ def test_the_prefix_key_ignores_thresholds_and_follows_options_and_side_files():
     assert key("quality.c4.min_words_per_line=4") != base          # C4's lines, so the text, change
     assert key("normalize.max_chars=1000") != base
     assert key("read.max_record_bytes=1000") != base
-    assert key(hashes={"language": ["b"]}) != base                 # another model, same path
+    assert key(hashes={"language": {"m.bin": "b"}}) != base        # another model, same path
+
+
+def test_a_side_file_keys_by_its_contents_not_by_how_its_path_is_spelled():
+    def key(lists, hashes):
+        config = load_config(overrides=["url_filter.enabled=true", f"url_filter.lists={lists}"])
+        return prefix_key(config, ["url_filter"], {"url_filter": hashes})
+    same = key("[adult=/a/x.txt, gambling=/a/y.txt]", {"/a/x.txt": "X", "/a/y.txt": "Y"})
+    assert key("[adult=/b/../a/x.txt, gambling=y.txt]", {"/b/../a/x.txt": "X", "y.txt": "Y"}) == same
+    # the same two files under each other's category: the same set of hashes, another filter
+    assert key("[adult=/a/y.txt, gambling=/a/x.txt]", {"/a/x.txt": "X", "/a/y.txt": "Y"}) != same
+    assert key("[adult=/a/x.txt, gambling=/a/y.txt]", {"/a/x.txt": "X", "/a/y.txt": "Z"}) != same
+
+
+def test_by_content_replaces_whole_paths_and_the_path_of_name_entries_only():
+    hashes = {"/m/lid.bin": "H", "/l/a.txt": "A"}
+    assert by_content({"model_path": "/m/lid.bin", "keep": ["en"], "lists": ["adult=/l/a.txt", "/l/a.txt"],
+                       "k": 3}, hashes) == {"model_path": "sha256:H", "keep": ["en"],
+                                            "lists": ["adult=sha256:A", "sha256:A"], "k": 3}
 
 
 DOCUMENTS = []

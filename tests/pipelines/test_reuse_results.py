@@ -124,7 +124,7 @@ def test_a_hash_two_directories_disagree_on_is_computed_again(tmp_path):
 def test_every_key_names_the_python_release_and_its_unicode_database(monkeypatch):
     """NFKC, str.lower, str.isspace and re's \\w change between Python releases: another release, another key."""
     config = load_config(inputs=["x.jsonl"], output="out")
-    keys = lambda: (signature_key(config.near_dedup), stage_key(config, "pii", []),  # noqa: E731
+    keys = lambda: (signature_key(config.near_dedup), stage_key(config, "pii", {}),  # noqa: E731
                     reuse_keys.prefix_key(config, ["normalize"], {}))
     versions = reuse_keys.library_versions(())
     assert versions == {"python": "%d.%d" % sys.version_info[:2], "unicodedata": unicodedata.unidata_version}
