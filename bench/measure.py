@@ -62,17 +62,41 @@ def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
 
     The usage is the one os.wait4 returns for that child: its own, with its descendants that it waited
     for (ru_maxrss is then the largest of them), never an earlier child's, as RUSAGE_CHILDREN of this
-    process would be. A failing command raises, with the end of its stderr."""
+    process would be. Processes the command leaves behind (`tokenmill run` draws its report's charts in
+    a detached process) are waited for after the wall time is taken and before this returns, so they
+    never run beside the next measurement on the same core. A failing command raises, with the end of
+    its stderr."""
+    _adopt_orphans()
     with tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        _wait_for_orphans()
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             stderr.seek(0)
             raise RuntimeError(f"{' '.join(command)[:200]} failed ({process.returncode}): {stderr.read()[-2000:]}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _adopt_orphans() -> None:
+    """Linux: descendants orphaned by a command become this process's children (prctl's subreaper), so
+    that `_wait_for_orphans` can wait for them; elsewhere nothing."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _wait_for_orphans() -> None:
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
 
 
 def subprocess_run(command: list) -> tuple:
