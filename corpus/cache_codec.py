@@ -73,9 +73,17 @@ def decode_record(data: dict):
     return _KINDS[fields.pop("kind")](**fields)
 
 
+def _exact_in_orjson(value) -> bool:
+    """_checked, with a value too deeply nested to walk refused like any other the codec cannot write."""
+    try:
+        return _checked(value)
+    except RecursionError:
+        raise CacheCodecError("a value nested too deeply to cache") from None
+
+
 def encode_line(value) -> bytes:
     """One JSON value, one line, after its tag. Key order is kept, not sorted: it is part of the value."""
-    if _checked(value):
+    if _exact_in_orjson(value):
         try:
             return _ORJSON + orjson.dumps(value) + b"\n"
         except orjson.JSONEncodeError:      # a lone surrogate, an int beyond 64 bits, deep nesting

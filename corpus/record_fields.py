@@ -8,6 +8,10 @@ from corpus.document import Document, ErrorRecord, stable_id
 from corpus.fields import first_field
 from corpus.read_errors import read_error
 
+# Kept meta values nest at most this deep: json.loads takes ~1,000 levels, but every later step that
+# walks a value (the cache codec, the Parquet rows' JSON, Beam's coders) would then run out of stack.
+MAX_META_DEPTH = 100
+
 
 @dataclass(frozen=True)
 class FieldMap:
@@ -38,7 +42,22 @@ def record_to_document(record: object, fields: FieldMap, source: str, name: str,
         meta["source_id"] = str(given_id)
     for key in fields.keep_meta:         # not `name`: that is the file's, which the id is made of
         meta[key] = first_field(record, [key])
+        if _nested_deeper(meta[key], MAX_META_DEPTH):
+            return read_error(source, location, "too_deeply_nested",
+                              f"meta field {key} nests deeper than {MAX_META_DEPTH} levels")
     return Document(id=stable_id(source, name, position), text=text, source=source, url=_as_str(url), meta=meta)
+
+
+def _nested_deeper(value: object, limit: int) -> bool:
+    """Whether lists and dicts in `value` nest more than `limit` levels (without recursing)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _as_str(value: object):

@@ -38,6 +38,9 @@ from reporting.profile import add_document, empty_profile
 CACHE_DIR, PREFIX_DIR, ENTRY_SUFFIX = "cache", "prefix", ".jsonl.zst"
 _WRITING = ".writing-"      # an entry being written: ENTRY_SUFFIX, this, a unique id
 READ, PROFILES = "read", "profiles"
+# Read errors of the filesystem rather than of the file's bytes (pipelines/read.py): a file that gave one
+# is not cached, since a rerun may read it whole.
+IO_ERRORS = ("unopenable_file", "unreadable_rest_of_file")
 
 
 def prefix_dir(output: str) -> str:
@@ -144,7 +147,12 @@ class _PrefixFn(beam.DoFn):
 
     def process(self, spec):
         from pipelines.reuse_keys import file_key
-        key = file_key(self._key, spec)
+        try:
+            key = file_key(self._key, spec)
+        except Exception:  # noqa: BLE001 - vanished or unreadable: the read makes it an error row, uncached
+            self._computed.inc()
+            yield from self._compute(spec, None)
+            return
         found = next((place for place in self._places if _complete(_entry_path(place, key), key)), None)
         if found is None:
             self._computed.inc()
@@ -159,12 +167,14 @@ class _PrefixFn(beam.DoFn):
 
     def _compute(self, spec, key: str):
         self._build_stages()
-        entry = EntryWriter(_entry_path(self._own, key))
+        entry = EntryWriter(_entry_path(self._own, key) if key else None)
         counts = {stage._stage: [0, 0] for stage in self._stages}
         profiles, read, batch, size = {point: empty_profile() for point in self._points.values()}, 0, [], 0
         for item in self._read.process(spec):
             read += 1
             if isinstance(item, beam.pvalue.TaggedOutput):
+                if item.value.error_type in IO_ERRORS:      # the file, not its bytes: never replayed
+                    entry.abandon()
                 entry.add({"read_error": encode_record(item.value)})
                 yield item
                 continue
@@ -286,11 +296,12 @@ class EntryWriter:
     still flow, they are only not cached. The temporary name is unique (a retried bundle may write the
     same entry at the same time) and is not `.inprogress`, which would make the output read as incomplete."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str | None):
+        """`path` None: an entry that is never written (its file could not be keyed)."""
         self._path = path
         self._temporary = f"{path}{_WRITING}{uuid.uuid4().hex}"
-        self._writer = compressing(FileSystems.create(self._temporary,
-                                                      compression_type=CompressionTypes.UNCOMPRESSED))
+        self._writer = None if path is None else compressing(
+            FileSystems.create(self._temporary, compression_type=CompressionTypes.UNCOMPRESSED))
 
     def add(self, value) -> None:
         if self._writer is None:
@@ -299,11 +310,12 @@ class EntryWriter:
             self._writer.write(encode_line(value))
         except CacheCodecError as error:
             logging.getLogger(__name__).warning("not cached: %s (%s)", self._path, error)
-            self._abandon()
+            self.abandon()
 
     def add_line(self, line: bytes) -> None:
         """A line already encoded (it ends with a line break)."""
-        self._writer.write(line)
+        if self._writer is not None:
+            self._writer.write(line)
 
     def finish(self, trailer: dict | None) -> None:
         """Ends the entry with `trailer` (a prefix entry says there that it is whole) and renames it into place."""
@@ -315,7 +327,10 @@ class EntryWriter:
         self._writer = None
         _rename_over(self._temporary, self._path)
 
-    def _abandon(self) -> None:
+    def abandon(self) -> None:
+        """Nothing of this entry is kept (the results still flow)."""
+        if self._writer is None:
+            return
         self._writer.close()
         self._writer = None
         FileSystems.delete([self._temporary])

@@ -27,9 +27,10 @@ from apache_beam.io.filesystems import FileSystems
 from filters.quality.quality_filter import signal_options
 
 CACHE_FORMAT = 2        # 2: each line tagged with the JSON library that wrote it (corpus/cache_codec.py)
-# The code that runs the cached prefix (the packages and modules whose source is hashed into the key).
+# The code that runs the cached prefix or builds what an entry stores (reporting.profile: its profiles),
+# the packages and modules whose source is hashed into the key.
 PREFIX_CODE = ("corpus", "filters", "pipelines.read", "pipelines.stage", "pipelines.stage_builders", "pipelines.reuse",
-               "pipelines.reuse_keys", "pipelines.reuse_stages")
+               "pipelines.reuse_keys", "pipelines.reuse_stages", "reporting.profile")
 # Libraries whose version can change an extracted text, a language label or a signal.
 PREFIX_LIBRARIES = ("resiliparse", "fasttext-turbo", "fasttext-predict", "numpy", "numba", "pyarrow", "zstandard")
 _CHUNK = 1 << 20

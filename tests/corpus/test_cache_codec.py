@@ -72,6 +72,14 @@ def test_a_value_json_would_change_is_refused(value):
         encode_line(encode_record(Document(id="web/1", text="t", source="web", annotations={"x": value})))
 
 
+def test_a_value_too_deeply_nested_to_walk_is_refused_not_a_crash():
+    deep = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(CacheCodecError, match="nested too deeply"):
+        encode_line({"meta": deep})
+
+
 def test_a_damaged_entry_fails_to_read_instead_of_reading_shorter():
     data = bytearray(_compressed([encode_line({"n": n}) for n in range(1000)]))
     data[len(data) // 2] ^= 0xFF

@@ -44,6 +44,19 @@ def test_each_kind_of_exception_is_an_error_of_its_line_and_reading_goes_on():
         "f.jsonl:2", "f.jsonl:4", "f.jsonl:6", "f.jsonl:8"]
 
 
+def test_a_kept_meta_value_nested_deeper_than_the_limit_is_an_error_of_its_line():
+    """json.loads takes ~1,000 levels; a kept value that deep would overflow every later step's stack."""
+    from corpus.record_fields import MAX_META_DEPTH
+
+    def nested(levels: int) -> bytes:
+        return json.dumps({"text": "x", "m": json.loads("[" * levels + "]" * levels)}).encode() + b"\n"
+    data = nested(MAX_META_DEPTH) + nested(MAX_META_DEPTH + 1) + nested(900)
+    items = list(read_jsonl(io.BytesIO(data), "f.jsonl", "src", FieldMap(keep_meta=("m",)), MAX))
+    assert kinds(items) == ["doc", "too_deeply_nested", "too_deeply_nested"]
+    assert [item.location for item in items[1:]] == ["f.jsonl:2", "f.jsonl:3"]
+    assert kinds(read(nested(900))) == ["doc"]          # a field nobody keeps goes no further
+
+
 def test_a_byte_order_mark_at_the_start_is_skipped():
     assert kinds(read(b"\xef\xbb\xbf" + line(0) + line(1))) == ["doc", "doc"]
 

@@ -257,3 +257,21 @@ def test_a_killed_run_resumes_from_the_files_it_finished(tmp_path):
 
 def _finished(entries: Path) -> list:
     return sorted(entries.glob("*.jsonl.zst")) if entries.exists() else []
+
+
+def test_a_file_gone_before_it_is_keyed_is_an_error_row_and_no_entry(tmp_path):
+    """The key hashes the file's bytes before the read opens it: a file deleted after listing (or any
+    filesystem failure there) must still end as the read's unopenable_file row, not stop the run."""
+    import apache_beam as beam
+    from pipelines.read import InputFile
+    from pipelines.reuse import CachedPrefix, prefix_dir
+    from pipelines.stage import ERRORS
+    config = load_config(inputs=["x"], output=str(tmp_path / "out"))
+    spec = InputFile("src", str(tmp_path / "gone.jsonl"), "jsonl", 10, "gone.jsonl")
+    prefix = CachedPrefix([spec], config.read, [], None, {}, "key", str(tmp_path / "out"), [])
+    prefix._fn.setup()
+    outputs = list(prefix._fn.process(spec))
+    errors = [out.value for out in outputs if isinstance(out, beam.pvalue.TaggedOutput) and out.tag == ERRORS]
+    assert [(error.error_type, error.location) for error in errors] == [("unopenable_file", "gone.jsonl")]
+    entries = Path(prefix_dir(str(tmp_path / "out")))
+    assert not entries.exists() or not any(entries.iterdir())

@@ -80,3 +80,11 @@ DOCUMENTS = []
 
 def setup_module():
     DOCUMENTS.extend(_real_documents())
+
+
+def test_the_prefix_key_hashes_the_code_that_builds_what_an_entry_stores():
+    """An entry's trailer holds the profiles reporting.profile built: an edit there must be a new key."""
+    from pipelines.reuse_keys import PREFIX_CODE, _code_files
+    hashed = {relative for _, relative in _code_files(PREFIX_CODE)}
+    assert {"reporting/profile.py", "corpus/record_fields.py", "filters/quality/quality_filter.py",
+            "pipelines/reuse.py"} <= hashed
