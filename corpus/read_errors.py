@@ -22,6 +22,17 @@ def unrecognised_file(source: str, name: str, looks: str, expected: str) -> Erro
     return read_error(source, name, "unrecognised_file", f"read as {expected}, but it looks like {looks}")
 
 
+def not_silent(items, source: str, name: str):
+    """A reader's items, or, when the file gives none (empty, or no document-bearing record in it), one
+    `no_records` error for it: a file that yields nothing is a mistake to report, not silence."""
+    gave = False
+    for item in items:
+        gave = True
+        yield item
+    if not gave:
+        yield read_error(source, name, "no_records", "the file holds no record to read")
+
+
 def exception_error(source: str, location: str, error: BaseException) -> ErrorRecord:
     """A record whose parsing raised: an error row for it, and reading goes on."""
     kinds = {RecursionError: "too_deeply_nested", MemoryError: "record_too_large",

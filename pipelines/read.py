@@ -12,7 +12,7 @@ from corpus.document import ErrorRecord
 from corpus.formats import reader_kind
 from corpus.jsonl_reader import read_jsonl
 from corpus.parquet_reader import read_parquet
-from corpus.read_errors import read_error
+from corpus.read_errors import not_silent, read_error
 from corpus.record_fields import FieldMap
 from corpus.warc_reader import read_archive
 from pipelines.config import ReadConfig
@@ -70,7 +70,12 @@ def field_map(config: ReadConfig) -> FieldMap:
 
 
 def file_items(handle, spec: InputFile, config: ReadConfig, fields: FieldMap):
-    """The items of one opened input file, by its format's reader: RawPage, Document or ErrorRecord."""
+    """The items of one opened input file, by its format's reader: RawPage, Document or ErrorRecord; one
+    error when it holds none."""
+    return not_silent(_reader_items(handle, spec, config, fields), spec.source, spec.name)
+
+
+def _reader_items(handle, spec: InputFile, config: ReadConfig, fields: FieldMap):
     kind = reader_kind(spec.format)
     if kind == "archive":
         return read_archive(handle, spec.name, spec.source, config.max_record_bytes)

@@ -405,7 +405,10 @@ def empty_files(directory: Path) -> Expected:
     for name in ("empty.warc.gz", "empty.jsonl", "empty.parquet"):
         (directory / name).write_bytes(b"")
     (directory / "empty.jsonl.gz").write_bytes(gzip.compress(b"", mtime=0))
-    return Expected(read=0, errors=0)
+    (directory / "blank.jsonl").write_bytes(b"\n\n  \n")
+    (directory / "only_warcinfo.warc").write_bytes(warcinfo_record("only_warcinfo.warc"))
+    # A file that yields nothing is an error, not silence: one no_records error each.
+    return Expected(read=6, errors=6)
 
 
 CASES = [
