@@ -11,6 +11,7 @@ its bucket's smallest id -> connected components (union-find or star rounds)
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Tuple
 
 import apache_beam as beam
@@ -19,7 +20,6 @@ from apache_beam.metrics import Metrics
 
 from corpus.document import Document, Drop, Rejected, rejected_row
 from corpus.document_codec import decode_document, encode_document
-from corpus.parquet_rows import document_row
 from filters.dedup.components import components_method, large_star, small_star, union_find_labels
 from filters.dedup.config import NearDedupConfig
 from filters.dedup.exact import text_key, url_key
@@ -28,22 +28,17 @@ from filters.dedup.lsh import band_keys
 from filters.dedup.minhash import Permutations, signature
 from filters.dedup.shingles import jaccard, shingles
 from pipelines.stage import COUNTER_NAMESPACE, REJECTED
-from pipelines.write import row_order
 
 EXACT, NEAR, DOC = "exact", "near", "doc"
 
 
-def _total_keep_order(doc) -> tuple:
-    """The keep rule, then the whole row: a tie on the keep key (ids are unique by construction,
-    so only a hash collision could tie) still picks the same keeper on every runner."""
-    return document_keep_key(doc), row_order(document_row(doc))
-
-
-def _exact_keep_order(doc) -> tuple:
-    """_total_keep_order without the text, which is the same within a text-hash group: the same
-    order there, from a record a fraction of the document's size."""
-    return document_keep_key(doc), row_order({key: value for key, value in document_row(doc).items()
-                                             if key != "text"})
+def _total_keep_order(doc, encoded: bytes | None = None) -> tuple:
+    """The keep rule, then a digest of the whole document (`encoded`: its codec bytes, when the caller
+    has them): a tie on the keep key (ids are unique by construction, so only a hash collision could
+    tie) still picks the same keeper on every runner. A digest, not the whole row: exact dedup keys
+    every document by it, and building each document's row for that cost more than its shuffle."""
+    encoded = encode_document(doc) if encoded is None else encoded
+    return document_keep_key(doc), hashlib.blake2b(encoded, digest_size=16).digest()
 
 
 class _KeepOnePerGroup(beam.DoFn):
@@ -94,10 +89,11 @@ class _DedupRecord(beam.DoFn):
             self._near.setup()
 
     def process(self, doc, earlier=None):
-        yield beam.pvalue.TaggedOutput(DOC, (doc.id, (DOC, encode_document(doc))))
+        encoded = encode_document(doc)
+        yield beam.pvalue.TaggedOutput(DOC, (doc.id, (DOC, encoded)))
         near = self._near.record(doc, earlier) if self._near is not None else None
         if self._exact:
-            yield text_key(doc.text), (_exact_keep_order(doc), doc.id, near)
+            yield text_key(doc.text), (_total_keep_order(doc, encoded), doc.id, near)
         elif near is not None:
             yield near
 
