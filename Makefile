@@ -75,9 +75,11 @@ $(VENV)/.installed-test: pyproject.toml setup.py | $(VENV)/bin/python
 		"fasttext-predict==$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("fasttext-predict"))')"
 	touch $(VENV)/.installed $@
 
-$(VENV)/.installed-bench: pyproject.toml setup.py | $(VENV)/bin/python
+# After .installed-test, which fills $(VENV)/lid-fallback: marking the test install done here without it left
+# the LID-engine comparison without its fallback engine.
+$(VENV)/.installed-bench: pyproject.toml setup.py $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
-	touch $(VENV)/.installed $(VENV)/.installed-test $@
+	touch $@
 
 $(DATATROVE_VENV)/.installed: bench/datatrove-requirements.txt
 	$(PYTHON) -m venv $(DATATROVE_VENV)

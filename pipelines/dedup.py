@@ -134,7 +134,7 @@ class Dedup(beam.PTransform):
             docs, by_url = docs | "ByUrl" >> _LatestPerUrl()
             rejected.append(by_url)
         record = _DedupRecord(self._exact, self._near, self._signatures)
-        side = [] if self._signatures is None else [beam.pvalue.AsDict(self._signatures.earlier(docs.pipeline))]
+        side = [] if self._signatures is None else [beam.pvalue.AsSingleton(self._signatures.earlier(docs.pipeline))]
         made = docs | "Records" >> beam.ParDo(record, *side).with_outputs(DOC, main="records")
         records = made.records
         if self._exact:
@@ -167,16 +167,17 @@ class ExactDedup(beam.PTransform):
 
 
 class _NearRecords:
-    """Document -> (id, keep key, signature, shingles or None), or None for a document without shingles
+    """Document -> (id, keep key, LSH band keys, shingles or None), or None for a document without shingles
     (it is unique). With a signature cache (pipelines/reuse_signatures.py) a stored signature is taken
     instead of shingling and hashing again; the shingles are still made when verification needs them."""
 
     def __init__(self, config: NearDedupConfig, signatures=None):
         self._config, self._signatures = config, signatures
-        self._permutations = self._lookup = None
+        self._permutations = self._lookup = self._params = None
 
     def setup(self):
-        self._permutations = Permutations.create(self._config.lsh_params().num_perm, self._config.seed)
+        self._params = self._config.lsh_params()
+        self._permutations = Permutations.create(self._params.num_perm, self._config.seed)
         self._lookup = self._signatures.lookup() if self._signatures is not None else None
 
     def record(self, doc, earlier):
@@ -193,17 +194,19 @@ class _NearRecords:
                 self._lookup.computed(digest, minhash)
         if minhash is None:
             return None
-        # Verification needs the distinct set; the signature does not.
-        return doc.id, document_keep_key(doc), minhash, np.unique(hashes) if verify else None
+        # The band keys, not the signature: ints that Beam codes natively, where an array is pickled at each
+        # hand-off. Verification needs the distinct set of shingles.
+        return (doc.id, document_keep_key(doc), tuple(band_keys(minhash, self._params)),
+                np.unique(hashes) if verify else None)
 
     def finish_bundle(self):
         if self._lookup is not None:
             self._lookup.write()
 
 
-def _band_entries(params, record):
-    doc_id, keep, sig, shingles = record
-    for band_key in band_keys(sig, params):
+def _band_entries(record):
+    doc_id, keep, bands, shingles = record
+    for band_key in bands:
         yield band_key, ((doc_id, keep), shingles)
 
 
@@ -400,7 +403,7 @@ class _NearDecisions(beam.PTransform):
 
     def expand(self, records):
         edges = (records
-                 | "Bands" >> beam.FlatMap(lambda record, params=self._params: _band_entries(params, record))
+                 | "Bands" >> beam.FlatMap(_band_entries)
                  | "Buckets" >> beam.GroupByKey()
                  | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config)))
         if self._method != "star":      # it drops duplicate edges itself

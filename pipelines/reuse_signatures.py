@@ -20,7 +20,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
 
@@ -67,11 +66,11 @@ class SignatureCache:
         return cls(key, own, tuple(places), run_id, config.lsh_params().num_perm)
 
     def earlier(self, pipeline):
-        """(document hash, stored signature) of the earlier runs: near dedup's side input (pipelines/dedup.py
-        takes it AsDict)."""
-        return (earlier_results(pipeline, STAGE, list(self.places), self.key,
-                                functools.partial(parses_as_signature, self.num_perm))
-                | f"{STAGE}_EarlierPairs" >> beam.FlatMap(dict.items))
+        """One element, a dict (document hash -> stored signature) of the earlier runs: near dedup's side
+        input (pipelines/dedup.py takes it AsSingleton). Not a pair per signature: each pair cost the
+        runner a dispatch and a coding, thousands of them on every rerun."""
+        return earlier_results(pipeline, STAGE, list(self.places), self.key,
+                               functools.partial(parses_as_signature, self.num_perm))
 
     def lookup(self) -> "SignatureLookup":
         return SignatureLookup(self)

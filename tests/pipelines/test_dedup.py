@@ -157,7 +157,7 @@ def test_url_dedup_with_dated_and_undated_crawls_of_one_url():
 @pytest.mark.parametrize("verify", [0.0, 0.5])
 def test_stored_signatures_give_the_records_computed_ones_give(tmp_path, verify):
     """What near dedup's signature cache keeps and reads back (pipelines/reuse_signatures.py) is the record
-    a cold run builds: the same signature, the same shingles for verification, None for a document
+    a cold run builds: the same signature (its band keys), the same shingles for verification, None for a document
     without shingles; and another text or language is not found."""
     from pipelines.dedup import _NearRecords
     from pipelines.reuse_signatures import SignatureCache
@@ -191,6 +191,6 @@ def test_stored_signatures_give_the_records_computed_ones_give(tmp_path, verify)
 
 def _same(expected: list, found: list) -> bool:
     def plain(record):
-        return None if record is None else (record[0], record[1], record[2].tolist(),
+        return None if record is None else (record[0], record[1], list(record[2]),
                                             None if record[3] is None else record[3].tolist())
     return [plain(record) for record in expected] == [plain(record) for record in found]
