@@ -34,6 +34,11 @@ def collapse_slashes(pattern: str) -> str:
     return pattern if _SCHEME.match(pattern) else _REPEATED_SLASHES.sub("/", pattern)
 
 
+def is_local(path: str) -> bool:
+    """A path of this machine's filesystem, not gs://, s3:// or another scheme's."""
+    return not _SCHEME.match(path)
+
+
 def normal_path(path: str) -> str:
     """A local path made absolute and normal (a worker in another directory opens the same file)."""
     return path if _SCHEME.match(path) else os.path.abspath(path)

@@ -5,13 +5,17 @@ root of its pattern, the same under any spelling of the pattern.
 """
 from __future__ import annotations
 
-from apache_beam.io.filesystem import CompressionTypes
+import glob
+import os
+import re
+
+from apache_beam.io.filesystem import CompressionTypes, FileMetadata, FileSystem
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.compression import decompressed_head
-from corpus.formats import FORMATS, UnknownFormat, detect_format, sniff_format
+from corpus.formats import FORMATS, UnknownFormat, detect_format, looks_like, sniff_format
 from pipelines.filesystem_checks import looked_at
-from pipelines.input_names import file_names, normal_path, pattern_root, split_source
+from pipelines.input_names import file_names, is_local, normal_path, pattern_root, split_source
 from pipelines.read import InputFile
 from tokenmill.usage import UsageError
 
@@ -45,25 +49,44 @@ def resolve_inputs(specs: list, default_source: str, fmt: str) -> list:
                   for path, spec in files.items())
 
 
+# Any reader gives nothing for a file that holds nothing or cannot be opened: the run reports it as one
+# error (no_records, unopenable_file), so its format need not be known.
+_ANY_READER = "jsonl"
+
+
 def _format_of(path: str) -> str:
-    """By the name; when the name does not tell (a bare .zst), by the first bytes."""
+    """By the name; when the name does not tell (a bare .zst, Spark's part-00000), by the first bytes."""
     try:
         return detect_format(path)
     except UnknownFormat as error:
+        if os.path.islink(path) and not os.path.exists(path):
+            return _ANY_READER
         try:
             with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-                sniffed = sniff_format(decompressed_head(handle, 64))
+                head = decompressed_head(handle, 64)
         except OSError:
-            sniffed = None
+            head = None
+        sniffed = None if head is None else "empty" if looks_like(head) == "empty" else sniff_format(head)
         if sniffed is None:
             raise InputError(str(error)) from None
-        return sniffed
+        return _ANY_READER if sniffed == "empty" else sniffed
 
 
 def _match(pattern: str) -> list:
     results = looked_at(pattern, lambda: FileSystems.match([pattern]), f"--input {pattern}",
                         failed=f"cannot list {pattern}")
-    found = [m for m in results[0].metadata_list if not m.path.endswith("/")]
+    found = [m for m in results[0].metadata_list if not m.path.endswith("/")] + _dangling_links(pattern)
     if not found:
         raise InputError(f"no files match {pattern}")
     return found
+
+
+def _dangling_links(pattern: str) -> list:
+    """The symbolic links to nothing that a local pattern matches (a git-annex or DVC file not fetched):
+    Beam's local listing skips them, which would lose their records without a word. Listed with size 0,
+    each is its own unopenable_file error."""
+    if not is_local(pattern):
+        return []
+    matches = re.compile(FileSystem.translate_pattern(os.path.abspath(pattern))).match
+    return [FileMetadata(os.path.abspath(path), 0) for path in sorted(glob.glob(pattern, recursive=True))
+            if os.path.islink(path) and not os.path.exists(path) and matches(os.path.abspath(path))]

@@ -407,8 +407,11 @@ def empty_files(directory: Path) -> Expected:
     (directory / "empty.jsonl.gz").write_bytes(gzip.compress(b"", mtime=0))
     (directory / "blank.jsonl").write_bytes(b"\n\n  \n")
     (directory / "only_warcinfo.warc").write_bytes(warcinfo_record("only_warcinfo.warc"))
-    # A file that yields nothing is an error, not silence: one no_records error each.
-    return Expected(read=6, errors=6)
+    (directory / "part-00001").write_bytes(b"")             # no format in its name, and nothing to sniff
+    (directory / "unfetched.jsonl").symlink_to(directory / "annex" / "missing.jsonl")   # a link to nothing
+    # A file that yields nothing is an error, not silence: one no_records error each; the link, one
+    # unopenable_file error.
+    return Expected(read=8, errors=8)
 
 
 CASES = [

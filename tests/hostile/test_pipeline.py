@@ -45,12 +45,16 @@ def test_good_records_beside_bad_ones_are_kept_or_dropped_for_a_content_reason(c
         assert all(kind.startswith("read.") for kind in entry["error_types"]), (name, entry["error_types"])
 
 
-def test_each_file_that_yields_nothing_is_one_no_records_error(cases):
+def test_each_file_that_yields_nothing_is_one_error(cases):
     _, _, output = cases
-    assert counts(output)["sources"]["empty_files"]["error_types"] == {"read.no_records": 6}
-    errors = [row for row in table_rows(output, "errors") if row["source"] == "empty_files"]
-    assert sorted(row["location"] for row in errors) == sorted(
-        ["blank.jsonl", "empty.jsonl", "empty.jsonl.gz", "empty.parquet", "empty.warc.gz", "only_warcinfo.warc"])
+    assert counts(output)["sources"]["empty_files"]["error_types"] == {"read.no_records": 7,
+                                                                        "read.unopenable_file": 1}
+    errors = {row["location"]: row["error_type"] for row in table_rows(output, "errors")
+              if row["source"] == "empty_files"}
+    assert errors == {**{name: "no_records" for name in ("blank.jsonl", "empty.jsonl", "empty.jsonl.gz",
+                                                          "empty.parquet", "empty.warc.gz",
+                                                          "only_warcinfo.warc", "part-00001")},
+                      "unfetched.jsonl": "unopenable_file"}
 
 
 def test_every_http_encoding_decodes_to_the_same_page(cases):
