@@ -23,13 +23,14 @@ from pipelines.dedup import Dedup
 from pipelines.input_names import normal_path
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
+from pipelines.memo_forms import memo_form
 from pipelines.output_schemas import output_schemas
 from pipelines.profile import PROFILE_FILE, ProfileBundles, WriteProfiles
 from pipelines.plugins import Plugin, PluginStage, load_factory
 from pipelines.reuse import PROFILES, READ, CachedPrefix, cached_stages
 from pipelines.reuse_keys import prefix_key
 from pipelines.reuse_signatures import SignatureCache
-from pipelines.reuse_stages import MEMO_STAGES, ReusedStage, stage_key
+from pipelines.reuse_stages import ReusedStage, stage_key
 from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch
 from pipelines.stage_builders import BUILDERS, WorkerBuild, build_here
 from pipelines.stage_list import AFTER_DEDUP, DEDUP, PER_DOCUMENT, SIDE_INPUT, enabled_stages
@@ -152,11 +153,12 @@ def _per_document(config: RunConfig, name: str, stage, staging: Staging, run_id:
     """ApplyStage, or for the stages whose results are kept per document (pipelines/reuse_stages.py) the
     same with earlier results looked up."""
     factory = stage_factory(config, stage, staging)
-    if name not in MEMO_STAGES:
+    form = memo_form(config, name)
+    if form is None:
         return ApplyStage(name, factory)
     hashes = _content_hashes(staging, side_files_by_stage(config).get(name, []))
     return ReusedStage(name, factory, stage_key(config, name, hashes), normal_path(config.output),
-                       [normal_path(earlier) for earlier in config.reuse], run_id)
+                       [normal_path(earlier) for earlier in config.reuse], run_id, form)
 
 
 def _content_hashes(staging: Staging, side_files: list) -> dict:

@@ -25,7 +25,8 @@ from apache_beam.metrics import Metrics
 
 from filters.dedup.config import NearDedupConfig
 from pipelines.reuse_keys import PREFIX_CODE, code_digest, library_versions
-from pipelines.reuse_stages import ResultLog, document_digest, earlier_results, result_places
+from pipelines.memo_forms import TextAndLanguage
+from pipelines.reuse_stages import ResultLog, earlier_results, result_places
 from pipelines.stage import COUNTER_NAMESPACE
 
 STAGE = "near_dedup"
@@ -96,8 +97,8 @@ class SignatureLookup:
         self._computed = Metrics.counter(COUNTER_NAMESPACE, f"cache.{STAGE}.computed")
 
     def digest(self, doc) -> str:
-        encoded = json.dumps(doc.annotations.get("lang")).encode() + b"\0" + doc.text.encode("utf-8", "surrogatepass")
-        return document_digest(self._key, encoded)
+        """A signature depends on the text and the language alone (the shingles' word rules)."""
+        return TextAndLanguage.digest(self._key, doc)
 
     def stored(self, digest: str, earlier: dict) -> tuple:
         """(True, the stored signature, None for a document without shingles), or (False, None)."""

@@ -1,10 +1,11 @@
-"""Reuse of a per-document stage's results after dedup (PII), document by document.
+"""Reuse of a per-document stage's results after the thresholds (unsafe words, PII), document by document.
 
-The documents that reach PII depend on every threshold before it, so its results cannot be kept per
-input file. But a document that reaches it unchanged gets the same result, so each result is kept
-under the hash of the stage's key (its options, the contents of its side files, the code and library
-versions) and of the whole document as it entered the stage (text, id, url, meta and annotations, dedup's
-cluster annotations among them): a document kept in both runs is looked up, any other is computed.
+The documents that reach these stages depend on every threshold before them, so their results cannot be
+kept per input file. But a document that reaches one unchanged gets the same result, so each result is
+kept under the hash of the stage's key (its options, the contents of its side files, the code and library
+versions) and of what the stage reads of the document (pipelines/memo_forms.py: for PII the whole
+document as it entered, dedup's cluster annotations among them; for unsafe words its text and language):
+a document kept in both runs is looked up, any other is computed.
 
 Results live under OUT/cache/stages/STAGE-KEY/, one file per bundle, named by the run that wrote it. A
 run writes every result it used, looked up or computed, so its own output can be reused in turn; at
@@ -19,7 +20,7 @@ document hash that two files give different results for is not used either (`agr
 """
 from __future__ import annotations
 
-import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -30,16 +31,13 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from corpus.cache_codec import (CacheCodecError, compressed_lines, decode_line, decode_text, encode_line, encode_record,
-                                encode_text)
-from corpus.document import Document, Drop
+from corpus.cache_codec import CacheCodecError, compressed_lines, decode_line, decode_text
+from pipelines.memo_forms import DIGEST_LENGTH, parses_as
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
 from pipelines.reuse_keys import by_content, code_digest, library_versions
 from pipelines.stage import COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn
 
-MEMO_STAGES = ("pii",)            # the stages after dedup whose results are kept per document
 STAGES_DIR = "stages"
-_DIGEST_LENGTH = 32
 # presidio-analyzer matches its patterns with the `regex` module, whose Unicode tables change by release.
 STAGE_LIBRARIES = {"pii": ("presidio-analyzer", "regex", "phonenumbers", "spacy", "python-stdnum")}
 
@@ -78,15 +76,17 @@ class ReusedStage(beam.PTransform):
     `output`: this run's output (its own files are those of an earlier run into it, a resumed one);
     `reuse`: earlier outputs; `run_id`: names this run's result files."""
 
-    def __init__(self, stage: str, factory, key: str, output: str, reuse: list, run_id: str):
+    def __init__(self, stage: str, factory, key: str, output: str, reuse: list, run_id: str, form):
+        """`form`: how its results are named and stored (pipelines/memo_forms.py)."""
         super().__init__(label=stage)
-        self._stage, self._factory, self._key = stage, factory, key
+        self._stage, self._factory, self._key, self._form = stage, factory, key, form
         self._own, self._places = result_places(output, reuse, stage, key)
         self._run_id = run_id
 
     def expand(self, batches):
-        earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key, parses_as_result)
-        fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id)
+        earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key,
+                                  functools.partial(parses_as, self._form))
+        fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id, self._form)
         return batches | beam.ParDo(fn, beam.pvalue.AsSingleton(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
 
 
@@ -136,11 +136,6 @@ class ResultLog:
             self._lines = []
 
 
-def document_digest(key: bytes, encoded: bytes) -> str:
-    """The name of a document's result: the stage's key and the document's bytes as it entered the stage."""
-    return hashlib.sha256(key + encoded).hexdigest()[:_DIGEST_LENGTH]
-
-
 def results_in(path: str, key: str, parses) -> list:
     """(document hash, its result as text) for each line of a whole result file of the stage `key`; none
     when the file is damaged in any way (cut off, failing its checksum, without its trailer, another key's,
@@ -152,7 +147,7 @@ def results_in(path: str, key: str, parses) -> list:
         if decode_line(last) != {"end": {"key": key, "results": len(pairs)}}:
             raise CacheCodecError("no trailer of this stage's key and count")
         for pair in pairs:
-            if len(pair) != 2 or len(pair[0]) != _DIGEST_LENGTH or not _is_hex(pair[0]) or not parses(pair[1]):
+            if len(pair) != 2 or len(pair[0]) != DIGEST_LENGTH or not _is_hex(pair[0]) or not parses(pair[1]):
                 raise CacheCodecError(f"a line that does not parse: {pair[0][:40]!r}")
         return pairs
     except Exception as error:  # noqa: BLE001 - any damage (or a filesystem's own error) means: compute again
@@ -165,28 +160,13 @@ def _is_hex(text: str) -> bool:
     return all(character in "0123456789abcdef" for character in text)
 
 
-def parses_as_result(result: str) -> bool:
-    """Whether `result` is what `stored_result` writes: a drop with its annotations, or a kept document."""
-    try:
-        value = decode_text(result)
-    except ValueError:
-        return False
-    if not isinstance(value, dict):
-        return False
-    if "drop" in value:
-        return (set(value) == {"drop", "annotations"} and isinstance(value["drop"], list)
-                and len(value["drop"]) == 2 and isinstance(value["annotations"], dict))
-    return (set(value) == {"kept", "text"} and isinstance(value["kept"], dict)
-            and isinstance(value["text"], (str, type(None))))
-
-
 class _ReusingStageFn(_StageFn):
     """The stage's own DoFn (counters, rejected rows, errors), with each document's result looked up
     first; the stage itself is built only when some document is not found."""
 
-    def __init__(self, stage: str, factory, key: str, place: str, run_id: str):
+    def __init__(self, stage: str, factory, key: str, place: str, run_id: str, form):
         super().__init__(stage, factory)
-        self._key, self._place, self._run_id = key.encode(), place, run_id
+        self._key, self._place, self._run_id, self._form = key.encode(), place, run_id, form
         self._reused = Metrics.counter(COUNTER_NAMESPACE, f"cache.{stage}.reused")
         self._computed = Metrics.counter(COUNTER_NAMESPACE, f"cache.{stage}.computed")
 
@@ -203,50 +183,24 @@ class _ReusingStageFn(_StageFn):
 
     def _reuse_or_run(self, doc):
         try:
-            digest = document_digest(self._key, encode_line(encode_record(doc)))
+            digest = self._form.digest(self._key, doc)
         except CacheCodecError:
             return self._stage_fn()(doc)
         found = self._earlier.get(digest)
         if found is not None:
             self._reused.inc()
             self._log.keep(digest, found)
-            return _apply(doc, decode_text(found))
+            return self._form.apply(doc, decode_text(found))
         self._computed.inc()
-        text = doc.text
-        result = self._stage_fn()(doc)          # an error is raised on: reported, never kept
-        try:
-            self._log.keep(digest, stored_result(doc, result, text))
-        except CacheCodecError:
-            pass
+        result, stored = self._form.run(self._stage_fn(), doc)
+        if stored is not None:
+            self._log.keep(digest, stored)
         return result
 
     def _stage_fn(self):
         if self._built is None:
             self._built = self._factory()
         return self._built
-
-
-def stored_result(doc: Document, result, text_before: str) -> str:
-    """What the stage made of `doc`, as a result file holds it (corpus/cache_codec.py's text of a line): the
-    kept document (its text only when the stage changed it), or the drop with the annotations the stage
-    left on the way to it."""
-    if isinstance(result, Drop):
-        return encode_text({"drop": [result.reason, result.detail], "annotations": doc.annotations})
-    if not isinstance(result, Document):
-        raise CacheCodecError(f"a stage result of type {type(result).__name__}")
-    fields = {spec.name: getattr(result, spec.name) for spec in dataclasses.fields(result) if spec.name != "text"}
-    return encode_text({"kept": fields, "text": None if result.text == text_before else result.text})
-
-
-def _apply(doc: Document, result: dict):
-    if "drop" in result:
-        doc.annotations = result["annotations"]
-        return Drop(*result["drop"])
-    for name, value in result["kept"].items():
-        setattr(doc, name, value)
-    if result["text"] is not None:
-        doc.text = result["text"]
-    return doc
 
 
 def remove_earlier_results(output: str, run_id: str) -> None:

@@ -69,6 +69,24 @@ def test_a_changed_threshold_reuses_every_file_and_gives_the_cold_runs_bytes(tmp
     assert kept_b != kept_a          # the threshold did change the kept set
 
 
+def test_unsafe_words_results_are_looked_up_by_text_and_language(tmp_path):
+    """With word lists, unsafe words' results are kept per document (pipelines/memo_forms.TextAndLanguage):
+    after a changed threshold, the documents kept before are looked up, and the bytes are the cold run's."""
+    inputs = _write_inputs(tmp_path / "in")
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "en").write_text("free\nonline\nlove\nclick here\n", encoding="utf-8")   # words of a few pages
+    sets = ["tokenize.enabled=false", "pii.enabled=false", f"unsafe_words.lists={lists}", "unsafe_words.min_hits=2"]
+    assert _run(inputs, tmp_path / "a", sets) == 0
+    printed = io.StringIO()
+    assert _run(inputs, tmp_path / "b_reused", [*sets, MIN_WORDS_30], reuse=[tmp_path / "a"], printed=printed) == 3
+    found, documents = _taken(printed.getvalue(), "unsafe_words")
+    assert 0 < found < documents
+    assert _run(inputs, tmp_path / "b", [*sets, MIN_WORDS_30]) == 0
+    assert file_bytes(tmp_path / "b_reused") == file_bytes(tmp_path / "b")
+    assert any(row["stage"] == "unsafe_words" for row in table_rows(tmp_path / "b", "rejected"))
+
+
 def test_a_changed_near_dedup_option_signs_again_and_a_threshold_does_not(tmp_path):
     """Near dedup's signatures are keyed by its own options: another shingle size signs every document
     again (and gives the cold run's bytes); a quality threshold changed on top reuses them."""

@@ -18,7 +18,8 @@ from pipelines.config import load_config
 from pipelines.dedup import _NearRecords
 from pipelines.reuse import EntryWriter
 from pipelines.reuse_signatures import SignatureCache, signature_key, parses_as_signature
-from pipelines.reuse_stages import ResultLog, earlier_results, results_in, stage_key, parses_as_result
+from pipelines.memo_forms import WholeDocument, parses_as
+from pipelines.reuse_stages import ResultLog, earlier_results, results_in, stage_key
 
 WORDS = "river stone light field morning window garden letter winter market music paper".split()
 
@@ -99,9 +100,9 @@ def test_a_line_that_does_not_parse_spoils_its_file(tmp_path):
     ([1, 2], False),
 ])
 def test_a_pii_result_parses_only_in_the_shape_the_stage_writes(result, parses):
-    stored = encode_text(result)            # as stored_result writes what it is given
-    assert parses_as_result(stored) is parses
-    assert parses_as_result(stored[:-2]) is False and parses_as_result(json.dumps(result)) is False
+    stored = encode_text(result)            # as WholeDocument.run writes what it is given
+    assert parses_as(WholeDocument, stored) is parses
+    assert parses_as(WholeDocument, stored[:-2]) is False and parses_as(WholeDocument, json.dumps(result)) is False
 
 
 def test_a_hash_two_directories_disagree_on_is_computed_again(tmp_path):
