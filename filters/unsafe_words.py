@@ -34,6 +34,9 @@ MAX_PHRASE_WORDS = 3
 # Hits per list are stored under the list's code for the lists of `also_check`, and under this name for
 # the list of the document's own language (annotations["lang"]) when that is not one of them.
 OWN_LANGUAGE_LIST = "document_language"
+# The annotations the stage writes, and the only ones (pipelines/memo_forms.py keeps its results by them).
+HITS, HITS_BY_LIST = "unsafe_word_hits", "unsafe_word_hits_by_list"
+ANNOTATIONS = (HITS, HITS_BY_LIST)
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,8 @@ class UnsafeWordsFilter:
         hits = [hit for found in by_list.values() for hit in found]
         if not by_list:         # no list applies: nothing was looked for, so the count stays null, not 0
             return doc
-        doc.annotations["unsafe_word_hits"] = len(hits)
-        doc.annotations["unsafe_word_hits_by_list"] = {
+        doc.annotations[HITS] = len(hits)
+        doc.annotations[HITS_BY_LIST] = {
             code if code in self.config.also_check else OWN_LANGUAGE_LIST: len(found)
             for code, found in by_list.items()}
         if not hits:

@@ -16,6 +16,7 @@ import json
 
 from corpus.cache_codec import CacheCodecError, decode_text, encode_line, encode_record, encode_text
 from corpus.document import Document, Drop
+from filters.unsafe_words import ANNOTATIONS as UNSAFE_WORDS_ANNOTATIONS
 
 DIGEST_LENGTH = 32
 
@@ -30,6 +31,10 @@ class WholeDocument:
     (its text only when the stage changed it) or the drop with the annotations left on the way to it."""
 
     name = "whole_document"
+
+    @staticmethod
+    def usable(doc: Document) -> bool:
+        return True
 
     @staticmethod
     def digest(key: bytes, doc: Document) -> str:
@@ -71,28 +76,37 @@ class WholeDocument:
 
 
 class TextAndLanguage:
-    """Named by annotations["lang"] and the text; stores the annotations the stage added or changed and its
-    drop (None when it kept the document). A result that changed the text or removed an annotation is
-    not this form's: it is not kept, and is computed again next time."""
+    """Named by annotations["lang"] and the text; stores the annotations the stage wrote (`writes`, the only
+    ones it may write) and its drop (None when it kept the document). A document that arrives with one of
+    `writes` already set (by a plugin before the stage) is computed, never looked up: the stage may write
+    a value equal to the one it found, which no comparison could tell from leaving it, and that value
+    would not be in the result. A result that changed the text or an annotation outside `writes` is not
+    kept either."""
 
     name = "text_and_language"
+
+    def __init__(self, writes: tuple):
+        self.writes = frozenset(writes)
 
     @staticmethod
     def digest(key: bytes, doc: Document) -> str:
         return document_digest(key, json.dumps(doc.annotations.get("lang")).encode() + b"\0"
                                + doc.text.encode("utf-8", "surrogatepass"))
 
-    @staticmethod
-    def run(stage, doc: Document) -> tuple:
+    def usable(self, doc: Document) -> bool:
+        return self.writes.isdisjoint(doc.annotations)
+
+    def run(self, stage, doc: Document) -> tuple:
+        if not self.usable(doc):
+            return stage(doc), None
         text, before = doc.text, dict(doc.annotations)
         result = stage(doc)
-        only_added = ((result is doc or isinstance(result, Drop)) and doc.text is text
-                      and before.keys() <= doc.annotations.keys())
-        if not only_added:
+        changed = {name for name, value in doc.annotations.items() if name not in before or before[name] is not value}
+        only_its_own = ((result is doc or isinstance(result, Drop)) and doc.text is text
+                        and before.keys() <= doc.annotations.keys() and changed <= self.writes)
+        if not only_its_own:
             return result, None
-        added = {name: value for name, value in doc.annotations.items()
-                 if name not in before or before[name] != value}
-        return result, _stored({"added": added,
+        return result, _stored({"added": {name: doc.annotations[name] for name in doc.annotations if name in self.writes},
                                 "drop": [result.reason, result.detail] if isinstance(result, Drop) else None})
 
     @staticmethod
@@ -126,7 +140,7 @@ def parses_as(form, result: str) -> bool:
 
 
 # The built-in stages whose results are kept per document, and how.
-MEMO_FORMS = {"pii": WholeDocument, "unsafe_words": TextAndLanguage}
+MEMO_FORMS = {"pii": WholeDocument(), "unsafe_words": TextAndLanguage(UNSAFE_WORDS_ANNOTATIONS)}
 
 
 def memo_form(config, stage: str):

@@ -182,6 +182,9 @@ class _ReusingStageFn(_StageFn):
         self._log.write()
 
     def _reuse_or_run(self, doc):
+        if not self._form.usable(doc):
+            self._computed.inc()
+            return self._stage_fn()(doc)
         try:
             digest = self._form.digest(self._key, doc)
         except CacheCodecError:

@@ -6,11 +6,12 @@ import pytest
 
 from corpus.cache_codec import decode_text
 from corpus.document import Document, Drop
-from filters.unsafe_words import UnsafeWordsConfig, UnsafeWordsFilter, word_lists_from_tree
+from filters.unsafe_words import ANNOTATIONS, HITS_BY_LIST, UnsafeWordsConfig, UnsafeWordsFilter, word_lists_from_tree
 from pipelines.config import load_config
-from pipelines.memo_forms import TextAndLanguage, WholeDocument, memo_form, parses_as
+from pipelines.memo_forms import MEMO_FORMS, TextAndLanguage, WholeDocument, memo_form, parses_as
 
 KEY = b"k" * 64
+UNSAFE = TextAndLanguage(ANNOTATIONS)
 WORDS = {"en": b"gravel\nhot tea\nrope\n"}
 
 
@@ -25,7 +26,7 @@ def _docs() -> list:
             Document("unlabelled", "More gravel and more rope here.", "web")]
 
 
-@pytest.mark.parametrize("form", [TextAndLanguage, WholeDocument])
+@pytest.mark.parametrize("form", [UNSAFE, WholeDocument()])
 def test_a_stored_result_applied_to_the_document_gives_what_the_stage_gives(form):
     stage = _unsafe_words()
     outcomes = []
@@ -59,8 +60,20 @@ def test_a_result_that_does_more_than_add_annotations_is_not_kept():
         return doc
 
     for stage in (rewrites, forgets):
-        result, stored = TextAndLanguage.run(stage, _docs()[0])
+        result, stored = UNSAFE.run(stage, _docs()[0])
         assert isinstance(result, Document) and stored is None
+
+
+def test_a_document_arriving_with_an_annotation_the_stage_writes_is_computed_not_kept():
+    """The reviewer's case: a plugin before unsafe words sets unsafe_word_hits_by_list, and the stage writes
+    the same value over it. A stored result would not hold that value, and a later run whose plugin set
+    another would keep the other (the cold run's value is the stage's)."""
+    doc = _docs()[0]
+    doc.annotations[HITS_BY_LIST] = {"en": 7}
+    assert not UNSAFE.usable(doc)
+    result, stored = UNSAFE.run(_unsafe_words(), doc)
+    assert stored is None and result.annotations[HITS_BY_LIST] == {"en": 0}     # the stage's own value
+    assert UNSAFE.usable(_docs()[0]) and WholeDocument().usable(doc)
 
 
 @pytest.mark.parametrize("value, parses", [
@@ -72,12 +85,14 @@ def test_a_result_that_does_more_than_add_annotations_is_not_kept():
 ])
 def test_a_text_and_language_result_parses_only_in_its_shape(value, parses):
     from corpus.cache_codec import encode_text
-    assert parses_as(TextAndLanguage, encode_text(value)) is parses
+    assert parses_as(UNSAFE, encode_text(value)) is parses
 
 
 def test_unsafe_words_results_are_kept_only_where_there_are_lists(tmp_path):
     without = load_config(inputs=["x.jsonl"], output=str(tmp_path / "out"))
     with_lists = load_config(inputs=["x.jsonl"], output=str(tmp_path / "out"),
                              overrides=[f"unsafe_words.lists={tmp_path}"])
-    assert memo_form(without, "unsafe_words") is None and memo_form(with_lists, "unsafe_words") is TextAndLanguage
-    assert memo_form(without, "pii") is WholeDocument and memo_form(without, "quality") is None
+    assert memo_form(without, "unsafe_words") is None
+    assert memo_form(with_lists, "unsafe_words") is MEMO_FORMS["unsafe_words"]
+    assert MEMO_FORMS["unsafe_words"].writes == frozenset(ANNOTATIONS)
+    assert isinstance(memo_form(without, "pii"), WholeDocument) and memo_form(without, "quality") is None
