@@ -66,10 +66,12 @@ def _format_of(path: str) -> str:
                 head = decompressed_head(handle, 64)
         except OSError:
             head = None
-        sniffed = None if head is None else "empty" if looks_like(head) == "empty" else sniff_format(head)
+        if head is not None and looks_like(head) == "empty":
+            return _ANY_READER
+        sniffed = None if head is None else sniff_format(head)
         if sniffed is None:
             raise InputError(str(error)) from None
-        return _ANY_READER if sniffed == "empty" else sniffed
+        return sniffed
 
 
 def _match(pattern: str) -> list:
