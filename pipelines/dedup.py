@@ -12,6 +12,7 @@ its bucket's smallest id -> connected components (union-find or star rounds)
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Tuple
 
 import apache_beam as beam
@@ -79,25 +80,42 @@ class _DedupRecord(beam.DoFn):
     """Document -> what the decisions need: (text hash, (exact order, id, near record)) for exact
     dedup, the near record (_NearRecords) alone without it. A near record is None for a document
     without shingles (it is unique). `earlier`: the stored signatures, with a signature cache.
-    Tagged DOC, the document itself as the join takes it: (id, (DOC, its bytes))."""
+    Tagged DOC, the document itself as the join takes it: (id, (DOC, its bytes)).
+
+    The time spent hashing (exact) and shingling and signing (near) is each stage's time in the report, as
+    a per-document stage's is (pipelines/stage.py): the work on each document, not the shuffles after it."""
 
     def __init__(self, exact: bool, near: NearDedupConfig | None, signatures=None):
         self._exact, self._near = exact, _NearRecords(near, signatures) if near is not None else None
+        self._timers = {stage: Metrics.counter(COUNTER_NAMESPACE, f"time_us.{stage}")
+                        for stage, on in (("exact_dedup", exact), ("near_dedup", near is not None)) if on}
 
     def setup(self):
         if self._near is not None:
             self._near.setup()
 
+    def start_bundle(self):
+        self._seconds = dict.fromkeys(self._timers, 0.0)
+
     def process(self, doc, earlier=None):
         encoded = encode_document(doc)
         yield beam.pvalue.TaggedOutput(DOC, (doc.id, (DOC, encoded)))
-        near = self._near.record(doc, earlier) if self._near is not None else None
+        near = None
+        if self._near is not None:
+            start = time.perf_counter()
+            near = self._near.record(doc, earlier)
+            self._seconds["near_dedup"] += time.perf_counter() - start
         if self._exact:
-            yield text_key(doc.text), (_total_keep_order(doc, encoded), doc.id, near)
+            start = time.perf_counter()
+            record = text_key(doc.text), (_total_keep_order(doc, encoded), doc.id, near)
+            self._seconds["exact_dedup"] += time.perf_counter() - start
+            yield record
         elif near is not None:
             yield near
 
     def finish_bundle(self):
+        for stage, seconds in self._seconds.items():
+            self._timers[stage].inc(int(seconds * 1e6))
         if self._near is not None:
             self._near.finish_bundle()
 

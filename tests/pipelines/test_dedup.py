@@ -194,3 +194,20 @@ def _same(expected: list, found: list) -> bool:
         return None if record is None else (record[0], record[1], list(record[2]),
                                             None if record[3] is None else record[3].tolist())
     return [plain(record) for record in expected] == [plain(record) for record in found]
+
+
+def test_hashing_shingling_and_signing_are_counted_as_the_dedup_stages_time():
+    from apache_beam.metrics.metric import MetricsFilter
+    from pipelines.dedup import Dedup
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(300)]
+    docs = [Document(f"d{i}", " ".join(rng.choice(words) for _ in range(400)), "s") for i in range(200)]
+    pipeline = beam.Pipeline(runner=RUNNER)
+    kept, _, _ = pipeline | beam.Create(docs) | Dedup(exact=True, near=NearDedupConfig())
+    assert_that(kept | beam.combiners.Count.Globally(), equal_to([200]))
+    result = pipeline.run()
+    result.wait_until_finish()
+    micros = {stage: sum(counter.committed for counter in result.metrics().query(
+        MetricsFilter().with_name(f"time_us.{stage}"))["counters"]) for stage in ("exact_dedup", "near_dedup")}
+    # Signing 200 documents of 400 words takes far longer than hashing their texts.
+    assert 0 < micros["exact_dedup"] < micros["near_dedup"]
