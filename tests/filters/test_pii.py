@@ -1,6 +1,8 @@
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus.document import Document, Drop
 from filters.pii.pii_filter import PiiConfig, PiiDetector, PiiFilter
@@ -164,3 +166,37 @@ def test_issuers_and_lengths():
     from filters.pii.checksum_recognizers import issued_by_a_network
     assert issued_by_a_network("4111111111111111") and issued_by_a_network("371449635398431")
     assert not issued_by_a_network("9780240522043") and not issued_by_a_network("37144963539843")
+
+
+def _dump_block_by_definition(text: str, max_candidates: int):
+    """The first block in which more than max_candidates runs pass run_evidence: the bound as the module
+    defines it, every run read (time_bound.py reads only the runs of blocks with enough of them)."""
+    import collections
+    from filters.pii.phone_evidence import RUN, run_evidence
+    from filters.pii.time_bound import BLOCK_CHARS
+    per_block = collections.Counter()
+    for run in RUN.finditer(text):
+        if run_evidence(text, run.start(), run.end()) is not None:
+            per_block[run.start() // BLOCK_CHARS] += 1
+            if per_block[run.start() // BLOCK_CHARS] > max_candidates:
+                return run.start() // BLOCK_CHARS
+    return None
+
+
+_PHONE_TEXT_PARTS = ["Tel. ", "call ", "+44 20 7946 0958", "(212) 555-0199", "030 1234 5678", "1999", "12.5",
+                     "ISBN 978-3-16-148410-0", " ", "\n", "words here ", "2021-03-04", "x", "#", "-", "555 0100 "]
+
+
+@given(st.lists(st.sampled_from(_PHONE_TEXT_PARTS), max_size=300), st.integers(1, 6),
+       st.integers(0, 9_990))
+@settings(max_examples=300, deadline=None)
+def test_the_candidate_bound_names_the_block_its_definition_names(parts, max_candidates, padding):
+    from filters.pii.time_bound import BLOCK_CHARS, dump_reason
+    text = "a " * (padding // 2) + "".join(parts) * 3        # runs on both sides of a block's edge
+    block = _dump_block_by_definition(text, max_candidates)
+    reason = dump_reason(text, max_candidates)
+    if block is None:
+        assert reason is None
+    else:
+        assert reason == (f"> {max_candidates} telephone-number candidates in characters "
+                          f"{block * BLOCK_CHARS}-{(block + 1) * BLOCK_CHARS}")
