@@ -61,8 +61,9 @@ class FastTextLID:
             handle.flush()
             try:
                 model = cls(handle.name, engine)
-            except ValueError as error:
-                raise UsageError(f"{name} is not a fastText model ({error})") from None
+            except (ValueError, MemoryError) as error:    # fasttext-predict meets a damaged header as bad_alloc
+                reason = str(error).replace(handle.name, name) or type(error).__name__
+                raise UsageError(f"{name} is not a fastText model ({reason})") from None
         model.model_path = name
         return model
 

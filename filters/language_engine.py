@@ -1,8 +1,10 @@
 """Which fastText build classifies: fasttext-new where it is installed, else the `fasttext` module's build.
 
-Three builds read the same model files and give the same labels and the same
-probabilities, bit for bit, on every labelled sentence of ../shared/data/langid
-(tests/filters/test_language_engine.py), so which one ran never changes an output:
+Three builds read the same model files and, with the default lid.176 model, give
+the same labels and the same probabilities, bit for bit, on every labelled
+sentence of ../shared/data/langid (tests/filters/test_language_engine.py), so
+which one ran never changes an output (docs/filters.md: a one-vs-all model's
+scores differ in their last bits):
 
 - fasttext-new, a Rust implementation (import name `fasttext_new`): the fastest
   here, about twice fasttext-turbo (bench/lid_engine.py), and the default;
@@ -61,10 +63,11 @@ def resolve(engine: str) -> str:
     """The engine that will run for the configured `engine`; raises EngineUnavailable if it cannot."""
     if engine not in ENGINES:
         raise EngineUnavailable(f"language.engine {engine!r} is not one of {', '.join(ENGINES)}")
-    if engine in (AUTO, NEW) and _installed(NEW):
+    if engine in (AUTO, NEW) and _import_problem(NEW) is None:
         return NEW
     if engine == NEW:
-        raise EngineUnavailable(f"language.engine is {NEW!r} but it is not installed (`pip install {NEW}`)")
+        raise EngineUnavailable(f"language.engine is {NEW!r} but it cannot be imported ({_import_problem(NEW)}; "
+                                f"`pip install {NEW}` installs it)")
     live = live_engine()
     if engine == AUTO:
         return live or "fasttext"
@@ -80,8 +83,15 @@ def load_model(engine: str, path: str):
     return importlib.import_module(_MODULE.get(engine, "fasttext")).load_model(path)
 
 
-def _installed(engine: str) -> bool:
-    return importlib.util.find_spec(_MODULE[engine]) is not None
+@functools.lru_cache(maxsize=None)
+def _import_problem(engine: str) -> Optional[str]:
+    """None when the engine's module imports, else why not: a wheel that is there but does not load (its
+    extension built for another platform) must leave `auto` to the next build, not stop the run."""
+    try:
+        importlib.import_module(_MODULE[engine])
+    except ImportError as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 def _record_digest(path: str) -> str:

@@ -26,7 +26,7 @@ block (bench/time_per_document.py measures it).
 """
 from __future__ import annotations
 
-import collections
+import itertools
 import re
 
 from filters.pii.phone_evidence import RUN, run_evidence
@@ -83,17 +83,16 @@ def _first_block_with_too_many_candidates(text: str, max_candidates: int):
     A block's candidates are some of its runs, and each run holds a digit: a text with no more digits than
     `max_candidates` has no such block, and otherwise only a block with more runs than that is read run by
     run. On real prose no block is, and the document costs a count of its digits, or one pass of RUN,
-    instead of the evidence of each run.
+    instead of the evidence of each run; a block dense with runs that are not candidates ("1a1a1a...") is
+    still read run by run. Runs are held one block at a time (at most BLOCK_CHARS of them), never the
+    whole text's.
     """
-    if len(_DIGIT.findall(text)) <= max_candidates:
-        return None
-    runs = list(RUN.finditer(text))
-    runs_per_block = collections.Counter(run.start() // BLOCK_CHARS for run in runs)
-    per_block = collections.Counter()
-    for run in runs:
-        block = run.start() // BLOCK_CHARS
-        if runs_per_block[block] > max_candidates and run_evidence(text, run.start(), run.end()) is not None:
-            per_block[block] += 1
-            if per_block[block] > max_candidates:
+    if next(itertools.islice(_DIGIT.finditer(text), max_candidates, None), None) is None:
+        return None         # no more digits than max_candidates (found by reading up to one more)
+    for block, runs in itertools.groupby(RUN.finditer(text), key=lambda run: run.start() // BLOCK_CHARS):
+        runs = list(runs)
+        if len(runs) > max_candidates:
+            candidates = (run for run in runs if run_evidence(text, run.start(), run.end()) is not None)
+            if sum(1 for _ in itertools.islice(candidates, max_candidates + 1)) > max_candidates:
                 return block
     return None

