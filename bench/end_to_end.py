@@ -43,7 +43,8 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 from filter_speed import URL_SETTINGS  # noqa: E402
 from hf_from_sentencepiece import LLAMA2, hf_tokenizer  # noqa: E402
-from measure import datatrove_python, print_table, process_tree_peaks, subprocess_run, write_json  # noqa: E402
+from measure import (datatrove_python, print_table, process_tree_peaks, subprocess_run,  # noqa: E402
+                     tokenmill_executable, write_json)
 from real_corpus import real_text_rows  # noqa: E402
 
 from filters.language import default_model_path  # noqa: E402
@@ -77,7 +78,7 @@ def _run(rng: random.Random, paragraphs: list) -> list:
 
 def tokenmill_command(corpus: str, output: str, workers: int) -> list:
     sets = URL_SETTINGS + DECONTAM + ["plans.budgets=[2T, 8T, 13T]"]
-    return [os.path.join(os.path.dirname(sys.executable), "tokenmill"), "run", "--input", corpus,
+    return [tokenmill_executable(), "run", "--input", corpus,
             "--output", output, "--workers", str(workers), "--quiet", "--tokenizer", LLAMA2,
             *[arg for item in sets for arg in ("--set", item)]]
 
@@ -191,6 +192,7 @@ def main() -> None:
     write_json(os.path.join(os.path.dirname(OUT), "end_to_end.json"), {
         "sizes": {f"{mb:g}": run for mb, run in sizes.items()}, "one_document": one, "two_workers": memory,
         "goals": met, "rows": rows, "repeats": args.repeats, "cpu": args.cpu, "commit": _commit(),
+        "tokenmill": tokenmill_executable(),
         "date": time.strftime("%Y-%m-%d %H:%M")})
 
 

@@ -57,6 +57,19 @@ def datatrove_python() -> str:
     return path
 
 
+def tokenmill_executable() -> str:
+    """The `tokenmill` the benchmarks time: $TOKENMILL_BIN, else that of .venv-plain (`make bench` makes it:
+    tokenmill installed as `pip install -e .` installs it, no extra), else the one beside this python.
+
+    Not this python's by default: the test extra also installs Beam's GCP clients and Hugging Face datasets
+    (with pandas), which Beam imports at start-up when they are there, about 1.6 s of every run here
+    that a user's plain install never pays."""
+    plain = os.path.join(os.path.dirname(__file__), "..", ".venv-plain", "bin", "tokenmill")
+    path = os.environ.get("TOKENMILL_BIN") or (plain if os.path.exists(plain) else
+                                               os.path.join(os.path.dirname(sys.executable), "tokenmill"))
+    return os.path.abspath(path)
+
+
 def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
     """Run `command` to its end: wall s, CPU s and peak RSS MB of that process alone.
 

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(__file__))
 
 from end_to_end import mixed_corpus, tokenmill_command  # noqa: E402
-from measure import print_table, subprocess_run, write_json  # noqa: E402
+from measure import print_table, subprocess_run, tokenmill_executable, write_json  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "out")
 WORK = os.path.join(OUT, "reuse")
@@ -176,6 +176,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [one_size(mb, args.files, args.repeats) for mb in args.mb]
     write_json(os.path.join(OUT, "reuse.json"), {"sizes": sizes, "changed": CHANGED[1], "repeats": args.repeats,
+                                                 "tokenmill": tokenmill_executable(),
                                                  "command": "flock /tmp/tokenmill-cpu.lock python bench/reuse.py "
                                                             + " ".join(sys.argv[1:])})
     print_table(sizes, ["mb", "documents", "cold_wall_s", "reuse_wall_s", "ratio", "byte_identical"])
