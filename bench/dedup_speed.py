@@ -34,7 +34,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from measure import datatrove_python, print_table, subprocess_run, write_json  # noqa: E402
+from measure import datatrove_python, print_table, subprocess_run, tokenmill_executable, write_json  # noqa: E402
 from neardup_quality import DOLMA, edit  # noqa: E402
 
 from corpus.normalize import normalize_text  # noqa: E402
@@ -67,7 +67,7 @@ def build(target_mb: float, directory: str) -> tuple:
 def near_dedup_command(corpus_dir: str, output: str, workers: int = 1, components: str = "star") -> list:
     """`tokenmill run` over the corpus with only near-dedup on."""
     overrides = [arg for item in ONLY_NEAR_DEDUP + [f"near_dedup.components={components}"] for arg in ("--set", item)]
-    return [os.path.join(os.path.dirname(sys.executable), "tokenmill"), "run", "--input",
+    return [tokenmill_executable(), "run", "--input",
             os.path.join(corpus_dir, "*.jsonl"), "--output", output, "--workers", str(workers), "--quiet", *overrides]
 
 

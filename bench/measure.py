@@ -62,7 +62,7 @@ def tokenmill_executable() -> str:
     tokenmill installed as `pip install -e .` installs it, no extra), else the one beside this python.
 
     Not this python's by default: the test extra also installs Beam's GCP clients and Hugging Face datasets
-    (with pandas), which Beam imports at start-up when they are there, about 1.6 s of every run here
+    (with pandas), which Beam imports at start-up when they are there, about 1.8 s of every run here
     that a user's plain install never pays."""
     plain = os.path.join(os.path.dirname(__file__), "..", ".venv-plain", "bin", "tokenmill")
     path = os.environ.get("TOKENMILL_BIN") or (plain if os.path.exists(plain) else

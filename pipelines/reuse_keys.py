@@ -32,7 +32,8 @@ CACHE_FORMAT = 2        # 2: each line tagged with the JSON library that wrote i
 PREFIX_CODE = ("corpus", "filters", "pipelines.read", "pipelines.stage", "pipelines.stage_builders", "pipelines.reuse",
                "pipelines.reuse_keys", "pipelines.reuse_stages", "reporting.profile")
 # Libraries whose version can change an extracted text, a language label or a signal.
-PREFIX_LIBRARIES = ("resiliparse", "fasttext-new", "fasttext-turbo", "fasttext-predict", "numpy", "numba", "pyarrow", "zstandard")
+PREFIX_LIBRARIES = ("resiliparse", "fasttext-new", "fasttext-turbo", "fasttext-predict", "numpy", "numba", "pyarrow",
+                    "zstandard")
 _CHUNK = 1 << 20
 
 

@@ -74,7 +74,8 @@ def dump_reason(text: str, max_candidates: int):
     block = _first_block_with_too_many_candidates(text, max_candidates)
     if block is None:
         return None
-    return f"> {max_candidates} telephone-number candidates in characters {block * BLOCK_CHARS}-{(block + 1) * BLOCK_CHARS}"
+    return (f"> {max_candidates} telephone-number candidates in characters "
+            f"{block * BLOCK_CHARS}-{(block + 1) * BLOCK_CHARS}")
 
 
 def _first_block_with_too_many_candidates(text: str, max_candidates: int):
