@@ -74,7 +74,8 @@ def leaves_whole_numbers(run: str, numbers: list) -> bool:
     """Whether the numbers found leave the rest of their run whole: what is not covered is either nothing
     or, set apart by a space, a number that starts and ends with a group of 5 digits or more (a postal
     code, another number), never a piece of the same number ("2221 <PHONE_NUMBER>" of a card
-    "2221 0000 0000 0009")."""
+    "2221 0000 0000 0009"). Nor may a number found end or start, beside the rest, with a group of one
+    or two digits hyphenated to it: in "+611800123456-01 234567890" the "01" may as well start the rest."""
     covered = [False] * len(run)
     for start, end in numbers:
         covered[start:end] = [True] * (end - start)
@@ -86,7 +87,14 @@ def leaves_whole_numbers(run: str, numbers: list) -> bool:
         groups = DIGIT_GROUPS.findall(piece)
         if not apart or len(groups[0]) < 5 or len(groups[-1]) < 5:
             return False
+        if _SHORT_GROUP_BEFORE.search(run, 0, rest.start()) or _SHORT_GROUP_AFTER.match(run, rest.end()):
+            return False
     return True
+
+
+# A group of one or two digits joined by punctuation to a number found, and by spaces only to the rest.
+_SHORT_GROUP_BEFORE = re.compile(r"[^\d\s]\d{1,2}\s+\Z")
+_SHORT_GROUP_AFTER = re.compile(r"\s+\d{1,2}[^\d\s]")
 
 
 def _with_country_code(run: str, offset: int) -> int:
