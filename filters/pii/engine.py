@@ -18,7 +18,7 @@ import os
 # tldextract (used by the URL recognizer) otherwise fetches the public-suffix list at import.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry  # noqa: E402
+from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry  # noqa: E402, F401
 from presidio_analyzer.nlp_engine import NoOpNlpEngine, SpacyNlpEngine  # noqa: E402
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer as PresidioPhoneRecognizer  # noqa: E402
 

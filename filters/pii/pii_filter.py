@@ -59,9 +59,11 @@ def entities_for(config: PiiConfig, lang) -> list:
 class PiiDetector:
     def __init__(self, config: PiiConfig, analyzer=None):
         from filters.pii.engine import LANGUAGE, build_analyzer
+        from filters.pii.prechecks import Prechecks
         self.config = config
         self.analyzer = analyzer or build_analyzer(config.ner_model)
         self.language = LANGUAGE        # the one language Presidio's recognizers are registered for
+        self.prechecks = Prechecks.for_analyzer(self.analyzer, LANGUAGE)
 
     def entities_for(self, lang) -> list:
         return entities_for(self.config, lang)
@@ -71,7 +73,11 @@ class PiiDetector:
         found = []
         for start, end in pieces(text):
             low, high = max(0, start - MARGIN), min(len(text), end + MARGIN)
-            results = self.analyzer.analyze(text=text[low:high], language=self.language, entities=entities,
+            window = text[low:high]
+            possible = self.prechecks.possible(entities, window)
+            if not possible:            # an empty list would ask Presidio for every entity
+                continue
+            results = self.analyzer.analyze(text=window, language=self.language, entities=possible,
                                             score_threshold=self.config.min_score)
             found += [Span(low + r.start, low + r.end, r.entity_type, round(r.score, 4)) for r in results
                       if start <= low + r.start < end]        # the piece where a detection starts reports it

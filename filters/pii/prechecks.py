@@ -1,0 +1,92 @@
+"""What a recognizer's patterns cannot match without: a window that lacks it is not given to the recognizer.
+
+Presidio runs every requested recognizer over every window of text, and most
+windows of web text hold nothing most of them could match: no dotted quad for
+the IP recognizer, no run of eight digits for the passport and bank-number
+recognizers. Each precheck below is read off one entity's patterns: every match
+of every one of them contains a substring the precheck matches. Where the
+precheck finds nothing the recognizer would report nothing, so leaving its
+entity out of that window's request changes no span.
+
+A precheck holds only for the patterns it was read from. Each names the digest
+of those patterns, and `Prechecks.for_analyzer` turns off the precheck of any
+entity whose recognizers in the analyzer are not exactly those patterns (another
+Presidio release, a custom analyzer), which then runs as before. The prechecks
+are compiled with the `regex` module and the flags Presidio compiles patterns
+with, so `\\d`, character classes and case folding mean what they mean there.
+tests/filters/test_pii_prechecks.py checks each precheck against its recognizer.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import regex
+
+PRESIDIO_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE    # PatternRecognizer's global_regex_flags
+
+# entity -> (precheck, digest of the entity's pattern regexes, sorted and joined by line breaks)
+PRECHECKS = {
+    # every IPv4 form holds a dotted quad of 1-3 digit octets; every IPv6 form two colons with at most
+    # four hex digits between them ("::" included)
+    "IP_ADDRESS": (r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]|:[0-9A-Fa-f]{0,4}:", "fe3413dcbe29acc7"),
+    "US_SSN": (r"[0-9]{3}[- .]?[0-9]{2}", "57993c1316987eee"),             # 3 digits, maybe a separator, 2
+    "US_PASSPORT": (r"[0-9]{8}", "4d39378952a1fd07"),                        # 9 digits, or a letter and 8
+    "US_BANK_NUMBER": (r"[0-9]{8}", "77ff5492baf67207"),                     # 8 to 17 digits
+    "UK_NHS": (r"[0-9]{3}[- ]?[0-9]{3}", "d813b701023b5188"),                # 3, 3 and 4 digits
+    "US_ITIN": (r"9\d{2}", "8e00f2b5a45272e4"),                              # every form starts 9 and two digits
+    "EMAIL_ADDRESS": (r"@", "f4644825e08ce16b"),
+    "AWS_ACCESS_KEY": (r"AKIA|ASIA", "7f8a678753a46ba3"),
+    "PRIVATE_KEY": (r"-----BEGIN ", "7c8cbc035752dba5"),
+    "BEARER_TOKEN": (r"bearer\s", "4075ca9aeee09350"),
+    "URL_PASSWORD": (r"://", "650bbbca3010e10f"),
+    "API_TOKEN": (r"gh[pousr]_|xox[abprs]-|AIza", "bd86ab16c2ec8bb5"),
+}
+
+
+def patterns_digest(regexes) -> str:
+    return hashlib.sha256("\n".join(sorted(regexes)).encode("utf-8")).hexdigest()[:16]
+
+
+def entity_patterns(analyzer, entity: str, language: str):
+    """The regexes of every recognizer of `entity` in `analyzer`, or None when one of them is not a pure
+    pattern recognizer (it may match without any pattern) or compiles its patterns with other flags."""
+    regexes = []
+    for recognizer in analyzer.registry.get_recognizers(language=language, entities=[entity]):
+        patterns = getattr(recognizer, "patterns", None)
+        if not patterns or getattr(recognizer, "deny_list", None) or type(recognizer).analyze is not \
+                _pattern_analyze() or recognizer.global_regex_flags != PRESIDIO_FLAGS:
+            return None
+        regexes += [pattern.regex for pattern in patterns]
+    return regexes or None
+
+
+class Prechecks:
+    """The entities worth asking for in one window of text."""
+
+    def __init__(self, compiled: dict):
+        self._compiled = compiled
+
+    @classmethod
+    def for_analyzer(cls, analyzer, language: str) -> "Prechecks":
+        compiled = {}
+        for entity, (precheck, digest) in PRECHECKS.items():
+            regexes = entity_patterns(analyzer, entity, language)
+            if regexes is not None and patterns_digest(regexes) == digest:
+                compiled[entity] = regex.compile(precheck, PRESIDIO_FLAGS)
+        return cls(compiled)
+
+    @property
+    def entities(self) -> frozenset:
+        """The entities whose precheck is on."""
+        return frozenset(self._compiled)
+
+    def possible(self, entities: list, window: str) -> list:
+        """`entities` less those whose precheck finds nothing in `window`, in their order."""
+        compiled = self._compiled
+        return [entity for entity in entities if entity not in compiled or compiled[entity].search(window)]
+
+
+def _pattern_analyze():
+    # Through engine.py, which keeps tldextract offline: importing Presidio first would let it fetch a list.
+    from filters.pii.engine import PatternRecognizer
+    return PatternRecognizer.analyze

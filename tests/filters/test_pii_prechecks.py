@@ -1,0 +1,116 @@
+"""The PII prechecks (filters/pii/prechecks.py) leave out only recognizers that would have found nothing.
+
+Three checks: every string a recognizer's pattern matches holds its precheck (hypothesis, from the pattern itself);
+on real text with and without PII, the detector gives the same spans with the prechecks as without; and a
+precheck is off where the analyzer's patterns are not the ones it was read from.
+"""
+import collections
+import gzip
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from filters.pii.engine import LANGUAGE, build_analyzer
+from filters.pii.pii_filter import PiiConfig, PiiDetector
+from filters.pii.prechecks import PRECHECKS, Prechecks
+from tests.conftest import shared_data
+
+ANALYZER = build_analyzer()
+EVERY_ENTITY = PiiConfig(redact_urls=True)          # every entity a config can ask for, URL included
+
+
+def _recognizer_patterns():
+    for entity in sorted(PRECHECKS):
+        for recognizer in ANALYZER.registry.get_recognizers(language=LANGUAGE, entities=[entity]):
+            for pattern in recognizer.patterns:
+                yield entity, pattern.regex
+
+
+PATTERNS = list(_recognizer_patterns())
+# Noise around a match: the characters the prechecks look for, and others
+NOISE = st.text(alphabet=st.sampled_from("0123456789.:-@/ aAfFkK9\u0663\u00a0\n_xohg"), max_size=12)
+
+
+def test_every_precheck_is_on_for_the_installed_presidio():
+    # A Presidio release that changes one of these patterns turns its precheck off (slower, never wrong): this
+    # test says so, so that the precheck is read again from the new patterns.
+    assert Prechecks.for_analyzer(ANALYZER, LANGUAGE).entities == frozenset(PRECHECKS)
+
+
+@pytest.mark.parametrize("entity, pattern", PATTERNS, ids=[f"{e}-{i}" for i, (e, _) in enumerate(PATTERNS)])
+def test_every_match_of_a_pattern_holds_its_precheck(entity, pattern):
+    import regex
+    matcher = regex.compile(pattern, regex.DOTALL | regex.MULTILINE | regex.IGNORECASE)
+    precheck = regex.compile(PRECHECKS[entity][0], regex.DOTALL | regex.MULTILINE | regex.IGNORECASE)
+    # hypothesis draws from Python's re syntax: Presidio's patterns are in it, lookbehinds aside
+    generated = st.from_regex(re.compile(re.sub(r"\(\?<!\[[^\]]*\]\)", "", pattern), re.IGNORECASE),
+                              fullmatch=True)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(before=NOISE, middle=generated, after=NOISE)
+    def check(before, middle, after):
+        text = before + middle + after
+        for match in matcher.finditer(text):
+            assert precheck.search(match.group()), (entity, match.group())
+    check()
+
+
+@given(text=st.text(alphabet=st.sampled_from("0123456789.:- abcdefABCDEF9\u0663@\n"), max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_a_window_whose_precheck_fails_gives_its_recognizer_nothing(text):
+    prechecks = Prechecks.for_analyzer(ANALYZER, LANGUAGE)
+    left_out = set(PRECHECKS) - set(prechecks.possible(list(PRECHECKS), text))
+    if left_out:
+        assert ANALYZER.analyze(text=text, language=LANGUAGE, entities=sorted(left_out)) == []
+
+
+def _spans_both_ways(texts, lang="en"):
+    with_prechecks = PiiDetector(EVERY_ENTITY, ANALYZER)
+    assert with_prechecks.prechecks.entities == frozenset(PRECHECKS)
+    without = PiiDetector(EVERY_ENTITY, ANALYZER)
+    without.prechecks = Prechecks({})
+    found = collections.Counter()
+    for text in texts:
+        spans = with_prechecks.spans(text, lang)
+        assert spans == without.spans(text, lang), text[:200]
+        found.update(span.entity for span in spans)
+    return found
+
+
+def test_the_spans_are_the_same_without_the_prechecks_on_synthetic_pii():
+    path = shared_data("pii/presidio_research/generated_large.json")
+    with open(path, encoding="utf-8") as handle:
+        texts = [item["full_text"] for item in json.load(handle)]
+    found = _spans_both_ways(texts)
+    assert sum(found.values()) > 400
+    assert {"IP_ADDRESS", "EMAIL_ADDRESS", "US_SSN", "IBAN_CODE"} <= set(found), found
+
+
+def test_the_spans_are_the_same_without_the_prechecks_on_web_text():
+    path = shared_data("web/dolma/CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        texts = [json.loads(line)["text"] for line in handle][:400]
+    found = _spans_both_ways(texts)
+    assert sum(found.values()) > 50, found
+
+
+def test_made_up_pii_is_still_found_with_the_prechecks():
+    text = ("host 10.0.0.12 and fe80::1ff:fe23:4567:890a, ssn 536-22-8726, mail a.b@example.org, "
+            "key AKIAABCDEFGHIJKLMNOP, passport 912803456, nhs 943 476 5919")
+    entities = {span.entity for span in PiiDetector(EVERY_ENTITY, ANALYZER).spans(text, "en")}
+    assert {"IP_ADDRESS", "US_SSN", "EMAIL_ADDRESS", "AWS_ACCESS_KEY"} <= entities
+
+
+def test_a_precheck_is_off_where_the_analyzer_has_other_patterns():
+    from presidio_analyzer import Pattern, PatternRecognizer
+    analyzer = build_analyzer()
+    analyzer.registry.add_recognizer(PatternRecognizer(supported_entity="IP_ADDRESS", name="HostnameAsIp",
+                                                       patterns=[Pattern("host", r"\bhost-\w+", 0.9)],
+                                                       supported_language=LANGUAGE))
+    prechecks = Prechecks.for_analyzer(analyzer, LANGUAGE)
+    assert "IP_ADDRESS" not in prechecks.entities and "US_SSN" in prechecks.entities
+    spans = PiiDetector(PiiConfig(), analyzer).spans("served by host-alpha today", "en")
+    assert [(span.entity, span.start) for span in spans] == [("IP_ADDRESS", 10)]
