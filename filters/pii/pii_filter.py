@@ -57,24 +57,35 @@ def entities_for(config: PiiConfig, lang) -> list:
 
 
 class PiiDetector:
-    def __init__(self, config: PiiConfig, analyzer=None):
+    def __init__(self, config: PiiConfig, analyzer=None, prechecks: bool = True):
+        """`prechecks`: leave out of each window's request the entities that cannot be in it (prechecks.py)."""
         from filters.pii.engine import LANGUAGE, build_analyzer
-        from filters.pii.prechecks import Prechecks
         self.config = config
         self.analyzer = analyzer or build_analyzer(config.ner_model)
         self.language = LANGUAGE        # the one language Presidio's recognizers are registered for
-        self.prechecks = Prechecks.for_analyzer(self.analyzer, LANGUAGE)
+        self._use_prechecks = prechecks
+        self._prechecks = self._read_from = None
+
+    @property
+    def prechecks(self):
+        """The prechecks of the analyzer as it is now: read again whenever its recognizers or patterns change."""
+        from filters.pii.prechecks import Prechecks, analyzer_state
+        state = (id(self.analyzer), analyzer_state(self.analyzer))
+        if state != self._read_from:
+            self._prechecks = Prechecks.for_analyzer(self.analyzer, self.language, self._use_prechecks)
+            self._read_from = state
+        return self._prechecks
 
     def entities_for(self, lang) -> list:
         return entities_for(self.config, lang)
 
     def spans(self, text: str, lang=None) -> list:
-        entities = self.entities_for(lang)
+        entities, prechecks = self.entities_for(lang), self.prechecks
         found = []
         for start, end in pieces(text):
             low, high = max(0, start - MARGIN), min(len(text), end + MARGIN)
             window = text[low:high]
-            possible = self.prechecks.possible(entities, window)
+            possible = prechecks.possible(entities, window)
             if not possible:            # an empty list would ask Presidio for every entity
                 continue
             results = self.analyzer.analyze(text=window, language=self.language, entities=possible,

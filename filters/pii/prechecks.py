@@ -49,31 +49,48 @@ def patterns_digest(regexes) -> str:
 
 def entity_patterns(analyzer, entity: str, language: str):
     """The regexes of every recognizer of `entity` in `analyzer`, or None when one of them is not a pure
-    pattern recognizer (it may match without any pattern) or compiles its patterns with other flags."""
+    pattern recognizer (it may find what no pattern matched: its own analysis, a deny list, context that
+    adds results) or compiles its patterns with other flags."""
     regexes = []
     for recognizer in analyzer.registry.get_recognizers(language=language, entities=[entity]):
         patterns = getattr(recognizer, "patterns", None)
-        if not patterns or getattr(recognizer, "deny_list", None) or type(recognizer).analyze is not \
-                _pattern_analyze() or recognizer.global_regex_flags != PRESIDIO_FLAGS:
+        if not patterns or not _only_patterns(recognizer) or recognizer.global_regex_flags != PRESIDIO_FLAGS:
             return None
         regexes += [pattern.regex for pattern in patterns]
     return regexes or None
 
 
+def _only_patterns(recognizer) -> bool:
+    from filters.pii.engine import PatternRecognizer    # through engine.py, which keeps tldextract offline
+    own = vars(recognizer)
+    return (not getattr(recognizer, "deny_list", None) and "analyze" not in own and "enhance_using_context" not in own
+            and type(recognizer).analyze is PatternRecognizer.analyze
+            and type(recognizer).enhance_using_context is PatternRecognizer.enhance_using_context)
+
+
+def analyzer_state(analyzer) -> tuple:
+    """What the prechecks were read from: each recognizer and its patterns (a change means reading them again)."""
+    return tuple((id(recognizer), tuple(pattern.regex for pattern in getattr(recognizer, "patterns", None) or ()))
+                 for recognizer in analyzer.registry.recognizers)
+
+
 class Prechecks:
     """The entities worth asking for in one window of text."""
 
-    def __init__(self, compiled: dict):
-        self._compiled = compiled
+    def __init__(self, compiled: dict, served: frozenset):
+        self._compiled, self._served = compiled, served
 
     @classmethod
-    def for_analyzer(cls, analyzer, language: str) -> "Prechecks":
+    def for_analyzer(cls, analyzer, language: str, on: bool = True) -> "Prechecks":
+        """`on` False: none, every entity is asked for (what they are measured and tested against)."""
         compiled = {}
-        for entity, (precheck, digest) in PRECHECKS.items():
+        for entity, (precheck, digest) in PRECHECKS.items() if on else ():
             regexes = entity_patterns(analyzer, entity, language)
             if regexes is not None and patterns_digest(regexes) == digest:
                 compiled[entity] = regex.compile(precheck, PRESIDIO_FLAGS)
-        return cls(compiled)
+        served = frozenset(entity for recognizer in analyzer.registry.recognizers
+                           for entity in recognizer.supported_entities)
+        return cls(compiled, served)
 
     @property
     def entities(self) -> frozenset:
@@ -81,12 +98,8 @@ class Prechecks:
         return frozenset(self._compiled)
 
     def possible(self, entities: list, window: str) -> list:
-        """`entities` less those whose precheck finds nothing in `window`, in their order."""
+        """`entities` less those whose precheck finds nothing in `window`, in their order; empty when no
+        recognizer serves any that is left (Presidio would refuse the request, and could find nothing)."""
         compiled = self._compiled
-        return [entity for entity in entities if entity not in compiled or compiled[entity].search(window)]
-
-
-def _pattern_analyze():
-    # Through engine.py, which keeps tldextract offline: importing Presidio first would let it fetch a list.
-    from filters.pii.engine import PatternRecognizer
-    return PatternRecognizer.analyze
+        left = [entity for entity in entities if entity not in compiled or compiled[entity].search(window)]
+        return left if any(entity in self._served for entity in left) else []

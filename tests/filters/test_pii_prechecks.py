@@ -70,8 +70,8 @@ def test_a_window_whose_precheck_fails_gives_its_recognizer_nothing(text):
 def _spans_both_ways(texts, lang="en"):
     with_prechecks = PiiDetector(EVERY_ENTITY, ANALYZER)
     assert with_prechecks.prechecks.entities == frozenset(PRECHECKS)
-    without = PiiDetector(EVERY_ENTITY, ANALYZER)
-    without.prechecks = Prechecks({})
+    without = PiiDetector(EVERY_ENTITY, ANALYZER, prechecks=False)
+    assert without.prechecks.entities == frozenset()
     found = collections.Counter()
     for text in texts:
         spans = with_prechecks.spans(text, lang)
@@ -104,13 +104,48 @@ def test_made_up_pii_is_still_found_with_the_prechecks():
     assert {"IP_ADDRESS", "US_SSN", "EMAIL_ADDRESS", "AWS_ACCESS_KEY"} <= entities
 
 
-def test_a_precheck_is_off_where_the_analyzer_has_other_patterns():
+def _hostname_as_ip():
     from presidio_analyzer import Pattern, PatternRecognizer
+    return PatternRecognizer(supported_entity="IP_ADDRESS", name="HostnameAsIp",
+                             patterns=[Pattern("host", r"\bhost-\w+", 0.9)], supported_language=LANGUAGE)
+
+
+def test_a_precheck_is_off_where_the_analyzer_has_other_patterns():
     analyzer = build_analyzer()
-    analyzer.registry.add_recognizer(PatternRecognizer(supported_entity="IP_ADDRESS", name="HostnameAsIp",
-                                                       patterns=[Pattern("host", r"\bhost-\w+", 0.9)],
-                                                       supported_language=LANGUAGE))
+    analyzer.registry.add_recognizer(_hostname_as_ip())
     prechecks = Prechecks.for_analyzer(analyzer, LANGUAGE)
     assert "IP_ADDRESS" not in prechecks.entities and "US_SSN" in prechecks.entities
     spans = PiiDetector(PiiConfig(), analyzer).spans("served by host-alpha today", "en")
     assert [(span.entity, span.start) for span in spans] == [("IP_ADDRESS", 10)]
+
+
+def test_a_recognizer_added_after_the_detector_was_built_turns_its_precheck_off():
+    detector = PiiDetector(PiiConfig())
+    assert detector.spans("served by host-alpha today", "en") == []
+    detector.analyzer.registry.add_recognizer(_hostname_as_ip())
+    assert [span.entity for span in detector.spans("served by host-alpha today", "en")] == ["IP_ADDRESS"]
+
+
+def test_a_recognizer_that_can_find_more_than_its_patterns_turns_its_precheck_off():
+    from presidio_analyzer.predefined_recognizers import IpRecognizer
+
+    class IpWithContext(IpRecognizer):
+        def enhance_using_context(self, *args, **kwargs):
+            return []
+
+    analyzer = build_analyzer()
+    analyzer.registry.remove_recognizer("IpRecognizer")
+    analyzer.registry.add_recognizer(IpWithContext(supported_language=LANGUAGE))
+    assert "IP_ADDRESS" not in Prechecks.for_analyzer(analyzer, LANGUAGE).entities
+    analyzer = build_analyzer()
+    ip = next(r for r in analyzer.registry.recognizers if "IP_ADDRESS" in r.supported_entities)
+    ip.analyze = lambda *args, **kwargs: []
+    assert "IP_ADDRESS" not in Prechecks.for_analyzer(analyzer, LANGUAGE).entities
+
+
+def test_an_unknown_entity_left_alone_is_not_asked_for():
+    # Presidio refuses a request that no recognizer serves; with e-mail left out by its precheck, only the
+    # unknown name would be left.
+    detector = PiiDetector(PiiConfig(entities=["EMAIL_ADDRESS", "NOT_AN_ENTITY"], english_entities=[]))
+    assert detector.spans("hello world", "de") == []
+    assert [span.entity for span in detector.spans("mail bob@example.com", "de")] == ["EMAIL_ADDRESS"]
