@@ -18,6 +18,7 @@ from typing import Tuple
 import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindows
 
 from corpus.document import Document, Drop, Rejected, rejected_row
 from corpus.document_codec import decode_document, encode_document
@@ -31,6 +32,8 @@ from filters.dedup.shingles import jaccard, shingles
 from pipelines.stage import COUNTER_NAMESPACE, REJECTED
 
 EXACT, NEAR, DOC = "exact", "near", "doc"
+BAND_SHARD_INPUT_BYTES = 32 << 20   # a band shard holds about this much input's band entries in one worker
+BAND_BATCH = 10_000                 # band entries to one shuffled element
 
 
 def _total_keep_order(doc, encoded: bytes | None = None) -> tuple:
@@ -222,14 +225,46 @@ class _NearRecords:
             self._lookup.write()
 
 
-def _band_entries(record):
-    doc_id, keep, bands, shingles = record
-    for band_key in bands:
-        yield band_key, ((doc_id, keep), shingles)
+def band_shards(input_bytes: int) -> int:
+    """How many groups the band entries are shuffled in: one per BAND_SHARD_INPUT_BYTES of input, known on
+    the launcher before the run (as for --workers), so every runner and worker count uses the same."""
+    return max(1, -(-input_bytes // BAND_SHARD_INPUT_BYTES))
+
+
+class _BandBatches(beam.DoFn):
+    """Near records -> (band shard, [(band key, node, shingles), ...]), up to BAND_BATCH entries an element.
+
+    One element per band entry was 14 per document through the shuffle's coders, buffers and data
+    channels, and most of them were alone in their bucket; here a bundle's entries travel in lists, and
+    _BucketEdges groups a shard's entries by band key in memory."""
+
+    def __init__(self, shards: int):
+        self._shards = shards
+        self._pending = {}
+
+    def start_bundle(self):
+        self._pending = {}
+
+    def process(self, record):
+        doc_id, keep, bands, shingles = record
+        node = (doc_id, keep)
+        for band_key in bands:
+            shard = band_key[1] % self._shards
+            batch = self._pending.setdefault(shard, [])
+            batch.append((band_key, node, shingles))
+            if len(batch) >= BAND_BATCH:
+                yield shard, self._pending.pop(shard)
+
+    def finish_bundle(self):
+        pending, self._pending = self._pending, {}
+        for shard, batch in sorted(pending.items()):
+            yield GlobalWindows.windowed_value((shard, batch))
 
 
 class _BucketEdges(beam.DoFn):
-    """A bucket's members -> an edge from each member to the bucket's smallest id (O(n), not pairs).
+    """A shard's band entries -> per bucket, an edge from each member to the bucket's smallest id (O(n), not
+    pairs). Buckets are read in band-key order and their members in id order, so the edges do not depend
+    on how the runner split or ordered the entries.
 
     A node is (id, keep key): ids are unique, so nodes order as their ids do, and the components carry
     what picks their keeper without a join back to the records."""
@@ -240,15 +275,27 @@ class _BucketEdges(beam.DoFn):
         self._rejected_pairs = Metrics.counter(COUNTER_NAMESPACE, "near_dedup.pairs_below_jaccard")
 
     def process(self, keyed):
-        _, members = keyed
-        chunk = []
-        for member in members:           # streamed: at most max_bucket_size members held at once
-            chunk.append(member)
-            if len(chunk) == self._config.max_bucket_size:
-                self._large.inc()
-                yield from self._edges(chunk)
-                chunk = [min(chunk, key=lambda m: m[0][0])]     # chunks stay linked through their minimum
+        _, batches = keyed
+        buckets = {}
+        for batch in batches:
+            for band_key, node, shingles in batch:
+                buckets.setdefault(band_key, []).append((node, shingles))
+        for band_key in sorted(buckets):
+            members = buckets[band_key]
+            if len(members) > 1:
+                members.sort(key=lambda member: member[0][0])
+                yield from self._bucket_edges(members)
+
+    def _bucket_edges(self, members: list):
+        """Linked in chunks of max_bucket_size, each chunk to its minimum, the chunks through theirs."""
+        size = self._config.max_bucket_size
+        if len(members) > size:
+            self._large.inc()
+        chunk = members[:size]
         yield from self._edges(chunk)
+        for start in range(size, len(members), size - 1):
+            chunk = [chunk[0]] + members[start:start + size - 1]
+            yield from self._edges(chunk)
 
     def _edges(self, members):
         if len(members) < 2:
@@ -418,10 +465,11 @@ class _NearDecisions(beam.PTransform):
         self._config = config
         self._params = config.lsh_params()
         self._method = components_method(config.components, input_bytes)
+        self._shards = band_shards(input_bytes)
 
     def expand(self, records):
         edges = (records
-                 | "Bands" >> beam.FlatMap(_band_entries)
+                 | "Bands" >> beam.ParDo(_BandBatches(self._shards))
                  | "Buckets" >> beam.GroupByKey()
                  | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config)))
         if self._method != "star":      # it drops duplicate edges itself

@@ -6,6 +6,8 @@ import random
 import apache_beam as beam
 import datasketch
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
@@ -105,6 +107,54 @@ def test_beam_clusters_equal_datasketch_lsh_clusters_on_two_thousand_documents()
         kept, _, report = pipeline | beam.Create(docs) | NearDedup(NearDedupConfig())
         assert_that(kept | beam.Map(lambda d: d.id), equal_to(expected_kept), label="kept")
         assert_that(report | beam.Map(lambda r: r["converged"]), equal_to([True]), label="converged")
+
+
+@pytest.mark.parametrize("shards, max_bucket_size", [(1, 100_000), (5, 100_000), (3, 2)])
+def test_band_shards_and_bucket_chunks_give_datasketch_lsh_clusters(monkeypatch, shards, max_bucket_size):
+    # Band entries travel in lists to `shards` groups (pipelines.dedup.band_shards); a bucket larger than
+    # max_bucket_size is linked in chunks. Neither may change a cluster.
+    import pipelines.dedup as dedup
+    monkeypatch.setattr(dedup, "BAND_SHARD_INPUT_BYTES", 1000)
+    rng = random.Random(5)
+    originals = [text_of(rng, 60) for _ in range(150)]
+    texts = originals + [edited(rng, rng.choice(originals[:20]), rng.randrange(1, 6)) for _ in range(150)]
+    docs = [Document(f"d{n:04d}", text, "s") for n, text in enumerate(texts)]
+    params = PRESETS["fineweb"]
+    permutations = Permutations.create(params.num_perm, seed=1)
+    index = datasketch.MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows))
+    sketches = {}
+    for doc in docs:
+        sketches[doc.id] = datasketch.LeanMinHash(
+            seed=1, hashvalues=signature(shingle_hashes(doc.text), permutations), scheme="affine64")
+        index.insert(doc.id, sketches[doc.id])
+    labels = union_find_labels([(a, b) for a, sketch in sketches.items() for b in index.query(sketch) if a != b])
+    expected_kept = sorted(doc.id for doc in docs if labels.get(doc.id, doc.id) == doc.id)
+    assert len(docs) - len(expected_kept) > 50          # clusters of several copies: buckets to chunk
+    assert dedup.band_shards(shards * 1000) == shards
+    config = NearDedupConfig(max_bucket_size=max_bucket_size, components="union_find")
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, _, _ = pipeline | beam.Create(docs) | NearDedup(config, input_bytes=shards * 1000)
+        assert_that(kept | beam.Map(lambda d: d.id), equal_to(expected_kept), label="kept")
+
+
+@given(entries=st.lists(st.tuples(st.integers(0, 6), st.text("abcdef", min_size=1, max_size=3)), max_size=60,
+                        unique=True),
+       cuts=st.lists(st.integers(0, 60), max_size=5), seed=st.integers(0, 1000))
+@settings(max_examples=200, deadline=None)
+def test_bucket_edges_do_not_depend_on_how_the_entries_were_batched(entries, cuts, seed):
+    from pipelines.dedup import _BucketEdges
+    rows = [((0, key), (doc_id, ("k", doc_id)), None) for key, doc_id in entries]
+    shuffled = rows[:]
+    random.Random(seed).shuffle(shuffled)
+    bounds = sorted({0, len(shuffled), *[cut for cut in cuts if cut < len(shuffled)]})
+    batches = [shuffled[a:b] for a, b in zip(bounds, bounds[1:])]
+    edges = list(_BucketEdges(NearDedupConfig()).process((0, batches)))
+    members = {}
+    for band_key, node, _ in rows:
+        members.setdefault(band_key, []).append(node)
+    expected = [(node, min(nodes)) for _, nodes in sorted(members.items()) for node in sorted(nodes)
+                if node != min(nodes)]
+    assert edges == expected                 # each member to its bucket's smallest id, buckets in key order
 
 
 def test_exact_and_url_dedup():
