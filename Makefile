@@ -18,7 +18,7 @@ demo: $(VENV)/.installed
 	$(BIN)/tokenmill demo --output demo_output
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 tests
 
 # The torch side, apart from `make test`: PlanDataset under DataLoader workers and StatefulDataLoader,
 # and megatron-core reading the Megatron export. PyPI's Linux torch wheel is a CUDA build of several GB,
