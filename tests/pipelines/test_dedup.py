@@ -86,11 +86,9 @@ def test_near_dedup_keeps_the_earliest_crawl_and_annotates_the_cluster(component
                     equal_to([("a", "near_duplicate", "b"), ("c", "near_duplicate", "b")]), label="rejected")
 
 
-def test_beam_clusters_equal_datasketch_lsh_clusters_on_two_thousand_documents():
-    rng = random.Random(1)
-    originals = [text_of(rng, 80) for _ in range(1200)]
-    texts = originals + [edited(rng, rng.choice(originals), rng.randrange(1, 12)) for _ in range(800)]
-    docs = [Document(f"d{n:05d}", text, "s") for n, text in enumerate(texts)]
+def datasketch_kept(docs) -> list:
+    """The ids datasketch's MinHashLSH keeps (one per cluster of its candidate pairs, the smallest id), on the
+    same shingles and the fineweb preset's bands."""
     params = PRESETS["fineweb"]
     permutations = Permutations.create(params.num_perm, seed=1)
     index = datasketch.MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows))
@@ -99,9 +97,16 @@ def test_beam_clusters_equal_datasketch_lsh_clusters_on_two_thousand_documents()
         sketches[doc.id] = datasketch.LeanMinHash(
             seed=1, hashvalues=signature(shingle_hashes(doc.text), permutations), scheme="affine64")
         index.insert(doc.id, sketches[doc.id])
-    pairs = [(a, b) for a, sketch in sketches.items() for b in index.query(sketch) if a != b]
-    labels = union_find_labels(pairs)
-    expected_kept = sorted(doc.id for doc in docs if labels.get(doc.id, doc.id) == doc.id)
+    labels = union_find_labels([(a, b) for a, sketch in sketches.items() for b in index.query(sketch) if a != b])
+    return sorted(doc.id for doc in docs if labels.get(doc.id, doc.id) == doc.id)
+
+
+def test_beam_clusters_equal_datasketch_lsh_clusters_on_two_thousand_documents():
+    rng = random.Random(1)
+    originals = [text_of(rng, 80) for _ in range(1200)]
+    texts = originals + [edited(rng, rng.choice(originals), rng.randrange(1, 12)) for _ in range(800)]
+    docs = [Document(f"d{n:05d}", text, "s") for n, text in enumerate(texts)]
+    expected_kept = datasketch_kept(docs)
     assert len(docs) - len(expected_kept) > 150          # a real share of the copies are found
     with TestPipeline(runner=RUNNER) as pipeline:
         kept, _, report = pipeline | beam.Create(docs) | NearDedup(NearDedupConfig())
@@ -119,16 +124,7 @@ def test_band_shards_and_bucket_chunks_give_datasketch_lsh_clusters(monkeypatch,
     originals = [text_of(rng, 60) for _ in range(150)]
     texts = originals + [edited(rng, rng.choice(originals[:20]), rng.randrange(1, 6)) for _ in range(150)]
     docs = [Document(f"d{n:04d}", text, "s") for n, text in enumerate(texts)]
-    params = PRESETS["fineweb"]
-    permutations = Permutations.create(params.num_perm, seed=1)
-    index = datasketch.MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows))
-    sketches = {}
-    for doc in docs:
-        sketches[doc.id] = datasketch.LeanMinHash(
-            seed=1, hashvalues=signature(shingle_hashes(doc.text), permutations), scheme="affine64")
-        index.insert(doc.id, sketches[doc.id])
-    labels = union_find_labels([(a, b) for a, sketch in sketches.items() for b in index.query(sketch) if a != b])
-    expected_kept = sorted(doc.id for doc in docs if labels.get(doc.id, doc.id) == doc.id)
+    expected_kept = datasketch_kept(docs)
     assert len(docs) - len(expected_kept) > 50          # clusters of several copies: buckets to chunk
     assert dedup.band_shards(shards * 1000) == shards
     config = NearDedupConfig(max_bucket_size=max_bucket_size, components="union_find")
