@@ -33,7 +33,11 @@ from pipelines.stage import COUNTER_NAMESPACE, REJECTED
 
 EXACT, NEAR, DOC = "exact", "near", "doc"
 BAND_SHARD_INPUT_BYTES = 32 << 20   # a band shard holds about this much input's band entries in one worker
-BAND_BATCH = 10_000                 # band entries to one shuffled element
+# With verification each entry carries its document's shingles, some 16 times the bytes: smaller shards.
+VERIFIED_BAND_SHARD_INPUT_BYTES = 2 << 20
+BAND_BATCH = 10_000                 # band entries to one shuffled element at most,
+BAND_BATCH_BYTES = 4 << 20          # and about this many bytes of shingles
+_ENTRY_BYTES = 100                  # an entry without shingles, counted towards BAND_BATCH_BYTES
 
 
 def _total_keep_order(doc, encoded: bytes | None = None) -> tuple:
@@ -225,10 +229,12 @@ class _NearRecords:
             self._lookup.write()
 
 
-def band_shards(input_bytes: int) -> int:
-    """How many groups the band entries are shuffled in: one per BAND_SHARD_INPUT_BYTES of input, known on
-    the launcher before the run (as for --workers), so every runner and worker count uses the same."""
-    return max(1, -(-input_bytes // BAND_SHARD_INPUT_BYTES))
+def band_shards(input_bytes: int, verify: bool = False) -> int:
+    """How many groups the band entries are shuffled in: one per BAND_SHARD_INPUT_BYTES of input (fewer bytes
+    with verification), known on the launcher before the run (as for --workers), so every runner and worker
+    count uses the same. `input_bytes` is the input files' size: compressed input holds more text per byte."""
+    per_shard = VERIFIED_BAND_SHARD_INPUT_BYTES if verify else BAND_SHARD_INPUT_BYTES
+    return max(1, -(-input_bytes // per_shard))
 
 
 class _BandBatches(beam.DoFn):
@@ -240,23 +246,26 @@ class _BandBatches(beam.DoFn):
 
     def __init__(self, shards: int):
         self._shards = shards
-        self._pending = {}
+        self._pending, self._bytes = {}, {}
 
     def start_bundle(self):
-        self._pending = {}
+        self._pending, self._bytes = {}, {}
 
     def process(self, record):
         doc_id, keep, bands, shingles = record
         node = (doc_id, keep)
+        size = _ENTRY_BYTES + (shingles.nbytes if shingles is not None else 0)
         for band_key in bands:
             shard = band_key[1] % self._shards
             batch = self._pending.setdefault(shard, [])
             batch.append((band_key, node, shingles))
-            if len(batch) >= BAND_BATCH:
+            self._bytes[shard] = self._bytes.get(shard, 0) + size
+            if len(batch) >= BAND_BATCH or self._bytes[shard] >= BAND_BATCH_BYTES:
+                del self._bytes[shard]
                 yield shard, self._pending.pop(shard)
 
     def finish_bundle(self):
-        pending, self._pending = self._pending, {}
+        pending, self._pending, self._bytes = self._pending, {}, {}
         for shard, batch in sorted(pending.items()):
             yield GlobalWindows.windowed_value((shard, batch))
 
@@ -287,7 +296,8 @@ class _BucketEdges(beam.DoFn):
                 yield from self._bucket_edges(members)
 
     def _bucket_edges(self, members: list):
-        """Linked in chunks of max_bucket_size, each chunk to its minimum, the chunks through theirs."""
+        """Linked in chunks of max_bucket_size, each to the bucket's minimum (with verification, each member is
+        compared with that minimum), so a huge bucket's edges come in bounded pieces; counted."""
         size = self._config.max_bucket_size
         if len(members) > size:
             self._large.inc()
@@ -465,7 +475,7 @@ class _NearDecisions(beam.PTransform):
         self._config = config
         self._params = config.lsh_params()
         self._method = components_method(config.components, input_bytes)
-        self._shards = band_shards(input_bytes)
+        self._shards = band_shards(input_bytes, config.verify_jaccard > 0)
 
     def expand(self, records):
         edges = (records

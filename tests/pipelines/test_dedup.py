@@ -153,6 +153,25 @@ def test_bucket_edges_do_not_depend_on_how_the_entries_were_batched(entries, cut
     assert edges == expected                 # each member to its bucket's smallest id, buckets in key order
 
 
+def test_band_lists_are_bounded_in_bytes_and_verified_runs_use_smaller_groups():
+    # With verification every entry carries its document's shingles: a list of 10,000 of them would be
+    # gigabytes in one element, and a group of 32 MB of input many times that in one worker.
+    import numpy as np
+    from apache_beam.utils.windowed_value import WindowedValue
+
+    import pipelines.dedup as dedup
+    batches = dedup._BandBatches(shards=1)
+    batches.start_bundle()
+    shingles = np.arange(100_000, dtype=np.uint64)          # 800 kB
+    records = [(f"d{n}", ("k",), [(band, n) for band in range(14)], shingles) for n in range(3)]
+    emitted = [element for record in records for element in batches.process(record)]
+    emitted += [element.value for element in batches.finish_bundle() if isinstance(element, WindowedValue)]
+    sizes = [sum(entry[2].nbytes for entry in batch) for _, batch in emitted]
+    assert sum(len(batch) for _, batch in emitted) == 42 and len(emitted) > 1
+    assert max(sizes) <= dedup.BAND_BATCH_BYTES + shingles.nbytes
+    assert dedup.band_shards(64 << 20) == 2 and dedup.band_shards(64 << 20, verify=True) == 32
+
+
 def test_exact_and_url_dedup():
     docs = [Document("b", "same text", "s", url="https://www.site.test/p", meta={"crawl_date": "2022"}),
             Document("a", "same text", "s", url="https://other.test/q", meta={"crawl_date": "2023"}),
