@@ -296,16 +296,12 @@ class _BucketEdges(beam.DoFn):
                 yield from self._bucket_edges(members)
 
     def _bucket_edges(self, members: list):
-        """Linked in chunks of max_bucket_size, each to the bucket's minimum (with verification, each member is
-        compared with that minimum), so a huge bucket's edges come in bounded pieces; counted."""
-        size = self._config.max_bucket_size
-        if len(members) > size:
+        """Each member linked to the bucket's minimum (with verification, compared with it). The bucket is held
+        whole, so cutting it into chunks that all link to that minimum would give the same edges: a bucket
+        larger than max_bucket_size is only counted."""
+        if len(members) > self._config.max_bucket_size:
             self._large.inc()
-        chunk = members[:size]
-        yield from self._edges(chunk)
-        for start in range(size, len(members), size - 1):
-            chunk = [chunk[0]] + members[start:start + size - 1]
-            yield from self._edges(chunk)
+        yield from self._edges(members)
 
     def _edges(self, members):
         if len(members) < 2:

@@ -29,7 +29,7 @@ class NearDedupConfig:
     components: str = "auto"         # auto | star | union_find
     max_rounds: int = 20             # star rounds unrolled in the pipeline (a 1,000-node chain needs 21)
     verify_jaccard: float = 0.0      # > 0: keep only candidate pairs whose true Jaccard reaches this
-    max_bucket_size: int = 100_000   # larger LSH buckets are linked in chunks of this size (counted)
+    max_bucket_size: int = 100_000   # larger LSH buckets are counted (near_dedup.large_buckets)
 
     def problems(self, where: str = "near_dedup") -> list:
         from filters.dedup.lsh import PRESETS

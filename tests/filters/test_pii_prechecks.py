@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from filters.pii.engine import LANGUAGE, build_analyzer
 from filters.pii.pii_filter import PiiConfig, PiiDetector
-from filters.pii.prechecks import PRECHECKS, Prechecks
+from filters.pii.prechecks import PRECHECKS, PRESIDIO_FLAGS, Prechecks
 from tests.conftest import shared_data
 
 ANALYZER = build_analyzer()
@@ -43,8 +43,8 @@ def test_every_precheck_is_on_for_the_installed_presidio():
 @pytest.mark.parametrize("entity, pattern", PATTERNS, ids=[f"{e}-{i}" for i, (e, _) in enumerate(PATTERNS)])
 def test_every_match_of_a_pattern_holds_its_precheck(entity, pattern):
     import regex
-    matcher = regex.compile(pattern, regex.DOTALL | regex.MULTILINE | regex.IGNORECASE)
-    precheck = regex.compile(PRECHECKS[entity][0], regex.DOTALL | regex.MULTILINE | regex.IGNORECASE)
+    matcher = regex.compile(pattern, PRESIDIO_FLAGS)
+    precheck = regex.compile(PRECHECKS[entity][0], PRESIDIO_FLAGS)
     # hypothesis draws from Python's re syntax: Presidio's patterns are in it, lookbehinds aside
     generated = st.from_regex(re.compile(re.sub(r"\(\?<!\[[^\]]*\]\)", "", pattern), re.IGNORECASE),
                               fullmatch=True)
