@@ -92,9 +92,16 @@ def _empty_entry() -> dict:
     return {"read": 0, "kept": 0, "dropped": 0, "errors": 0, "drops": {}, "error_types": {}}
 
 
+def parts(name: str, pcolls: list) -> dict:
+    """The dict entries CountOutcomes takes for `name` given as several PCollections."""
+    return {f"{name}.{index}": pcoll for index, pcoll in enumerate(pcolls)}
+
+
 class CountOutcomes(beam.PTransform):
     """Takes a dict of PCollections: read ((source, records read) per input file), kept (lists of kept documents),
-    rejected, errors.
+    rejected, errors. Each may be given as several PCollections (the outputs of several steps, under keys
+    NAME.0, NAME.1, ...: `parts`), counted one by one where they are made: a flatten of them, read again
+    only to be counted, would cost the runner a pass over every row.
 
     Returns the per-source report (one element), with an entry for each of `sources`.
     """
@@ -104,12 +111,10 @@ class CountOutcomes(beam.PTransform):
         self._sources = sorted(set(sources))
 
     def expand(self, pcolls):
-        counted = [
-            pcolls["read"] | "CountRead" >> beam.ParDo(_CountReads()),
-            pcolls["kept"] | "CountKept" >> beam.ParDo(_CountKeys(_keys_kept)),
-            pcolls["rejected"] | "CountRejected" >> beam.ParDo(_CountKeys(_keys_rejected)),
-            pcolls["errors"] | "CountErrors" >> beam.ParDo(_CountKeys(_keys_error)),
-        ]
+        counters = {"read": _CountReads(), "kept": _CountKeys(_keys_kept), "rejected": _CountKeys(_keys_rejected),
+                    "errors": _CountKeys(_keys_error)}
+        counted = [pcoll | f"Count{key.capitalize()}" >> beam.ParDo(counters[key.split(".")[0]])
+                   for key, pcoll in sorted(pcolls.items())]
         # The few dicts reach one step as side inputs: a global combine would cost three fused stages,
         # and a flatten of side inputs one more.
         return (pcolls["read"].pipeline | "Once" >> beam.Impulse()

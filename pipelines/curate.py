@@ -16,7 +16,7 @@ from corpus.document import ErrorRecord, Rejected, cut_rejected_text
 from corpus.html_extract import refuse_raw_pages
 from corpus.parquet_rows import (ERROR_SCHEMA, SORT_DOCUMENT, SORT_ERROR, SORT_REJECTED, TIE_ORDER_REJECTED,
                                  RecordColumns)
-from pipelines.accounting import COUNTS_FILE, CountOutcomes
+from pipelines.accounting import COUNTS_FILE, CountOutcomes, parts
 from pipelines.config import RunConfig
 from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
 from pipelines.dedup import Dedup
@@ -134,16 +134,16 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
     points = [PROFILE_POINTS[name] for name, _ in stages if name in PROFILE_POINTS] + ["kept"]
     written.append(tuple(profiles) | "WriteProfiles" >> WriteProfiles(
         FileSystems.join(config.output, "stats", PROFILE_FILE), points))
-    # Typed, so that the records are coded by pipelines/coders.py where they cross to the writer and the
-    # accounting (several producers' outputs are untyped: Beam would pickle them).
-    all_rejected = rejected | "AllRejected" >> beam.Flatten().with_output_types(Rejected)
+    # The rejected rows and errors stay in their producers' PCollections: the writer and the accounting
+    # size and count each where it is made, and the writer flattens them (typed, so that pipelines/coders.py
+    # codes the rows; several producers' outputs are untyped and Beam would pickle them).
     if config.write.rejected_text == "excerpt":
-        all_rejected = all_rejected | "RejectedExcerpts" >> beam.Map(
+        rejected = [part | f"RejectedExcerpts{index}" >> beam.Map(
             cut_rejected_text, config.write.rejected_excerpt_chars).with_output_types(Rejected)
-    all_errors = errors | "AllErrors" >> beam.Flatten().with_output_types(ErrorRecord)
-    written += _write_outputs(config, flow.batches("kept"), all_rejected, all_errors)
+            for index, part in enumerate(rejected)]
+    written += _write_outputs(config, flow.batches("kept"), rejected, errors)
     funnel = {"read": read[READ], "kept": flow.batches("kept"),
-              "rejected": all_rejected, "errors": all_errors} | "Accounting" >> CountOutcomes(
+              **parts("rejected", rejected), **parts("errors", errors)} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
     written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
     _tokenize_and_finish(pipeline, config, flow.batches("kept"), funnel, written, staging, checked, files)
@@ -270,8 +270,8 @@ def _write_outputs(config: RunConfig, batches, rejected, errors) -> list:
                      size_of=document_size, batched=True, **size),
         ShardedTable(FileSystems.join(out, "rejected"), "rejected", shards.rejected_shards, rejected_schema,
                      RecordColumns(rejected_schema), SORT_REJECTED, shard_key=lambda row: row.id,
-                     size_of=row_size, tie_order=TIE_ORDER_REJECTED, **size),
+                     size_of=row_size, tie_order=TIE_ORDER_REJECTED, element_type=Rejected, **size),
         ShardedTable(FileSystems.join(out, "errors"), "errors", shards.error_shards, ERROR_SCHEMA,
                      RecordColumns(ERROR_SCHEMA), SORT_ERROR, shard_key=lambda row: row.location,
-                     size_of=row_size, **size)]
-    return [(batches, rejected, errors) | "WriteOutputs" >> WriteShardedTables(tables)]
+                     size_of=row_size, element_type=ErrorRecord, **size)]
+    return [(batches, *rejected, *errors) | "WriteOutputs" >> WriteShardedTables(tables, [1, len(rejected), len(errors)])]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Callable, Iterable, Tuple
+from typing import Any, Callable, Iterable, Tuple
 
 import apache_beam as beam
 import pyarrow as pa
@@ -79,6 +79,7 @@ class ShardedTable:
     shard_size: int = 64 << 20
     batched: bool = False
     tie_order: tuple = ()
+    element_type: Any = None    # the elements' type, for the flatten of several PCollections given for one table
 
 
 def table_bytes(table: pa.Table) -> bytes:
@@ -178,22 +179,27 @@ def _shard_counts(_, tables: list, *sizes) -> list:
 
 
 class WriteShardedTables(beam.PTransform):
-    """A tuple of PCollections, one per ShardedTable, -> the paths written.
+    """A tuple of PCollections, one per ShardedTable (or, with `parts`, several: the outputs of several
+    steps), -> the paths written.
 
     All tables share one size total, one shuffle and one writing step, so three outputs cost the
     fused stages of one. Elements become pieces of Arrow tables before the shuffle (the module's
     docstring says why)."""
 
-    def __init__(self, tables: list):
+    def __init__(self, tables: list, parts: list | None = None):
+        """`parts`: how many of the PCollections given are each table's (default: one each)."""
         super().__init__()
         self._tables = list(tables)
+        self._parts = list(parts) if parts is not None else [1] * len(self._tables)
 
     def expand(self, pcolls):
-        numbers = self._counts(pcolls)
+        ends = list(itertools.accumulate(self._parts))
+        parts = [list(pcolls[end - count:end]) for count, end in zip(self._parts, ends)]
+        numbers = self._counts(parts)
         counts = beam.pvalue.AsSingleton(numbers)
-        pieces = [pcoll | f"AssignShard{number}" >> beam.ParDo(_AssignShards(number, table), counts)
-                  .with_output_types(_Piece)
-                  for number, (pcoll, table) in enumerate(zip(pcolls, self._tables))]
+        pieces = [self._whole(number, table_parts) | f"AssignShard{number}" >> beam.ParDo(
+                      _AssignShards(number, table), counts).with_output_types(_Piece)
+                  for number, (table_parts, table) in enumerate(zip(parts, self._tables))]
         every_shard = numbers | "AllShards" >> beam.FlatMap(
             lambda numbers: [((number, index), _EMPTY) for number, count in enumerate(numbers)
                              for index in range(count)]).with_output_types(_Piece)
@@ -202,12 +208,22 @@ class WriteShardedTables(beam.PTransform):
                 | "GroupShard" >> beam.GroupByKey().with_output_types(Tuple[Tuple[int, int], Iterable[bytes]])
                 | "WriteShard" >> beam.ParDo(_WriteShardFn(self._tables), counts))
 
-    def _counts(self, pcolls):
+    def _whole(self, number: int, parts: list):
+        if len(parts) == 1:
+            return parts[0]
+        return parts | f"All{number}" >> beam.Flatten().with_output_types(self._tables[number].element_type)
+
+    def _counts(self, parts: list):
         """One PCollection holding the shard count of every table (a list). The bundles' sizes reach
-        one step as side inputs: a global combine would cost three fused stages for a few numbers."""
-        sizes = [pcoll | f"Size{number}" >> beam.ParDo(_BundleSize(number, table))
-                 for number, (pcoll, table) in enumerate(zip(pcolls, self._tables)) if not table.count]
-        return (pcolls[0].pipeline | "Once" >> beam.Impulse()
+        one step as side inputs: a global combine would cost three fused stages for a few numbers.
+        A table given as several PCollections is sized in each, where it is made: sized after their
+        flatten, its rows would be read and written once more by the runner before they are assigned
+        to shards (the assignment waits for the count)."""
+        sizes = [part | f"Size{number}{'' if len(table_parts) == 1 else f'_{index}'}" >> beam.ParDo(
+                     _BundleSize(number, table))
+                 for number, (table_parts, table) in enumerate(zip(parts, self._tables)) if not table.count
+                 for index, part in enumerate(table_parts)]
+        return (parts[0][0].pipeline | "Once" >> beam.Impulse()
                 | "Count" >> beam.Map(_shard_counts, self._tables, *map(beam.pvalue.AsList, sizes)))
 
 
