@@ -99,9 +99,10 @@ def parts(name: str, pcolls: list) -> dict:
 
 class CountOutcomes(beam.PTransform):
     """Takes a dict of PCollections: read ((source, records read) per input file), kept (lists of kept documents),
-    rejected, errors. Each may be given as several PCollections (the outputs of several steps, under keys
-    NAME.0, NAME.1, ...: `parts`), counted one by one where they are made: a flatten of them, read again
-    only to be counted, would cost the runner a pass over every row.
+    rejected, errors. Kept, rejected and errors may each be given as several PCollections (the outputs of
+    several steps, under keys NAME.0, NAME.1, ...: `parts`), counted one by one where they are made: a
+    flatten of them, read again only to be counted, would cost the runner a pass over every row. `read` is
+    given whole; a key of another name is an error.
 
     Returns the per-source report (one element), with an entry for each of `sources`.
     """

@@ -193,6 +193,8 @@ class WriteShardedTables(beam.PTransform):
         self._parts = list(parts) if parts is not None else [1] * len(self._tables)
 
     def expand(self, pcolls):
+        if len(self._parts) != len(self._tables) or min(self._parts) < 1 or sum(self._parts) != len(pcolls):
+            raise ValueError(f"parts {self._parts} do not give {len(pcolls)} PCollections to {len(self._tables)} tables")
         ends = list(itertools.accumulate(self._parts))
         parts = [list(pcolls[end - count:end]) for count, end in zip(self._parts, ends)]
         numbers = self._counts(parts)
@@ -209,9 +211,13 @@ class WriteShardedTables(beam.PTransform):
                 | "WriteShard" >> beam.ParDo(_WriteShardFn(self._tables), counts))
 
     def _whole(self, number: int, parts: list):
-        if len(parts) == 1:
+        """The table's elements as one PCollection, typed with its element_type even when given as one: the
+        assignment's input is stored (it waits for the count), and an untyped one would be pickled."""
+        element_type = self._tables[number].element_type
+        if len(parts) == 1 and element_type is None:
             return parts[0]
-        return parts | f"All{number}" >> beam.Flatten().with_output_types(self._tables[number].element_type)
+        flatten = beam.Flatten()
+        return parts | f"All{number}" >> (flatten if element_type is None else flatten.with_output_types(element_type))
 
     def _counts(self, parts: list):
         """One PCollection holding the shard count of every table (a list). The bundles' sizes reach
