@@ -79,7 +79,7 @@ class ShardedTable:
     shard_size: int = 64 << 20
     batched: bool = False
     tie_order: tuple = ()
-    element_type: Any = None    # the elements' type, for the flatten of several PCollections given for one table
+    element_type: Any = None    # the elements' type, given to them at the writer (its assignment input is stored)
 
 
 def table_bytes(table: pa.Table) -> bytes:
