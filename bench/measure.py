@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -79,6 +80,7 @@ def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
     a detached process) are waited for after the wall time is taken and before this returns, so they
     never run beside the next measurement on the same core. A failing command raises, with the end of
     its stderr."""
+    cold_output(command)
     _adopt_orphans()
     with tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
@@ -91,6 +93,19 @@ def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
             stderr.seek(0)
             raise RuntimeError(f"{' '.join(command)[:200]} failed ({process.returncode}): {stderr.read()[-2000:]}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def cold_output(command: list) -> None:
+    """Empty the output of a `tokenmill run` (or `beam_runner.py run`) before it is timed, so that every
+    timed run is cold: a run into an output that holds an earlier run's cache takes its prefix entries and
+    per-document results from there, without --reuse (docs/reuse.md), and a second repeat would time a
+    warm run. An output the command also names with --reuse is left alone: that run is meant warm."""
+    if "run" not in command or "--output" not in command:
+        return
+    output = command[command.index("--output") + 1]
+    reused = [command[index + 1] for index, arg in enumerate(command[:-1]) if arg == "--reuse"]
+    if os.path.abspath(output) not in {os.path.abspath(path) for path in reused}:
+        shutil.rmtree(output, ignore_errors=True)
 
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -127,6 +142,7 @@ def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
     each child process (for Beam's multi-process runner: the runner, then its workers)."""
     import psutil
 
+    cold_output(command)
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     parent_peak, child_peaks = 0, {}
