@@ -21,7 +21,9 @@ Every process is pinned to one core (--cpu). Per size, --repeats pairs run in
 turn (tokenmill, then datatrove), each a whole process timed from outside with
 its peak RSS; the script prints each pair's ratio, the medians, and the share
 of tokenmill's wall time inside no stage (1 - the report's stage_seconds
-summed / wall: reading, shuffles, writing, start-up). Then the one-document
+summed / wall: start-up, coders, shuffles), and the same share with the
+read, the writers and near dedup's clusters counted as outside too, as they
+were before the report timed them. Then the one-document
 full run (bench/one_document.py's, PII on), and with --two-workers each
 corpus on two workers, sampling the runner's and each worker's memory. Last,
 a table of the goals (>= 6x datatrove at each size, <= 25% outside stages at
@@ -51,6 +53,10 @@ from filters.language import default_model_path  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 OUT = os.path.join(os.path.dirname(__file__), "out", "end_to_end")
+# The report's steps that are not per-document stages (pipelines/stage_time.py): reading the input, writing
+# the shards, near dedup's buckets and components. The share outside stages is given with them counted as
+# stages and, as before they were timed, without.
+OWN_STEPS = ("read", "write", "near_dedup_clusters")
 DECONTAM = [f"decontaminate.benchmarks=['gsm8k={SHARED}/decontam/gsm8k/test.jsonl', "
             f"'humaneval={SHARED}/decontam/humaneval/HumanEval.jsonl.gz']"]
 
@@ -95,8 +101,9 @@ def tokenmill_run(corpus: str, output: str) -> dict:
     with open(os.path.join(output, "report", "report.json")) as handle:
         report = json.load(handle)
     inside = sum(report["stage_seconds"].values())
+    per_document = sum(seconds for stage, seconds in report["stage_seconds"].items() if stage not in OWN_STEPS)
     return {"wall_s": wall, "peak_rss_mb": rss, "stage_seconds": report["stage_seconds"],
-            "outside_stages_share": 1 - inside / wall, "kept": report["totals"]["documents_kept"],
+            "outside_stages_share": 1 - inside / wall, "outside_document_stages_share": 1 - per_document / wall, "kept": report["totals"]["documents_kept"],
             "tokens": report["totals"]["tokens"], "funnel": report["funnel"]}
 
 
@@ -131,6 +138,8 @@ def compare(mb: float, repeats: int) -> dict:
             "ratio_of_medians": theirs_wall / ours_wall, "ratio_per_pair": [pair["ratio"] for pair in pairs],
             "median_ratio": median(pair["ratio"] for pair in pairs),
             "outside_stages_share": median(pair["tokenmill"]["outside_stages_share"] for pair in pairs),
+            "outside_document_stages_share": median(pair["tokenmill"]["outside_document_stages_share"]
+                                                    for pair in pairs),
             "tokenmill_peak_rss_mb": median(pair["tokenmill"]["peak_rss_mb"] for pair in pairs),
             "datatrove_peak_rss_mb": median(pair["datatrove"]["peak_rss_mb"] for pair in pairs),
             "tokenmill_mb_per_s": built["mb"] / ours_wall, "datatrove_mb_per_s": built["mb"] / theirs_wall,
@@ -145,6 +154,9 @@ def goals(sizes: dict, one_document: dict | None) -> list:
     rows += [{"goal": f"<= 25% of the wall time outside any stage at {mb:g} MB",
               "measured": f"{run['outside_stages_share']:.0%}", "met": run["outside_stages_share"] <= 0.25}
              for mb, run in sizes.items() if mb == 20]
+    rows += [{"goal": f"the same, read, write and near dedup's clusters counted as outside ({mb:g} MB)",
+              "measured": f"{run['outside_document_stages_share']:.0%}",
+              "met": run["outside_document_stages_share"] <= 0.25} for mb, run in sizes.items() if mb == 20]
     if one_document:
         rows.append({"goal": "a one-document full run in <= 4 s", "measured": f"{one_document['wall_s']:.2f} s",
                      "met": one_document["wall_s"] <= 4})
@@ -166,6 +178,7 @@ def main() -> None:
     sizes = {float(mb): compare(float(mb), args.repeats) for mb in args.sizes.split(",")}
     rows = [{"MB": run["corpus"]["mb"], "tokenmill s": run["tokenmill_wall_s"], "datatrove s": run["datatrove_wall_s"],
              "ratio (median of pairs)": run["median_ratio"], "outside stages": f"{run['outside_stages_share']:.0%}",
+             "outside per-document stages": f"{run['outside_document_stages_share']:.0%}",
              "tokenmill MB/s/core": run["tokenmill_mb_per_s"], "tokenmill peak MB": run["tokenmill_peak_rss_mb"],
              "datatrove peak MB": run["datatrove_peak_rss_mb"]} for run in sizes.values()]
     print_table(rows, list(rows[0]))

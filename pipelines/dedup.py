@@ -30,6 +30,7 @@ from filters.dedup.lsh import band_keys
 from filters.dedup.minhash import Permutations, signature
 from filters.dedup.shingles import jaccard, shingles
 from pipelines.stage import COUNTER_NAMESPACE, REJECTED
+from pipelines.stage_time import NEAR_DEDUP_CLUSTERS, StageTime
 
 EXACT, NEAR, DOC = "exact", "near", "doc"
 BAND_SHARD_INPUT_BYTES = 32 << 20   # a band shard holds about this much input's band entries in one worker
@@ -282,8 +283,13 @@ class _BucketEdges(beam.DoFn):
         self._config = config
         self._large = Metrics.counter(COUNTER_NAMESPACE, "near_dedup.large_buckets")
         self._rejected_pairs = Metrics.counter(COUNTER_NAMESPACE, "near_dedup.pairs_below_jaccard")
+        self._time = StageTime(NEAR_DEDUP_CLUSTERS)
 
     def process(self, keyed):
+        yield from self._time.timed(self._shard_edges(keyed))
+        self._time.flush()
+
+    def _shard_edges(self, keyed):
         _, batches = keyed
         buckets = {}
         for batch in batches:
@@ -317,6 +323,10 @@ class _BucketEdges(beam.DoFn):
             yield (member, anchor) if member[0] > anchor[0] else (anchor, member)
 
 
+# near dedup's work on the graph (the star steps, union-find), timed as the report's near_dedup_clusters
+_CLUSTERS_TIME = StageTime(NEAR_DEDUP_CLUSTERS)
+
+
 class StarComponents(beam.PTransform):
     """Edges (larger, smaller) -> (node, component minimum), by alternating star rounds.
 
@@ -340,10 +350,12 @@ class StarComponents(beam.PTransform):
             if number % 2:
                 following = (edges | f"LargeOut{number}" >> beam.FlatMap(lambda e: [e, (e[1], e[0])])
                              | f"LargeGroup{number}" >> beam.GroupByKey()
-                             | f"LargeStar{number}" >> beam.FlatMap(lambda kv: large_star(kv[0], list(kv[1]))))
+                             | f"LargeStar{number}" >> beam.FlatMap(
+                                 lambda kv: _CLUSTERS_TIME.call(large_star, kv[0], list(kv[1]))))
             else:
                 following = (edges | f"SmallGroup{number}" >> beam.GroupByKey()
-                             | f"SmallStar{number}" >> beam.FlatMap(lambda kv: small_star(kv[0], list(kv[1]))))
+                             | f"SmallStar{number}" >> beam.FlatMap(
+                                 lambda kv: _CLUSTERS_TIME.call(small_star, kv[0], list(kv[1]))))
             if number > self._rounds - 2:
                 changes.append(_count_changes(edges, following, number))
             edges = following
@@ -385,7 +397,8 @@ class UnionFindComponents(beam.PTransform):
         # them, so duplicate edges need no shuffle of their own.
         labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
                   | "AllEdges" >> beam.CombinePerKey(beam.combiners.ToSetCombineFn())
-                  | "UnionFind" >> beam.FlatMap(_components_of, self._keepers))
+                  | "UnionFind" >> beam.FlatMap(lambda keyed, keepers: _CLUSTERS_TIME.call(_components_of, keyed, keepers),
+                                              self._keepers))
         report = (edges.pipeline | "Once" >> beam.Impulse() | "NoRounds" >> beam.Map(
             lambda _: {"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}))
         return labels, report

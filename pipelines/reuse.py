@@ -33,6 +33,7 @@ from pipelines.plugins import Plugin
 from pipelines.progress import ProgressNote
 from pipelines.stage import BATCH_CHARS, COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn, item_size
 from pipelines.stage_list import PER_DOCUMENT
+from pipelines.stage_time import READ as READ_TIME, StageTime
 from reporting.profile import add_document, empty_profile
 
 CACHE_DIR, PREFIX_DIR, ENTRY_SUFFIX = "cache", "prefix", ".jsonl.zst"
@@ -129,6 +130,7 @@ class _PrefixFn(beam.DoFn):
         self._places = [self._own] + [prefix_dir(earlier) for earlier in reuse]
         self._reused = Metrics.counter(COUNTER_NAMESPACE, "cache.files_reused")
         self._computed = Metrics.counter(COUNTER_NAMESPACE, "cache.files_computed")
+        self._read_time = StageTime(READ_TIME)
         self._built = False
 
     def setup(self):
@@ -170,7 +172,7 @@ class _PrefixFn(beam.DoFn):
         entry = EntryWriter(_entry_path(self._own, key) if key else None)
         counts = {stage._stage: [0, 0] for stage in self._stages}
         profiles, read, batch, size = {point: empty_profile() for point in self._points.values()}, 0, [], 0
-        for item in self._read.process(spec):
+        for item in self._read_time.timed(self._read.process(spec)):
             read += 1
             if isinstance(item, beam.pvalue.TaggedOutput):
                 if item.value.error_type in IO_ERRORS:      # the file, not its bytes: never replayed
@@ -186,6 +188,7 @@ class _PrefixFn(beam.DoFn):
         if batch:
             yield from self._compute_batch(batch, entry, counts, profiles)
         entry.finish({"key": key, "read": read, "counts": counts, "profiles": profiles})
+        self._read_time.flush()
         yield from self._finish_file(spec, read, profiles)
 
     def _compute_batch(self, batch: list, entry, counts: dict, profiles: dict):

@@ -31,6 +31,7 @@ from apache_beam.transforms.window import GlobalWindows
 
 from corpus.parquet_rows import shard_of
 from pipelines.atomic_files import write_atomically
+from pipelines.stage_time import WRITE, StageTime
 
 _EMPTY = b""            # the piece every shard gets, so that an empty shard is written too
 PIECE_SIZE = 16 << 20   # of size_of, pending in one worker before its pieces leave it
@@ -112,39 +113,48 @@ class _AssignShards(beam.DoFn):
     def __init__(self, number: int, table: ShardedTable):
         self._number, self._table = number, table
         self._pending, self._size = {}, 0
+        self._time = StageTime(WRITE)
 
     def start_bundle(self):
         self._pending, self._size = {}, 0
 
     def process(self, element, counts):
         table, count = self._table, counts[self._number]
-        for item in element if table.batched else (element,):
-            self._pending.setdefault(shard_of(table.shard_key(item), count), []).append(item)
-            self._size += table.size_of(item)
+        with self._time:
+            for item in element if table.batched else (element,):
+                self._pending.setdefault(shard_of(table.shard_key(item), count), []).append(item)
+                self._size += table.size_of(item)
         if self._size >= PIECE_SIZE:
             yield from self._pieces()
 
     def finish_bundle(self):
         for piece in self._pieces():
             yield GlobalWindows.windowed_value(piece)
+        self._time.flush()
 
     def _pieces(self):
         pending, self._pending, self._size = self._pending, {}, 0
         for shard, items in sorted(pending.items()):
-            yield (self._number, shard), table_bytes(self._table.to_table(items))
+            with self._time:
+                piece = table_bytes(self._table.to_table(items))
+            yield (self._number, shard), piece
 
 
 class _WriteShardFn(beam.DoFn):
     def __init__(self, tables: list):
         self._tables = tables
+        self._time = StageTime(WRITE)
 
     def process(self, keyed, counts):
         (number, index), pieces = keyed
         table = self._tables[number]
-        parts = [pa.ipc.open_stream(piece).read_all() for piece in pieces if piece != _EMPTY]
-        rows = pa.concat_tables(parts) if parts else table.schema.empty_table()
-        path = shard_path(table.directory, table.name, index, counts[number])
-        write_parquet_atomically(path, pa.Table.from_arrays(sorted_table(rows, table).columns, schema=table.schema))
+        with self._time:
+            parts = [pa.ipc.open_stream(piece).read_all() for piece in pieces if piece != _EMPTY]
+            rows = pa.concat_tables(parts) if parts else table.schema.empty_table()
+            path = shard_path(table.directory, table.name, index, counts[number])
+            write_parquet_atomically(path, pa.Table.from_arrays(sorted_table(rows, table).columns,
+                                                                schema=table.schema))
+        self._time.flush()
         yield path
 
 

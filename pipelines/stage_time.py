@@ -1,0 +1,57 @@
+"""Time spent in a step, added to the report's stage_seconds (the counter `time_us.NAME`).
+
+The per-document stages time themselves (pipelines/stage.py). The steps timed here are the rest of the
+run's own work: reading the input files (`read`), making and writing the Parquet shards (`write`), and
+near dedup's buckets and components (`near_dedup_clusters`), so that what the report leaves outside every
+stage is the runner's work: start-up, coders, shuffles and dispatch.
+"""
+from __future__ import annotations
+
+import time
+
+from apache_beam.metrics import Metrics
+
+from pipelines.stage import COUNTER_NAMESPACE
+
+READ, WRITE, NEAR_DEDUP_CLUSTERS = "read", "write", "near_dedup_clusters"
+
+
+class StageTime:
+    """Seconds summed in this worker, added to the counter once per `flush` (a counter update per element
+    would cost more than some of the work it times)."""
+
+    def __init__(self, name: str):
+        self._counter = Metrics.counter(COUNTER_NAMESPACE, f"time_us.{name}")
+        self._seconds = 0.0
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *_):
+        self._seconds += time.perf_counter() - self._start
+
+    def timed(self, items):
+        """`items` iterated, the time spent producing each item counted (not what the caller does with it)."""
+        iterator = iter(items)
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                self._seconds += time.perf_counter() - start
+                return
+            self._seconds += time.perf_counter() - start
+            yield item
+
+    def call(self, function, *args):
+        """function(*args), timed and counted at once: for a step that is a plain function (a FlatMap's)."""
+        with self:
+            result = function(*args)
+        self.flush()
+        return result
+
+    def flush(self) -> None:
+        if self._seconds:
+            self._counter.inc(int(self._seconds * 1e6))
+            self._seconds = 0.0
