@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from end_to_end import mixed_corpus, tokenmill_command  # noqa: E402
+from end_to_end import mixed_corpus, tokenmill_command, warm_up  # noqa: E402
 from measure import print_table, subprocess_run, write_json  # noqa: E402
 
 from pipelines.beam_options import IN_PROCESS_BELOW_BYTES, usable_cpus  # noqa: E402
@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--out", default=os.path.join(os.path.dirname(OUT), "local_runner.json"))
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
+    warm_up()
     rows = []
     for mb in [float(size) for size in args.mb.split(",")]:
         corpus = os.path.join(OUT, f"corpus-{mb}.jsonl")
