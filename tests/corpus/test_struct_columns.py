@@ -1,5 +1,6 @@
-"""StructColumns (column by column) against the row-by-row form it replaced: the same Arrow array and
-the same Parquet bytes for any dicts a stage or plugin can leave, nested structs and `extra` included."""
+"""StructColumns (pyarrow's own conversion of the dicts) against the row-by-row form the writer once used:
+the same Arrow array and the same Parquet bytes for any dicts a stage or plugin can leave, nested structs
+and `extra` included."""
 import io
 import json
 
