@@ -1,6 +1,6 @@
 """The whole pipeline, every stage on, beside datatrove's comparable pipeline, in one run: issue 18's goals.
 
-    python bench/end_to_end.py [--sizes 20,50] [--repeats 3] [--one-document-repeats 3] [--two-workers]
+    python bench/end_to_end.py [--sizes 20,50] [--repeats 3] [--one-document-repeats 3] [--two-workers] [--out FILE]
 
 Corpus: real web text from ../shared/data/web, remixed to reach each size.
 dolma's 697 Common Crawl pages are split into paragraphs; each benchmark
@@ -29,7 +29,7 @@ full run (bench/one_document.py's, PII on), and with --two-workers each
 corpus on two workers, sampling the runner's and each worker's memory. Last,
 a table of the goals (>= 6x datatrove at each size, <= 25% outside stages at
 20 MB, one document in <= 4 s) with the figures measured. At 20 MB and 3
-pairs one invocation takes about 8 minutes here. Writes bench/out/end_to_end.json.
+pairs one invocation takes about 8 minutes here. Writes bench/out/end_to_end.json (or --out), with a Python loop's time as the machine's speed that day.
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 from filter_speed import URL_SETTINGS  # noqa: E402
 from hf_from_sentencepiece import LLAMA2, hf_tokenizer  # noqa: E402
 from measure import (datatrove_python, print_table, process_tree_peaks, subprocess_run,  # noqa: E402
-                     tokenmill_executable, write_json)
+                     timed, tokenmill_executable, write_json)
 from real_corpus import real_text_rows  # noqa: E402
 
 from filters.language import default_model_path  # noqa: E402
@@ -88,6 +88,16 @@ def tokenmill_command(corpus: str, output: str, workers: int) -> list:
     return [tokenmill_executable(), "run", "--input", corpus,
             "--output", output, "--workers", str(workers), "--quiet", "--tokenizer", LLAMA2,
             *[arg for item in sets for arg in ("--set", item)]]
+
+
+def machine_loop_seconds() -> float:
+    """A plain Python loop of 10^7 additions on the pinned core, best of 3: how fast this shared machine is
+    today, so that seconds measured on different days can be told apart from code changes."""
+    def loop():
+        total = 0
+        for number in range(10_000_000):
+            total += number
+    return min(timed(loop, 3)["runs_s"])
 
 
 def warm_up() -> None:
@@ -184,9 +194,11 @@ def main() -> None:
     parser.add_argument("--two-workers", action="store_true",
                         help="also run each size on two workers, sampling the runner's and each worker's memory")
     parser.add_argument("--cpu", type=int, default=0, help="the one core every run is pinned to")
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(OUT), "end_to_end.json"))
     args = parser.parse_args()
     os.sched_setaffinity(0, {args.cpu})          # every run and its children inherit it
     os.makedirs(OUT, exist_ok=True)
+    loop_s = machine_loop_seconds()
     warm_up()
     sizes = {float(mb): compare(float(mb), args.repeats) for mb in args.sizes.split(",")}
     rows = [{"MB": run["corpus"]["mb"], "tokenmill s": run["tokenmill_wall_s"], "datatrove s": run["datatrove_wall_s"],
@@ -215,7 +227,8 @@ def main() -> None:
               f"largest worker {run['worker_peak_mb']:.0f} MB")
     met = goals(sizes, one)
     print_table(met, ["goal", "measured", "met"])
-    write_json(os.path.join(os.path.dirname(OUT), "end_to_end.json"), {
+    print(f"this machine's speed: a Python loop of 10^7 additions took {loop_s:.2f} s (compare ratios across days)")
+    write_json(args.out, {"machine_loop_s": loop_s,
         "sizes": {f"{mb:g}": run for mb, run in sizes.items()}, "one_document": one, "two_workers": memory,
         "goals": met, "rows": rows, "repeats": args.repeats, "cpu": args.cpu, "commit": _commit(),
         "tokenmill": tokenmill_executable(),
