@@ -22,9 +22,10 @@ warms the install first (warm_up). Per size, --repeats pairs run in
 turn (tokenmill, then datatrove), each a whole process timed from outside with
 its peak RSS; the script prints each pair's ratio, the medians, and the share
 of tokenmill's wall time inside no stage (1 - the report's stage_seconds
-summed / wall: start-up, coders, shuffles), and the same share with the
-read, the writers and near dedup's clusters counted as outside too, as they
-were before the report timed them. Then the one-document
+summed / wall: start-up, coders, shuffles, and the smaller steps
+docs/report.md lists), and the same share with the read, the writers and
+near dedup's clusters counted as outside too, as they were before the report
+timed them (the basis of every share before 2026-12-02 14:00). Then the one-document
 full run (bench/one_document.py's, PII on), and with --two-workers each
 corpus on two workers, sampling the runner's and each worker's memory. Last,
 a table of the goals (>= 6x datatrove at each size, <= 25% outside stages at
@@ -34,6 +35,7 @@ pairs one invocation takes about 8 minutes here. Writes bench/out/end_to_end.jso
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
@@ -103,8 +105,15 @@ def machine_loop_seconds() -> float:
 def warm_up() -> None:
     """One untimed every-stage run on one document first: a run after an install or an edit compiles the numba
     kernels into their cache (about 2.6 s here) and reads the models from disk, as a user's first run does
-    and later runs do not. Every timed run is then a cold run of the pipeline on a warm install."""
-    from one_document import one_document
+    and later runs do not. Every timed run is then a cold run of the pipeline on a warm install. The
+    modules of this checkout (the code the timed runs import: TOKENMILL_BIN's editable install, or
+    PYTHONPATH set to it) are compiled to bytecode first."""
+    from one_document import ROOT, one_document
+    # Bytecode too: pip compiles an installed package's (datatrove's here), but tokenmill is installed in
+    # editable mode and this machine sets PYTHONDONTWRITEBYTECODE, so every run compiled every module again.
+    for top in ("beam_runner.py", "corpus", "filters", "pipelines", "reporting", "tokenization", "tokenmill"):
+        path = os.path.join(ROOT, top)
+        (compileall.compile_file if top.endswith(".py") else compileall.compile_dir)(path, quiet=1)
     work = os.path.join(OUT, "warm_up")
     os.makedirs(work, exist_ok=True)
     one_document(os.path.join(work, "corpus.jsonl"))

@@ -96,16 +96,34 @@ def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
 
 
 def cold_output(command: list) -> None:
-    """Empty the output of a `tokenmill run` (or `beam_runner.py run`) before it is timed, so that every
+    """Remove the cache of a `tokenmill` (or `beam_runner.py`) run's output before it is timed, so that every
     timed run is cold: a run into an output that holds an earlier run's cache takes its prefix entries and
     per-document results from there, without --reuse (docs/reuse.md), and a second repeat would time a
-    warm run. An output the command also names with --reuse is left alone: that run is meant warm."""
-    if "run" not in command or "--output" not in command:
+    warm run. Only OUTPUT/cache goes (it is what makes a run warm; tokenmill replaces the rest itself, once
+    its checks pass), and nothing when a --reuse directory is the output, lies inside it or holds it: that
+    run is meant warm."""
+    if not command or not (os.path.basename(command[0]) == "tokenmill" or
+                           any(str(arg).endswith("beam_runner.py") for arg in command[:2])):
         return
-    output = command[command.index("--output") + 1]
-    reused = [command[index + 1] for index, arg in enumerate(command[:-1]) if arg == "--reuse"]
-    if os.path.abspath(output) not in {os.path.abspath(path) for path in reused}:
-        shutil.rmtree(output, ignore_errors=True)
+    outputs, reused = _option_values(command, "--output"), _option_values(command, "--reuse")
+    if not outputs:
+        return
+    output = os.path.realpath(outputs[-1])        # argparse keeps the last
+    for earlier in map(os.path.realpath, reused):
+        if os.path.commonpath([output, earlier]) in (output, earlier):
+            return
+    shutil.rmtree(os.path.join(output, "cache"), ignore_errors=True)
+
+
+def _option_values(command: list, option: str) -> list:
+    """The values of `option`, given as `OPTION VALUE` or `OPTION=VALUE`."""
+    values = []
+    for index, arg in enumerate(command):
+        if arg == option and index + 1 < len(command):
+            values.append(command[index + 1])
+        elif str(arg).startswith(option + "="):
+            values.append(arg[len(option) + 1:])
+    return values
 
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -143,6 +161,7 @@ def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
     import psutil
 
     cold_output(command)
+    _adopt_orphans()
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     parent_peak, child_peaks = 0, {}
@@ -154,9 +173,11 @@ def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
         except psutil.Error:         # a process ended between listing and sampling
             pass
         time.sleep(interval)
+    seconds = time.perf_counter() - start
     stderr = process.stderr.read().decode(errors="replace")
+    _wait_for_orphans()         # as run_alone: the chart drawer a run leaves never runs beside the next one
     if process.returncode != 0:
         raise RuntimeError(f"{command[0]} failed ({process.returncode}): {stderr[-2000:]}")
     children_mb = sorted((peak / 2**20 for peak in child_peaks.values()), reverse=True)
-    return {"seconds": time.perf_counter() - start, "parent_mb": parent_peak / 2**20,
+    return {"seconds": seconds, "parent_mb": parent_peak / 2**20,
             "children_mb": children_mb, "largest_child_mb": children_mb[0] if children_mb else 0.0}

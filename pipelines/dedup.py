@@ -497,7 +497,7 @@ class _NearDecisions(beam.PTransform):
                           | "Components" >> StarComponents(self._config.max_rounds))
         decisions = (labels | "ByComponent" >> beam.Map(lambda labelled: (labelled[1], labelled[0]))
                      | "GroupComponent" >> beam.GroupByKey()
-                     | "Keepers" >> beam.FlatMap(_keeper_decisions))
+                     | "Keepers" >> beam.FlatMap(lambda component: _CLUSTERS_TIME.call(_keeper_decisions, component)))
         return decisions, report
 
 

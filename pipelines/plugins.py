@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from corpus.document import Document, Drop
 from corpus.signal_schema import value_problem
+from pipelines.stage_list import TIMED_STEPS
 from tokenmill.usage import first_line
 
 PLUGIN_KEYS = ("name", "factory", "after", "config")
@@ -71,6 +72,8 @@ def _entry_problems(entry: dict, where: str, stage_names: list, seen: set) -> li
         problems.append(f"{where}.name must be a name of letters, digits and '_', got {name!r}")
     elif name in stage_names:
         problems.append(f"{where}.name {name!r} is a built-in stage's name")
+    elif name in TIMED_STEPS:
+        problems.append(f"{where}.name {name!r} is reserved: the report times a step of that name")
     elif name in seen:
         problems.append(f"{where}.name {name!r} is given to two plugins")
     if not isinstance(factory, str) or not _FACTORY.match(factory):

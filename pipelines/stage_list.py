@@ -49,6 +49,9 @@ STAGES = (
     StageSpec("decontaminate", "decontaminate", SIDE_INPUT, "pipelines.decontam:Decontaminate"),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
+# The report's times of steps that are not stages (pipelines/stage_time.py; tokenize: pipelines/tokenize.py):
+# a plugin of one of these names would have its time summed into theirs.
+TIMED_STEPS = ("read", "write", "near_dedup_clusters", "tokenize")
 
 
 def enabled_stages(config) -> list:

@@ -1,9 +1,11 @@
 """Time spent in a step, added to the report's stage_seconds (the counter `time_us.NAME`).
 
-The per-document stages time themselves (pipelines/stage.py). The steps timed here are the rest of the
-run's own work: reading the input files (`read`), making and writing the Parquet shards (`write`), and
-near dedup's buckets and components (`near_dedup_clusters`), so that what the report leaves outside every
-stage is the runner's work: start-up, coders, shuffles and dispatch.
+The per-document stages time themselves (pipelines/stage.py). The steps timed here are the largest of the
+rest of the run's own work: parsing the input files' records (`read`), making and writing the Parquet
+shards (`write`), and near dedup's buckets, components and keepers (`near_dedup_clusters`). Still outside
+every stage: start-up, the runner's coders, shuffles and dispatch, and some smaller work of the run's own
+(hashing the input files for the cache keys, writing the prefix cache, packing and writing the token
+shards, the stats and the manifest). Their names are reserved (stage_list.TIMED_STEPS): no plugin takes them.
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from apache_beam.metrics import Metrics
 
 from pipelines.stage import COUNTER_NAMESPACE
 
-READ, WRITE, NEAR_DEDUP_CLUSTERS = "read", "write", "near_dedup_clusters"
+from pipelines.stage_list import TIMED_STEPS
+
+READ, WRITE, NEAR_DEDUP_CLUSTERS = TIMED_STEPS[:3]
 
 
 class StageTime:

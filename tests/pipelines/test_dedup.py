@@ -279,3 +279,23 @@ def test_hashing_signing_and_clustering_are_counted_as_the_dedup_stages_time():
     assert 0 < micros["exact_dedup"] < micros["near_dedup"]
     # the buckets' edges and the components are near dedup's work too, counted apart (pipelines/stage_time.py)
     assert micros["near_dedup_clusters"] > 0
+
+@pytest.mark.parametrize("components", ["star", "union_find"])
+def test_near_dedups_buckets_components_and_keepers_are_timed_on_either_method(components):
+    """Near duplicates, so that buckets have members and every timed step of pipelines/stage_time.py runs."""
+    from apache_beam.metrics.metric import MetricsFilter
+    from pipelines.dedup import Dedup
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(300)]
+    originals = [[rng.choice(words) for _ in range(300)] for _ in range(40)]
+    docs = [Document(f"d{i}-{copy}", " ".join(text[:-copy] if copy else text), "s")
+            for i, text in enumerate(originals) for copy in range(2)]
+    pipeline = beam.Pipeline(runner=RUNNER)
+    kept, _, _ = pipeline | beam.Create(docs) | Dedup(exact=False, near=NearDedupConfig(components=components))
+    assert_that(kept | beam.combiners.Count.Globally(), equal_to([40]))
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = result.metrics().query(MetricsFilter().with_name("time_us.near_dedup_clusters"))["counters"]
+    assert sum(counter.committed for counter in counters) > 0
+    # more than the buckets' step alone adds to it: the components' (or union-find's) steps do too
+    assert len({counter.key.step for counter in counters if counter.committed}) >= 2

@@ -70,6 +70,7 @@ def test_a_good_entry_has_no_problem_and_builds_a_checked_stage(plugin_dir):
     ([_entry(colour="striped")], "plugins[0] has unknown key 'colour'"),
     ([_entry(name="ze.bra")], "plugins[0].name must be a name of letters"),
     ([_entry(name="quality")], "plugins[0].name 'quality' is a built-in stage's name"),
+    ([_entry(name="write")], "plugins[0].name 'write' is reserved: the report times a step of that name"),
     ([_entry(), _entry()], "plugins[1].name 'zebra' is given to two plugins"),
     ([_entry(factory="zebra_filters.make")], "plugins[0].factory must be 'module.path:callable'"),
     ([_entry(factory="no_such_module:make")], "cannot import no_such_module"),
