@@ -323,7 +323,8 @@ class _BucketEdges(beam.DoFn):
             yield (member, anchor) if member[0] > anchor[0] else (anchor, member)
 
 
-# near dedup's work on the graph (the star steps, union-find), timed as the report's near_dedup_clusters
+# near dedup's work on the graph (the star steps, union-find, the keepers), timed as the report's
+# near_dedup_clusters
 _CLUSTERS_TIME = StageTime(NEAR_DEDUP_CLUSTERS)
 
 
@@ -397,8 +398,8 @@ class UnionFindComponents(beam.PTransform):
         # them, so duplicate edges need no shuffle of their own.
         labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
                   | "AllEdges" >> beam.CombinePerKey(beam.combiners.ToSetCombineFn())
-                  | "UnionFind" >> beam.FlatMap(lambda keyed, keepers: _CLUSTERS_TIME.call(_components_of, keyed, keepers),
-                                              self._keepers))
+                  | "UnionFind" >> beam.FlatMap(
+                      lambda keyed, keepers: _CLUSTERS_TIME.call(_components_of, keyed, keepers), self._keepers))
         report = (edges.pipeline | "Once" >> beam.Impulse() | "NoRounds" >> beam.Map(
             lambda _: {"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}))
         return labels, report
@@ -497,7 +498,8 @@ class _NearDecisions(beam.PTransform):
                           | "Components" >> StarComponents(self._config.max_rounds))
         decisions = (labels | "ByComponent" >> beam.Map(lambda labelled: (labelled[1], labelled[0]))
                      | "GroupComponent" >> beam.GroupByKey()
-                     | "Keepers" >> beam.FlatMap(lambda component: _CLUSTERS_TIME.call(_keeper_decisions, component)))
+                     | "Keepers" >> beam.FlatMap(
+                         lambda component: _CLUSTERS_TIME.call(_keeper_decisions, component)))
         return decisions, report
 
 

@@ -14,7 +14,6 @@ import time
 from apache_beam.metrics import Metrics
 
 from pipelines.stage import COUNTER_NAMESPACE
-
 from pipelines.stage_list import TIMED_STEPS
 
 READ, WRITE, NEAR_DEDUP_CLUSTERS = TIMED_STEPS[:3]
