@@ -53,13 +53,10 @@ from measure import (datatrove_python, print_table, process_tree_peaks, subproce
 from real_corpus import real_text_rows  # noqa: E402
 
 from filters.language import default_model_path  # noqa: E402
+from pipelines.stage_list import RUN_STEPS  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 OUT = os.path.join(os.path.dirname(__file__), "out", "end_to_end")
-# The report's steps that are not per-document stages (pipelines/stage_time.py): reading the input, writing
-# the shards, near dedup's buckets and components. The share outside stages is given with them counted as
-# stages and, as before they were timed, without.
-OWN_STEPS = ("read", "write", "near_dedup_clusters")
 DECONTAM = [f"decontaminate.benchmarks=['gsm8k={SHARED}/decontam/gsm8k/test.jsonl', "
             f"'humaneval={SHARED}/decontam/humaneval/HumanEval.jsonl.gz']"]
 
@@ -126,15 +123,21 @@ def worker_memory(corpus: str, output: str) -> dict:
     return {"wall_s": tree["seconds"], "runner_peak_mb": tree["parent_mb"], "worker_peak_mb": tree["largest_child_mb"]}
 
 
+def outside_shares(stage_seconds: dict, wall: float) -> dict:
+    """The share of the wall time outside every timed step, and outside the per-document stages alone: the
+    run's own steps (stage_list.RUN_STEPS) counted outside, as before the report timed them."""
+    per_document = sum(seconds for stage, seconds in stage_seconds.items() if stage not in RUN_STEPS)
+    return {"outside_stages_share": 1 - sum(stage_seconds.values()) / wall,
+            "outside_document_stages_share": 1 - per_document / wall}
+
+
 def tokenmill_run(corpus: str, output: str) -> dict:
     """One run: wall, peak RSS, and the share of the wall time inside no stage (from its report)."""
     wall, rss, _ = subprocess_run(tokenmill_command(corpus, output, 1))
     with open(os.path.join(output, "report", "report.json")) as handle:
         report = json.load(handle)
-    inside = sum(report["stage_seconds"].values())
-    per_document = sum(seconds for stage, seconds in report["stage_seconds"].items() if stage not in OWN_STEPS)
     return {"wall_s": wall, "peak_rss_mb": rss, "stage_seconds": report["stage_seconds"],
-            "outside_stages_share": 1 - inside / wall, "outside_document_stages_share": 1 - per_document / wall, "kept": report["totals"]["documents_kept"],
+            **outside_shares(report["stage_seconds"], wall), "kept": report["totals"]["documents_kept"],
             "tokens": report["totals"]["tokens"], "funnel": report["funnel"]}
 
 

@@ -16,13 +16,12 @@ import argparse
 import io
 import json
 import os
-import shutil
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from measure import median_seconds, print_table, write_json  # noqa: E402
+from measure import median_seconds, print_table, remove_output_cache, write_json  # noqa: E402
 from real_corpus import real_text_rows  # noqa: E402
 
 from corpus.document import Document  # noqa: E402
@@ -76,7 +75,7 @@ def pipeline_seconds(jsonl: str, enabled: list, repeats: int) -> float:
     config = load_config(inputs=[jsonl], output=os.path.join(OUT, "run"), overrides=overrides)
 
     def cold_run():         # the output's cache would make every repeat but the first a replay (docs/reuse.md)
-        shutil.rmtree(os.path.join(config.output, "cache"), ignore_errors=True)
+        remove_output_cache(config.output)
         run_curation(config, [], workers=1, out=io.StringIO())
     return median_seconds(cold_run, repeats)
 

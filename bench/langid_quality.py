@@ -16,13 +16,12 @@ import glob
 import io
 import json
 import os
-import shutil
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from measure import write_json  # noqa: E402
+from measure import remove_output_cache, write_json  # noqa: E402
 
 from filters.language import FastTextLID  # noqa: E402
 
@@ -89,7 +88,7 @@ def pipeline_agreement(rows: list, model: FastTextLID, workdir: str) -> dict:
                          overrides=["normalize.min_chars=1", "quality.enabled=false", "url_filter.enabled=false",
                                     "unsafe_words.enabled=false", "exact_dedup.enabled=false",
                                     "near_dedup.enabled=false", "pii.enabled=false", "tokenize.enabled=false"])
-    shutil.rmtree(os.path.join(workdir, "out", "cache"), ignore_errors=True)    # a cold run, not a replay
+    remove_output_cache(os.path.join(workdir, "out"))    # a cold run, not a replay
     start = time.perf_counter()
     run_curation(config, [], workers=1, out=io.StringIO())
     seconds = time.perf_counter() - start

@@ -112,6 +112,11 @@ def cold_output(command: list) -> None:
     for earlier in map(os.path.realpath, reused):
         if os.path.commonpath([output, earlier]) in (output, earlier):
             return
+    remove_output_cache(output)
+
+
+def remove_output_cache(output: str) -> None:
+    """What makes a run into `output` warm: its cache/ (docs/reuse.md)."""
     shutil.rmtree(os.path.join(output, "cache"), ignore_errors=True)
 
 

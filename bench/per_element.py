@@ -23,7 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(1, os.path.join(os.path.dirname(__file__), ".."))
 
-from end_to_end import OWN_STEPS, mixed_corpus, tokenmill_command  # noqa: E402
+from end_to_end import mixed_corpus, outside_shares, tokenmill_command  # noqa: E402
 from measure import cold_output  # noqa: E402
 
 OUT_DIR = os.path.join(os.path.dirname(__file__), "out")
@@ -44,11 +44,11 @@ def one_run(corpus: str, output: str, code: str | None = None) -> dict:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     with open(os.path.join(output, "report", "report.json")) as handle:
         stages = json.load(handle)["stage_seconds"]
-    in_stages = sum(stages.values())
-    per_document = sum(seconds for stage, seconds in stages.items() if stage not in OWN_STEPS)
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "in_stages_s": round(in_stages, 2),
-            "outside_share": round(1 - in_stages / wall, 3),
-            "outside_document_stages_share": round(1 - per_document / wall, 3), "stage_seconds": stages}
+    shares = outside_shares(stages, wall)
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "in_stages_s": round(sum(stages.values()), 2),
+            "outside_share": round(shares["outside_stages_share"], 3),
+            "outside_document_stages_share": round(shares["outside_document_stages_share"], 3),
+            "stage_seconds": stages}
 
 
 def pipeline_size(corpus: str, output: str) -> tuple:

@@ -14,9 +14,9 @@ import time
 from apache_beam.metrics import Metrics
 
 from pipelines.stage import COUNTER_NAMESPACE
-from pipelines.stage_list import TIMED_STEPS
+from pipelines.stage_list import RUN_STEPS
 
-READ, WRITE, NEAR_DEDUP_CLUSTERS = TIMED_STEPS[:3]
+READ, WRITE, NEAR_DEDUP_CLUSTERS = RUN_STEPS
 
 
 class StageTime:
@@ -36,15 +36,13 @@ class StageTime:
 
     def timed(self, items):
         """`items` iterated, the time spent producing each item counted (not what the caller does with it)."""
-        iterator = iter(items)
+        iterator, done = iter(items), object()
         while True:
             start = time.perf_counter()
-            try:
-                item = next(iterator)
-            except StopIteration:
-                self._seconds += time.perf_counter() - start
-                return
+            item = next(iterator, done)
             self._seconds += time.perf_counter() - start
+            if item is done:
+                return
             yield item
 
     def call(self, function, *args):
