@@ -44,6 +44,8 @@ _GROUPINGS = {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 4, 4), (4, 4, 4, 1), (4, 4, 4, 
               (4, 6, 5), (4, 6, 4), (4, 5, 6)}
 _FIRST_GROUP_LENGTHS = {4, *range(12, 20)}      # a grouped card starts with four digits
 _ANY_CARD_LENGTH = tuple(range(12, 20))
+# Every card is 12 digits or more, one group or grouped (_GROUPINGS): a shorter run of groups holds none.
+_FEWEST_CARD_DIGITS = min(min(_ANY_CARD_LENGTH), min(map(sum, _GROUPINGS)))
 # (first digits, lowest, highest, lengths): issuer identification numbers of the card networks.
 _ISSUERS = (
     (1, 4, 4, (13, 16, 19)),                                        # Visa
@@ -71,6 +73,8 @@ def issued_by_a_network(digits: str) -> bool:
 def card_spans(text: str):
     """(start, end) of every card number in the text, by the rules above."""
     for run in _GROUP_RUN.finditer(text):
+        if run.end() - run.start() < _FEWEST_CARD_DIGITS:    # most runs: years, prices, counts
+            continue
         groups = [(match.start(), match.end()) for match in re.finditer(r"[0-9]+", run.group())]
         offset = run.start()
         for first in range(len(groups)):

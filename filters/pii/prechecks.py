@@ -43,6 +43,16 @@ PRECHECKS = {
 }
 
 
+# A precheck with no letter (\\d and \\s aside), or only a class that already holds both cases, matches the same
+# with and without case folding: it is compiled without it, which the regex module searches 5x faster.
+_CASELESS_PARTS = regex.compile(r"\\[dDsS]|A-Fa-f")
+
+
+def compile_precheck(precheck: str):
+    folds = any(char.isalpha() for char in _CASELESS_PARTS.sub("", precheck))
+    return regex.compile(precheck, PRESIDIO_FLAGS if folds else PRESIDIO_FLAGS & ~regex.IGNORECASE)
+
+
 def patterns_digest(regexes) -> str:
     return hashlib.sha256("\n".join(sorted(regexes)).encode("utf-8")).hexdigest()[:16]
 
@@ -87,7 +97,7 @@ class Prechecks:
         for entity, (precheck, digest) in PRECHECKS.items() if on else ():
             regexes = entity_patterns(analyzer, entity, language)
             if regexes is not None and patterns_digest(regexes) == digest:
-                compiled[entity] = regex.compile(precheck, PRESIDIO_FLAGS)
+                compiled[entity] = compile_precheck(precheck)
         served = frozenset(entity for recognizer in analyzer.registry.recognizers
                            for entity in recognizer.supported_entities)
         return cls(compiled, served)

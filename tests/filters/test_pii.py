@@ -128,6 +128,7 @@ def test_dumps_are_dropped_before_any_analysis(detector, text, reason):
 @pytest.mark.parametrize("text, entity", [
     ("Paid with 2713 0364 2621 2997 today.", "CREDIT_CARD"),            # Mastercard 2-series
     ("Maestro 584137319565 on file.", "CREDIT_CARD"),                   # 12 digits
+    ("Maestro 5841 3731 9565 on file.", "CREDIT_CARD"),                 # 4-4-4: the shortest run of groups
     ("Amex 3714 496353 98431 on file.", "CREDIT_CARD"),                 # 4-6-5
     ("Please transfer the fee to ES8560129040154796669725 this week.", "IBAN_CODE"),
     ("IBAN: NL91 ABNA 0417 1643 00 for donations.", "IBAN_CODE"),

@@ -3,6 +3,8 @@ import ast
 import pathlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from filters.pii.engine import LANGUAGE, PHONE_REGIONS
 from filters.pii.phone import ContextPhoneRecognizer
@@ -130,3 +132,31 @@ def test_only_public_phonenumbers_names():
                 while isinstance(root, ast.Attribute):
                     root = root.value
                 assert not (isinstance(root, ast.Name) and root.id.startswith("phonenumber")), (path, node.attr)
+
+
+def test_no_region_has_a_valid_number_shorter_than_the_runs_skipped():
+    import phonenumbers
+    from filters.pii.phone import shortest_valid_number
+    shortest = shortest_valid_number()
+    assert 2 <= shortest <= 7
+    # Niue's 4-digit numbers are valid: the bound is no higher than the shortest number there is
+    niue = phonenumbers.parse("+683 7290", None)
+    assert phonenumbers.is_valid_number(niue) and len(str(niue.national_number)) >= shortest
+
+
+_PHONE_PIECES = ["Tel: ", "call ", "Telefon ", "+", "+49 ", "(0)", "(612) ", "00", "011 ", " ext 12", " x5",
+                 "#3", "-", " ", ".", "/", "\n", "ISBN ", "http://a.b/", "2006", "1", "12", "123", "7", "98",
+                 "4474", "788", "8771", "556", "office", "extn 2", "FLOWERS", "1-800-", "\u0663\u0664", "\uff11"]
+
+
+@given(pieces=st.lists(st.sampled_from(_PHONE_PIECES), max_size=14))
+@settings(max_examples=600, deadline=None)
+def test_skipping_short_runs_changes_no_result(pieces):
+    # runs with fewer digits and letters than any valid number are skipped before their context is read;
+    # looking at every run (shortest=0) must give the same numbers
+    text = "".join(pieces)
+    every_run = ContextPhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS, shortest=0)
+    assert _found(_SKIPPING, text) == _found(every_run, text)
+
+
+_SKIPPING = ContextPhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS)

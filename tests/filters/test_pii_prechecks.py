@@ -149,3 +149,26 @@ def test_an_unknown_entity_left_alone_is_not_asked_for():
     detector = PiiDetector(PiiConfig(entities=["EMAIL_ADDRESS", "NOT_AN_ENTITY"], english_entities=[]))
     assert detector.spans("hello world", "de") == []
     assert [span.entity for span in detector.spans("mail bob@example.com", "de")] == ["EMAIL_ADDRESS"]
+
+
+# Letters whose case folding is special (Kelvin sign, long s, dotted and dotless i, a fullwidth A), hex
+# letters, Arabic-Indic and fullwidth digits, and the characters the prechecks look for.
+CASE_TRAPS = st.text(alphabet=st.sampled_from("0123456789\u0663\uff13.:-@/ \n\t_aAfFgGkK\u212a\u017fsS\u0130\u0131iI"
+                                              "\uff21bBeEnNrRxXoOhHpPuUzZ-"), max_size=40)
+
+
+@pytest.mark.parametrize("entity", sorted(PRECHECKS))
+def test_a_precheck_compiled_without_case_folding_matches_where_the_folding_one_does(entity):
+    import regex
+    from filters.pii.prechecks import compile_precheck
+    precheck = PRECHECKS[entity][0]
+    used, folding = compile_precheck(precheck), regex.compile(precheck, PRESIDIO_FLAGS)
+
+    @settings(max_examples=300, deadline=None)
+    @given(text=CASE_TRAPS)
+    def check(text):
+        assert bool(used.search(text)) == bool(folding.search(text)), text
+    check()
+    # only the prechecks without letters lose the folding: the others must still match "akia", "-----begin "
+    letters = {"AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "API_TOKEN"}
+    assert bool(used.flags & regex.IGNORECASE) == (entity in letters)
