@@ -90,6 +90,6 @@ def _keep_line(line: str, lowered: str, config: C4Config) -> bool:
     words = line.split()
     if len(words) < config.min_words_per_line:
         return False
-    if any(len(word) > config.max_word_length for word in words):
+    if max(map(len, words), default=0) > config.max_word_length:
         return False
     return "javascript" not in lowered and not any(phrase in lowered for phrase in POLICY_PHRASES)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Optional
 
 from corpus.document import Drop
@@ -42,6 +43,15 @@ def gopher_quality(view: TextView, config: GopherQualityConfig) -> Optional[Drop
     return quality_verdict(quality_signals(view, config), config)
 
 
+def has_letter(word: str) -> bool:
+    """Whether any character of the word is a letter (str.isalpha). An ASCII character is a letter exactly
+    when it has case, so an ASCII word is settled by two C calls instead of a loop over its characters
+    (words that are not all letters are mostly ASCII: "2019", "word,", "-")."""
+    if word.isascii():
+        return word.lower() != word.upper()
+    return any(char.isalpha() for char in word)
+
+
 def quality_signals(view: TextView, config: GopherQualityConfig) -> dict:
     """Every value the rules compare. Word values exist only for languages written with spaces (and
     some words); the stop-word count only for the config's stop-word languages; line ratios only
@@ -54,17 +64,15 @@ def quality_signals(view: TextView, config: GopherQualityConfig) -> dict:
             signals["gopher_mean_word_length"] = view.word_chars / count
             symbols = view.text.count("#") + view.text.count("...") + view.text.count("…")
             signals["gopher_symbol_word_ratio"] = symbols / count
-            # str.isalpha settles most words in C; only the rest are looked at letter by letter
-            alpha = count - sum(1 for word in words if not word.isalpha()
-                                and not any(char.isalpha() for char in word))
+            alpha = count - sum(1 for word in words if not word.isalpha() and not has_letter(word))
             signals["gopher_alpha_words_ratio"] = alpha / count
         if view.lang in config.stop_word_languages:
             signals["gopher_stop_words"] = sum(1 for word in set(view.lower_words) if word in ENGLISH_STOP_WORDS)
     lines = view.lines
     signals["gopher_lines"] = len(lines)
     if lines:
-        signals["gopher_bullet_lines_ratio"] = sum(1 for line in lines if line.startswith(BULLETS)) / len(lines)
-        signals["gopher_ellipsis_lines_ratio"] = sum(1 for line in lines if line.endswith(ELLIPSES)) / len(lines)
+        signals["gopher_bullet_lines_ratio"] = sum(map(str.startswith, lines, repeat(BULLETS))) / len(lines)
+        signals["gopher_ellipsis_lines_ratio"] = sum(map(str.endswith, lines, repeat(ELLIPSES))) / len(lines)
     return signals
 
 

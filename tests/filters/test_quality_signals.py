@@ -87,3 +87,10 @@ def test_stored_signals_do_not_depend_on_the_thresholds():
     text = "\n".join(f"{' '.join(VOCAB[i:i + 9])}." for i in range(0, 40, 3))
     strict = QualityConfig(gopher_quality=dataclasses.replace(GopherQualityConfig(), min_words=10_000))
     assert _run(text)[0].annotations["quality"] == _run(text, strict)[0].annotations["quality"]
+
+
+@given(word=st.text(max_size=12) | st.text(alphabet=st.characters(max_codepoint=127), max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_has_letter_is_any_character_alphabetic(word):
+    from filters.quality.gopher_quality import has_letter
+    assert has_letter(word) == any(char.isalpha() for char in word)
