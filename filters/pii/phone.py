@@ -74,13 +74,17 @@ def shortest_valid_number() -> int:
     """The fewest digits of a valid national number in any region, non-geographic ones included (4 in
     phonenumbers 9.0): phonenumbers validates a number only at a length its region's metadata lists, and
     every leniency this recognizer asks for (numbers_in) requires a valid number, save POSSIBLE, which
-    only runs of 7 digits or more get. A number's digits are its run's digits, or its letters read as
-    digits (phonenumbers reads "1-800-FLOWERS"), so a run with fewer digits and letters holds none:
-    70% of the runs of real web text (one to three digits), skipped before anything is read around them."""
-    lengths = [length for metadata in [PhoneMetadata.metadata_for_region(region) for region in SUPPORTED_REGIONS]
-               + [PhoneMetadata.metadata_for_nongeo_region(code) for code in COUNTRY_CODES_FOR_NON_GEO_REGIONS]
-               if metadata is not None for length in metadata.general_desc.possible_length]
-    return min(lengths, default=0)
+    only runs of 7 digits or more get. A number's digits all come from its run (a country code, a
+    national prefix or an extension only takes digits away), so a run with fewer holds none: 70% of the
+    runs of real web text (one to three digits), skipped before anything is read around them. The
+    letters a run can hold (the extension marks x, ext, extn) are counted too, which only makes fewer
+    runs skipped. A region that lists no lengths accepts any: then nothing is skipped."""
+    regions = [PhoneMetadata.metadata_for_region(region) for region in SUPPORTED_REGIONS] + \
+        [PhoneMetadata.metadata_for_nongeo_region(code) for code in COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    lengths = [metadata.general_desc.possible_length for metadata in regions if metadata is not None]
+    if not lengths or not all(lengths):
+        return 0
+    return min(min(listed) for listed in lengths)
 
 
 def too_short(run: str, shortest: int) -> bool:
