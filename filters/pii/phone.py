@@ -79,12 +79,17 @@ def shortest_valid_number() -> int:
     runs of real web text (one to three digits), skipped before anything is read around them. The
     letters a run can hold (the extension marks x, ext, extn) are counted too, which only makes fewer
     runs skipped. A region that lists no lengths accepts any: then nothing is skipped."""
-    regions = [PhoneMetadata.metadata_for_region(region) for region in SUPPORTED_REGIONS] + \
-        [PhoneMetadata.metadata_for_nongeo_region(code) for code in COUNTRY_CODES_FOR_NON_GEO_REGIONS]
-    lengths = [metadata.general_desc.possible_length for metadata in regions if metadata is not None]
+    lengths = [metadata.general_desc.possible_length for metadata in every_region_metadata()]
     if not lengths or not all(lengths):
         return 0
     return min(min(listed) for listed in lengths)
+
+
+def every_region_metadata() -> list:
+    """phonenumbers' metadata of every region it knows, non-geographic ones (+800, +882, ...) included."""
+    regions = [PhoneMetadata.metadata_for_region(region) for region in SUPPORTED_REGIONS] + \
+        [PhoneMetadata.metadata_for_nongeo_region(code) for code in COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    return [metadata for metadata in regions if metadata is not None]
 
 
 def too_short(run: str, shortest: int) -> bool:

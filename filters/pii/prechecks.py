@@ -43,7 +43,7 @@ PRECHECKS = {
 }
 
 
-# A precheck with no letter (\\d and \\s aside), or only a class that already holds both cases, matches the same
+# A precheck with no letter (\d and \s aside), or only a class that already holds both cases, matches the same
 # with and without case folding: it is compiled without it, which the regex module
 # searches up to 7x faster (the digit prechecks; 1x for IP_ADDRESS and ://).
 _CASELESS_PARTS = regex.compile(r"\\[dDsS]|A-Fa-f")

@@ -137,11 +137,8 @@ def test_only_public_phonenumbers_names():
 def test_no_number_type_of_any_region_lists_a_length_below_the_runs_skipped():
     # phonenumbers checks a number's length against its type's possible lengths (its region's general ones
     # when the type lists none): read every type of every region here, not the union the bound is taken from
-    from phonenumbers import COUNTRY_CODES_FOR_NON_GEO_REGIONS, SUPPORTED_REGIONS, PhoneMetadata
-    from filters.pii.phone import shortest_valid_number
-    shortest = shortest_valid_number()
-    regions = [PhoneMetadata.metadata_for_region(region) for region in SUPPORTED_REGIONS] + \
-        [PhoneMetadata.metadata_for_nongeo_region(code) for code in COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    from filters.pii.phone import every_region_metadata, shortest_valid_number
+    shortest, regions = shortest_valid_number(), every_region_metadata()
     types = ("general_desc", "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number",
              "voip", "pager", "uan", "voicemail")
     listed = [length for metadata in regions for name in types if getattr(metadata, name) is not None
@@ -150,13 +147,13 @@ def test_no_number_type_of_any_region_lists_a_length_below_the_runs_skipped():
     assert all(metadata.general_desc.possible_length for metadata in regions)     # else any length is possible
 
 
-def test_the_bound_is_tight_a_named_number_of_that_length_is_found():
+def test_the_bound_is_tight_a_named_number_of_that_length_is_found(recognizer):
     from filters.pii.phone import shortest_valid_number
     shortest = shortest_valid_number()
     # four digits (Austria and Germany have numbers this short); a phonenumbers release with shorter ones
     # fails here, so that this test and the docs are read again
     text = "Tel. 1642"
-    assert shortest == 4 and _found(_SKIPPING, text) == ["1642"]
+    assert shortest == 4 and _found(recognizer, text) == ["1642"]
     one_more = ContextPhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS,
                                       shortest=shortest + 1)
     assert _found(one_more, text) == []
@@ -169,12 +166,9 @@ _PHONE_PIECES = ["Tel: ", "call ", "Telefon ", "+", "+49 ", "(0)", "(612) ", "00
 
 @given(pieces=st.lists(st.sampled_from(_PHONE_PIECES), max_size=14))
 @settings(max_examples=600, deadline=None)
-def test_skipping_short_runs_changes_no_result(pieces):
+def test_skipping_short_runs_changes_no_result(recognizer, pieces):
     # runs with fewer digits and letters than any valid number are skipped before their context is read;
     # looking at every run (shortest=0) must give the same numbers
     text = "".join(pieces)
     every_run = ContextPhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS, shortest=0)
-    assert _found(_SKIPPING, text) == _found(every_run, text)
-
-
-_SKIPPING = ContextPhoneRecognizer(supported_language=LANGUAGE, supported_regions=PHONE_REGIONS)
+    assert _found(recognizer, text) == _found(every_run, text)
