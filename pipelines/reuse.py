@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import Tuple
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -26,6 +27,7 @@ from apache_beam.metrics import Metrics
 
 from corpus.cache_codec import (CacheCodecError, compressed_lines, compressing, decode_line, decode_record,
                                 decoded_lines, encode_line, encode_record)
+from corpus.document import Document, ErrorRecord, Rejected
 from filters.quality.quality_filter import QualityFilter, decide_quality
 from pipelines.read import _ReadFileFn
 from pipelines.input_names import normal_path
@@ -112,8 +114,10 @@ class CachedPrefix(beam.PTransform):
         outputs = (pbegin
                    | "ListFiles" >> beam.Create(self._files)
                    | "SpreadFiles" >> beam.Reshuffle()
-                   | "ReadAndPrefix" >> beam.ParDo(self._fn).with_outputs(REJECTED, ERRORS, READ, PROFILES,
-                                                                           main="items"))
+                   | "ReadAndPrefix" >> beam.ParDo(self._fn).with_output_types(
+                       Document, **{REJECTED: Rejected, ERRORS: ErrorRecord, READ: Tuple[str, int],
+                                    PROFILES: Tuple[str, dict]})
+                   .with_outputs(REJECTED, ERRORS, READ, PROFILES, main="items"))
         return {"items": outputs.items, REJECTED: outputs[REJECTED], ERRORS: outputs[ERRORS], READ: outputs[READ],
                 PROFILES: outputs[PROFILES]}
 

@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import uuid
+from typing import List
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -32,6 +33,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from corpus.cache_codec import CacheCodecError, compressed_lines, decode_line, decode_text
+from corpus.document import Document, ErrorRecord, Rejected
 from pipelines.memo_forms import DIGEST_LENGTH, parses_as
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
 from pipelines.reuse_keys import by_content, code_digest, library_versions
@@ -87,7 +89,9 @@ class ReusedStage(beam.PTransform):
         earlier = earlier_results(batches.pipeline, self._stage, self._places, self._key,
                                   functools.partial(parses_as, self._form))
         fn = _ReusingStageFn(self._stage, self._factory, self._key, self._own, self._run_id, self._form)
-        return batches | beam.ParDo(fn, beam.pvalue.AsSingleton(earlier)).with_outputs(REJECTED, ERRORS, main="kept")
+        # Typed as ApplyStage's outputs are, so that Beam sizes them with pipelines/coders.py instead of pickling.
+        return batches | beam.ParDo(fn, beam.pvalue.AsSingleton(earlier)).with_output_types(
+            List[Document], **{REJECTED: Rejected, ERRORS: ErrorRecord}).with_outputs(REJECTED, ERRORS, main="kept")
 
 
 def earlier_results(pipeline, stage: str, places: list, key: str, parses):

@@ -39,12 +39,21 @@ PRESETS = {
 
 
 def band_keys(signature: np.ndarray, params: LshParams) -> list:
-    """(band index, 64-bit hash of the band's values) for every band."""
+    """(band index, 64-bit hash of the band's values) for every band. The hash is read as a signed number:
+    the same keys, but each fits Beam's varint coder, which pickles an integer of 2**63 or more one by one."""
     rows = params.rows
     data = signature.astype("<u8", copy=False).tobytes()
     width = rows * 8
-    return [(band, xxhash.xxh3_64_intdigest(data[band * width:(band + 1) * width]))
+    return [(band, _signed(xxhash.xxh3_64_intdigest(data[band * width:(band + 1) * width])))
             for band in range(params.bands)]
+
+
+def _signed(unsigned: int) -> int:
+    """The 64-bit two's-complement reading of `unsigned` (a one-to-one map of [0, 2**64) onto int64)."""
+    return (unsigned ^ _SIGN_BIT) - _SIGN_BIT
+
+
+_SIGN_BIT = 1 << 63
 
 
 def s_curve(params: LshParams, steps: int = 10) -> str:

@@ -3,6 +3,8 @@ import random
 import datasketch
 import numpy as np
 import pytest
+import xxhash
+from hypothesis import given, settings, strategies as st
 
 from filters.dedup.lsh import PRESETS, LshParams, band_keys, optimal_params, s_curve
 from filters.dedup.minhash import EMPTY, Permutations, signature
@@ -81,3 +83,15 @@ def test_s_curve_and_presets():
 @pytest.mark.parametrize("text", ["", "!!!", "🙂" * 500, "x" * 100_000, "a b " * 50_000])
 def test_odd_texts(text):
     shingle_hashes(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), min_size=8, max_size=8))
+def test_band_keys_are_the_unsigned_band_hashes_read_as_int64(values):
+    """Signed, so that each fits Beam's varint coder; the same hash modulo 2**64, so the same buckets."""
+    params = LshParams(bands=2, rows=4)
+    signature_values = np.array(values, dtype="<u8")
+    keys = band_keys(signature_values, params)
+    for band, key in keys:
+        unsigned = xxhash.xxh3_64_intdigest(signature_values[band * 4:(band + 1) * 4].tobytes())
+        assert -2**63 <= key < 2**63 and key % 2**64 == unsigned
