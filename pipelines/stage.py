@@ -105,6 +105,10 @@ class _StageFn(beam.DoFn):
 
 
 def _own_copy(item):
+    """The document with its own meta and annotations, which a stage may change. A Document itself is built
+    directly: dataclasses.replace reads the class's fields on every call, about 3.5x the time."""
+    if type(item) is Document:
+        return Document(item.id, item.text, item.source, item.url, dict(item.meta), dict(item.annotations))
     if isinstance(item, Document):
         return dataclasses.replace(item, meta=dict(item.meta), annotations=dict(item.annotations))
     return item
