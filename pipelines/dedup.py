@@ -279,14 +279,20 @@ class _BucketEdges(beam.DoFn):
     A node is (id, keep key): ids are unique, so nodes order as their ids do, and the components carry
     what picks their keeper without a join back to the records."""
 
-    def __init__(self, config: NearDedupConfig):
+    def __init__(self, config: NearDedupConfig, in_lists: bool = False):
+        """`in_lists`: a shard's edges as one list (for union-find, which takes them all on one worker):
+        one element per edge cost the runner's dispatch and coders once per edge on the way there."""
         self._config = config
+        self._in_lists = in_lists
         self._large = Metrics.counter(COUNTER_NAMESPACE, "near_dedup.large_buckets")
         self._rejected_pairs = Metrics.counter(COUNTER_NAMESPACE, "near_dedup.pairs_below_jaccard")
         self._time = StageTime(NEAR_DEDUP_CLUSTERS)
 
     def process(self, keyed):
-        yield from self._time.timed(self._shard_edges(keyed))
+        edges = self._time.timed(self._shard_edges(keyed))
+        if self._in_lists:
+            edges = [listed] if (listed := list(edges)) else []
+        yield from edges
         self._time.flush()
 
     def _shard_edges(self, keyed):
@@ -388,21 +394,44 @@ class UnionFindComponents(beam.PTransform):
     (nodes being (id, keep key), as near dedup's are), each node's decision instead, made on that worker
     too: (id, (NEAR, keeper id, component size)), with no shuffle of the labels to group them again."""
 
-    def __init__(self, keepers: bool = False):
+    def __init__(self, keepers: bool = False, in_lists: bool = False):
+        """`in_lists`: each element is a list of edges, not one edge."""
         super().__init__()
         self._keepers = keepers
+        self._in_lists = in_lists
 
     def expand(self, edges):
         # One key and a keyed combine, not ToList (a global combine, three fused stages for one): the
         # edges' set is made in each bundle, before the shuffle, and completed on the worker that labels
         # them, so duplicate edges need no shuffle of their own.
+        combine = _EdgeSet() if self._in_lists else beam.combiners.ToSetCombineFn()
         labels = (edges | "OneKey" >> beam.Map(lambda edge: (0, edge))
-                  | "AllEdges" >> beam.CombinePerKey(beam.combiners.ToSetCombineFn())
+                  | "AllEdges" >> beam.CombinePerKey(combine)
                   | "UnionFind" >> beam.FlatMap(
                       lambda keyed, keepers: _CLUSTERS_TIME.call(_components_of, keyed, keepers), self._keepers))
         report = (edges.pipeline | "Once" >> beam.Impulse() | "NoRounds" >> beam.Map(
             lambda _: {"method": "union_find", "rounds": 0, "changes_in_last_two_rounds": [], "converged": True}))
         return labels, report
+
+
+class _EdgeSet(beam.CombineFn):
+    """Lists of edges -> the set of all their edges (ToSetCombineFn, for inputs that are lists of elements)."""
+
+    def create_accumulator(self):
+        return set()
+
+    def add_input(self, accumulator, edges):
+        accumulator.update(edges)
+        return accumulator
+
+    def merge_accumulators(self, accumulators):
+        merged = set()
+        for accumulator in accumulators:
+            merged |= accumulator
+        return merged
+
+    def extract_output(self, accumulator):
+        return accumulator
 
 
 def _components_of(keyed, keepers: bool):
@@ -488,12 +517,13 @@ class _NearDecisions(beam.PTransform):
         self._shards = band_shards(input_bytes, config.verify_jaccard > 0)
 
     def expand(self, records):
+        union_find = self._method != "star"
         edges = (records
                  | "Bands" >> beam.ParDo(_BandBatches(self._shards))
                  | "Buckets" >> beam.GroupByKey()
-                 | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config)))
-        if self._method != "star":      # it drops duplicate edges itself
-            return edges | "Components" >> UnionFindComponents(keepers=True)
+                 | "BucketEdges" >> beam.ParDo(_BucketEdges(self._config, in_lists=union_find)))
+        if union_find:      # it drops duplicate edges itself
+            return edges | "Components" >> UnionFindComponents(keepers=True, in_lists=True)
         labels, report = (edges | "DistinctEdges" >> beam.Distinct()
                           | "Components" >> StarComponents(self._config.max_rounds))
         decisions = (labels | "ByComponent" >> beam.Map(lambda labelled: (labelled[1], labelled[0]))

@@ -17,7 +17,7 @@ from filters.dedup.config import NearDedupConfig
 from filters.dedup.lsh import PRESETS
 from filters.dedup.minhash import Permutations, signature
 from filters.dedup.shingles import shingle_hashes
-from pipelines.dedup import ExactDedup, NearDedup, StarComponents
+from pipelines.dedup import ExactDedup, NearDedup, StarComponents, UnionFindComponents
 from pipelines.run import _check_near_dedup
 from pipelines.config import load_config
 
@@ -44,6 +44,21 @@ def test_star_components_in_beam_equal_union_find():
         labels, report = pipeline | beam.Create(edges) | StarComponents(max_rounds=20)
         assert_that(labels, equal_to(expected), label="labels")
         assert_that(report | beam.Map(lambda r: r["converged"]), equal_to([True]), label="converged")
+
+
+def test_union_find_takes_edges_in_lists_as_it_takes_them_one_by_one():
+    # Near dedup sends each band shard's edges as one list: the same labels as the edges one by one,
+    # with an edge that comes in two lists counted once.
+    rng = random.Random(7)
+    edges = sorted({(rng.randrange(200), rng.randrange(200)) for _ in range(300)})
+    edges = [(max(e), min(e)) for e in edges if e[0] != e[1]]
+    lists = [edges[start:start + 37] for start in range(0, len(edges), 37)] + [edges[:5]]
+    expected = sorted(union_find_labels(edges).items())
+    with TestPipeline(runner=RUNNER) as pipeline:
+        one_by_one, _ = pipeline | "Edges" >> beam.Create(edges) | "Single" >> UnionFindComponents()
+        listed, _ = pipeline | "Lists" >> beam.Create(lists) | "Listed" >> UnionFindComponents(in_lists=True)
+        assert_that(one_by_one, equal_to(expected), label="one_by_one")
+        assert_that(listed, equal_to(expected), label="listed")
 
 
 def test_too_few_rounds_are_reported_not_hidden():
@@ -151,6 +166,8 @@ def test_bucket_edges_do_not_depend_on_how_the_entries_were_batched(entries, cut
     expected = [(node, min(nodes)) for _, nodes in sorted(members.items()) for node in sorted(nodes)
                 if node != min(nodes)]
     assert edges == expected                 # each member to its bucket's smallest id, buckets in key order
+    listed = list(_BucketEdges(NearDedupConfig(), in_lists=True).process((0, batches)))
+    assert listed == ([expected] if expected else [])       # for union-find: the shard's edges in one list
 
 
 def test_band_lists_are_bounded_in_bytes_and_verified_runs_use_smaller_groups():
