@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Tuple
+from typing import List, Tuple
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -97,7 +97,9 @@ def cached_stages(enabled: list) -> list:
 
 
 class CachedPrefix(beam.PTransform):
-    """InputFiles -> DoOutputsTuple(main: the documents quality kept (or the last cached stage's),
+    """InputFiles -> DoOutputsTuple(main: the documents quality kept (or the last cached stage's), in the
+    batches they were judged in (the next stage takes batches: one element per document cost a hand-off
+    each and a BatchElements to batch them again),
     rejected, errors, read: (source, records read) per file, profiles: (point, profile of this file's documents)).
 
     `stages`: (name, factory) of the cached stages before quality; `quality`: its config, or None when
@@ -115,7 +117,7 @@ class CachedPrefix(beam.PTransform):
                    | "ListFiles" >> beam.Create(self._files)
                    | "SpreadFiles" >> beam.Reshuffle()
                    | "ReadAndPrefix" >> beam.ParDo(self._fn).with_output_types(
-                       Document, **{REJECTED: Rejected, ERRORS: ErrorRecord, READ: Tuple[str, int],
+                       List[Document], **{REJECTED: Rejected, ERRORS: ErrorRecord, READ: Tuple[str, int],
                                     PROFILES: Tuple[str, dict]})
                    .with_outputs(REJECTED, ERRORS, READ, PROFILES, main="items"))
         return {"items": outputs.items, REJECTED: outputs[REJECTED], ERRORS: outputs[ERRORS], READ: outputs[READ],
@@ -261,16 +263,15 @@ class _PrefixFn(beam.DoFn):
 
     def _emit_documents(self, judged: list):
         """The documents that reached quality, judged by this run's thresholds through the quality
-        stage's own DoFn (its counters, rejected rows and errors); without quality, as they are."""
+        stage's own DoFn (its counters, rejected rows and errors; the kept ones as one list); without
+        quality, as they are, as one list."""
         if not judged:
             return
         if self._verdict is None:
-            for doc, _ in judged:
-                yield doc
+            yield [doc for doc, _ in judged]
             return
         self._pending = {doc.id: signals for doc, signals in judged}
-        for output in self._verdict.process([doc for doc, _ in judged]):
-            yield from ([output] if isinstance(output, beam.pvalue.TaggedOutput) else output)
+        yield from self._verdict.process([doc for doc, _ in judged])
         self._pending = {}
 
     def _judge(self, doc):
