@@ -19,7 +19,7 @@ from corpus.parquet_rows import (ERROR_SCHEMA, SORT_DOCUMENT, SORT_ERROR, SORT_R
 from pipelines.accounting import COUNTS_FILE, CountOutcomes, parts
 from pipelines.config import RunConfig
 from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
-from pipelines.dedup import Dedup
+from pipelines.dedup import JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES, Dedup, DedupBatches
 from pipelines.input_names import normal_path
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
@@ -111,7 +111,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
         return out.kept
 
     flow, checked = _Flow(None), []     # checked: how each benchmark is checked, for the manifest
-    flow.set_items(read["items"])
+    flow.set_batches(read["items"])
     profiles = [read[PROFILES]]     # partial profiles (point, profile): the cached prefix's, per input file
     stages = enabled_stages(config)
     together = _dedups_together(stages)
@@ -123,7 +123,8 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                 profiles.append(flow.batches(name) | f"Profile_{name}" >> beam.ParDo(
                     ProfileBundles(PROFILE_POINTS[name])))
         elif stage.phase == DEDUP and not (together and name == "near_dedup"):
-            flow.set_items(_dedup(config, name, together, input_bytes, flow.items(name), rejected, written, run_id))
+            in_batches = _joins_in_batches(config, name, stages, input_bytes)
+            _dedup(config, name, together, in_batches, input_bytes, flow, rejected, written, run_id)
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
             staged = staging.select(side_files_by_stage(config)["decontaminate"])
             benchmarks = pipeline | "BenchmarkIndex" >> BuildBenchmarkIndex(config.decontaminate, staged)
@@ -232,21 +233,39 @@ def _dedups_together(stages: list) -> bool:
     return "exact_dedup" in names and names[names.index("exact_dedup") + 1:][:1] == ["near_dedup"]
 
 
-def _dedup(config: RunConfig, name: str, together: bool, input_bytes: int, items, rejected: list,
-           written: list, run_id: str):
-    """A stage of the `dedup` phase (both, when `together`): the kept documents out, drops into `rejected`.
-    Near dedup's signatures are kept and looked up per document (pipelines/reuse_signatures.py)."""
+def _joins_in_batches(config: RunConfig, name: str, stages: list, input_bytes: int) -> bool:
+    """Whether a dedup stage leaves the documents in their batches and takes its decisions as a side input
+    (DedupBatches): for inputs up to JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES, not for exact dedup by URL (it
+    compares whole documents), and only on the ids the readers made, unique by construction (docs/design.md):
+    a plugin before it may have changed them, and the shuffle's join is the one that copes with equal ids."""
+    names = [stage_name for stage_name, _ in stages]
+    plugin_before = any(isinstance(stage, Plugin) for _, stage in stages[:names.index(name)])
+    by_url = name == "exact_dedup" and config.exact_dedup.by_url
+    return input_bytes <= JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES and not by_url and not plugin_before
+
+
+def _dedup(config: RunConfig, name: str, together: bool, in_batches: bool, input_bytes: int, flow: "_Flow",
+           rejected: list, written: list, run_id: str) -> None:
+    """A stage of the `dedup` phase (both, when `together`): the kept documents go on in `flow`, drops into
+    `rejected`. `in_batches` (_joins_in_batches): DedupBatches, otherwise Dedup, which shuffles the
+    documents to their decisions; the outputs are the same either way. Near dedup's signatures are kept
+    and looked up per document (pipelines/reuse_signatures.py)."""
     exact, near = name == "exact_dedup", name == "near_dedup" or together
     label = "dedup" if together else name
     signatures = SignatureCache.for_run(config.near_dedup, normal_path(config.output),
                                         [normal_path(earlier) for earlier in config.reuse], run_id) if near else None
-    items, dropped, report = items | label >> Dedup(exact, config.exact_dedup.by_url,
-                                                    config.near_dedup if near else None, input_bytes, signatures)
+    near_config = config.near_dedup if near else None
+    if in_batches:
+        kept, dropped, report = flow.batches(name) | label >> DedupBatches(exact, near_config, input_bytes, signatures)
+        flow.set_batches(kept)
+    else:
+        by_url = exact and config.exact_dedup.by_url
+        kept, dropped, report = flow.items(name) | label >> Dedup(exact, by_url, near_config, input_bytes, signatures)
+        flow.set_items(kept)
     rejected.append(dropped)
     if near:
         written.append(report | "WriteNearDedupReport" >> WriteJson(
             FileSystems.join(config.output, "stats", NEAR_DEDUP_FILE)))
-    return items
 
 
 def document_size(doc) -> int:

@@ -2,7 +2,9 @@
 
 Only small records are shuffled to decide: exact dedup groups (text hash, keep order, id) and
 near dedup's signatures ride along with each exact keeper; near dedup shuffles ids, keep keys and
-signatures. The documents are shuffled once, at the end, joined by id with every decision.
+signatures. The documents meet the decisions once, at the end: `Dedup` shuffles them, joined by id
+with every decision; `DedupBatches`, for inputs small enough (JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES),
+leaves them in their batches and takes the decisions as one side input. Both give the same outputs.
 
 Exact: group by a 128-bit text hash, keep one per group.
 Near: signature per document -> LSH band buckets -> edges from each member to
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Tuple
+from typing import List, Tuple
 
 import apache_beam as beam
 import numpy as np
@@ -29,7 +31,7 @@ from filters.dedup.keep_rule import NO_DATE, document_keep_key
 from filters.dedup.lsh import band_keys
 from filters.dedup.minhash import Permutations, signature
 from filters.dedup.shingles import jaccard, shingles
-from pipelines.stage import COUNTER_NAMESPACE, REJECTED
+from pipelines.stage import COUNTER_NAMESPACE, REJECTED, own_copy
 from pipelines.stage_time import NEAR_DEDUP_CLUSTERS, StageTime
 
 EXACT, NEAR, DOC = "exact", "near", "doc"
@@ -39,6 +41,10 @@ VERIFIED_BAND_SHARD_INPUT_BYTES = 2 << 20
 BAND_BATCH = 10_000                 # band entries to one shuffled element at most,
 BAND_BATCH_BYTES = 4 << 20          # and about this many bytes of shingles
 _ENTRY_BYTES = 100                  # an entry without shingles, counted towards BAND_BATCH_BYTES
+# Up to this much input, the decisions reach the documents as a side input (DedupBatches): a dict of at
+# most one entry per document, some 200 bytes each, loaded whole by every worker that applies it (about
+# 13 MB for 64k documents of 4 kB). Above it, the documents are shuffled to their decisions (Dedup).
+JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES = 256 << 20
 
 
 def _total_keep_order(doc, encoded: bytes | None = None) -> tuple:
@@ -108,24 +114,39 @@ class _DedupRecord(beam.DoFn):
     def process(self, doc, earlier=None):
         encoded = encode_document(doc)
         yield beam.pvalue.TaggedOutput(DOC, (doc.id, (DOC, encoded)))
+        record = self._record(doc, earlier, encoded)
+        if record is not None:
+            yield record
+
+    def _record(self, doc, earlier, encoded: bytes | None = None):
         near = None
         if self._near is not None:
             start = time.perf_counter()
             near = self._near.record(doc, earlier)
             self._seconds["near_dedup"] += time.perf_counter() - start
-        if self._exact:
-            start = time.perf_counter()
-            record = text_key(doc.text), (_total_keep_order(doc, encoded), doc.id, near)
-            self._seconds["exact_dedup"] += time.perf_counter() - start
-            yield record
-        elif near is not None:
-            yield near
+        if not self._exact:
+            return near
+        start = time.perf_counter()
+        record = text_key(doc.text), (_total_keep_order(doc, encoded), doc.id, near)
+        self._seconds["exact_dedup"] += time.perf_counter() - start
+        return record
 
     def finish_bundle(self):
         for stage, seconds in self._seconds.items():
             self._timers[stage].inc(int(seconds * 1e6))
         if self._near is not None:
             self._near.finish_bundle()
+
+
+class _BatchRecords(_DedupRecord):
+    """A batch of documents -> their records (_DedupRecord's), and no copy of the documents: they stay
+    in their batches (DedupBatches)."""
+
+    def process(self, batch, earlier=None):
+        for doc in batch:
+            record = self._record(doc, earlier)
+            if record is not None:
+                yield record
 
 
 class _ExactKeepers(beam.DoFn):
@@ -155,14 +176,25 @@ class Dedup(beam.PTransform):
         self._signatures = signatures if near is not None else None
 
     def expand(self, docs):
-        rejected, decisions, report = [], [], None
+        rejected = []
         if self._exact and self._by_url:
             docs, by_url = docs | "ByUrl" >> _LatestPerUrl()
             rejected.append(by_url)
-        record = _DedupRecord(self._exact, self._near, self._signatures)
         side = [] if self._signatures is None else [beam.pvalue.AsSingleton(self._signatures.earlier(docs.pipeline))]
-        made = docs | "Records" >> beam.ParDo(record, *side).with_outputs(DOC, main="records")
-        records = made.records
+        made = docs | "Records" >> beam.ParDo(_DedupRecord(self._exact, self._near, self._signatures), *side
+                                              ).with_outputs(DOC, main="records")
+        decisions, report = self._decisions(made.records)
+        applied = ((made[DOC], *decisions)
+                   | "WithDecisions" >> beam.Flatten()
+                   | "JoinDocs" >> beam.GroupByKey()
+                   | "Apply" >> beam.ParDo(_ApplyDecision(self._near is not None)).with_output_types(Document, **{REJECTED: Rejected})
+                   .with_outputs(REJECTED, main="kept"))
+        rejected.append(applied[REJECTED])
+        return applied.kept, rejected[0] if len(rejected) == 1 else rejected | "Rejected" >> beam.Flatten(), report
+
+    def _decisions(self, records) -> tuple:
+        """Records -> ([PCollections of (id, decision)], near dedup's convergence report or None)."""
+        decisions, report = [], None
         if self._exact:
             keepers = (records | "GroupText" >> beam.GroupByKey()
                        | "KeepOne" >> beam.ParDo(_ExactKeepers()).with_outputs(EXACT, main="near"))
@@ -171,13 +203,50 @@ class Dedup(beam.PTransform):
         if self._near is not None:
             near, report = records | "Near" >> _NearDecisions(self._near, self._input_bytes)
             decisions.append(near)
-        applied = ((made[DOC], *decisions)
-                   | "WithDecisions" >> beam.Flatten()
-                   | "JoinDocs" >> beam.GroupByKey()
-                   | "Apply" >> beam.ParDo(_ApplyDecision(self._near is not None)).with_output_types(Document, **{REJECTED: Rejected})
-                   .with_outputs(REJECTED, main="kept"))
-        rejected.append(applied[REJECTED])
-        return applied.kept, rejected[0] if len(rejected) == 1 else rejected | "Rejected" >> beam.Flatten(), report
+        return decisions, report
+
+
+class DedupBatches(Dedup):
+    """Dedup for batches of documents (lists, as the per-document stages pass them) and inputs up to
+    JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES: the same decisions, gathered into one dict that reaches the
+    batches as a side input, so the documents are neither unbatched nor shuffled. Returns the kept
+    documents in batches. Exact dedup by URL compares whole documents in a shuffle: use Dedup for it."""
+
+    def __init__(self, exact: bool = True, near: NearDedupConfig | None = None, input_bytes: int = 0,
+                 signatures=None):
+        super().__init__(exact, False, near, input_bytes, signatures)
+
+    def expand(self, batches):
+        side = [] if self._signatures is None else [
+            beam.pvalue.AsSingleton(self._signatures.earlier(batches.pipeline))]
+        records = batches | "Records" >> beam.ParDo(_BatchRecords(self._exact, self._near, self._signatures), *side)
+        decisions, report = self._decisions(records)
+        table = (decisions | "AllDecisions" >> beam.Flatten()
+                 | "DecisionTable" >> beam.CombineGlobally(_DecisionTable()))
+        applied = (batches | "Apply" >> beam.ParDo(_ApplyToBatch(self._near is not None), beam.pvalue.AsSingleton(table))
+                   .with_output_types(List[Document], **{REJECTED: Rejected}).with_outputs(REJECTED, main="kept"))
+        return applied.kept, applied[REJECTED], report
+
+
+class _DecisionTable(beam.CombineFn):
+    """(id, decision) pairs -> {id: [its decisions]}: what the shuffle's join would group by id."""
+
+    def create_accumulator(self):
+        return {}
+
+    def add_input(self, table, keyed):
+        table.setdefault(keyed[0], []).append(keyed[1])
+        return table
+
+    def merge_accumulators(self, tables):
+        merged = {}
+        for table in tables:
+            for doc_id, decisions in table.items():
+                merged.setdefault(doc_id, []).extend(decisions)
+        return merged
+
+    def extract_output(self, table):
+        return table
 
 
 class ExactDedup(beam.PTransform):
@@ -464,11 +533,14 @@ class _ApplyDecision(beam.DoFn):
 
     def process(self, keyed):
         _, entries = keyed
-        docs, exact, decisions = [], {}, []
+        docs = [decode_document(entry[1]) for entry in entries if entry[0] == DOC]
+        yield from self._decide(docs, [entry for entry in entries if entry[0] != DOC])
+
+    def _decide(self, docs: list, entries):
+        """Documents of one id with the decisions about them -> the kept ones; the others tagged REJECTED."""
+        exact, decisions = {}, []
         for entry in entries:
-            if entry[0] == DOC:
-                docs.append(decode_document(entry[1]))
-            elif entry[0] == EXACT:
+            if entry[0] == EXACT:
                 exact.setdefault(entry[1], []).append(entry[2])
             else:
                 decisions.append(entry[1:])
@@ -504,6 +576,23 @@ class _ApplyDecision(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(doc, "exact_dedup",
                                                                       Drop("exact_duplicate", keeper)))
         return survivors
+
+
+class _ApplyToBatch(_ApplyDecision):
+    """A batch and the decision table (DedupBatches) -> the batch's kept documents as one list; the others
+    tagged REJECTED, as _ApplyDecision gives them."""
+
+    def process(self, batch, table):
+        kept = []
+        for doc in batch:
+            # its own copy: near dedup annotates it, and Beam hands the same batch to every consumer
+            for output in self._decide([own_copy(doc)], table.get(doc.id, ())):
+                if isinstance(output, beam.pvalue.TaggedOutput):
+                    yield output
+                else:
+                    kept.append(output)
+        if kept:
+            yield kept
 
 
 class _NearDecisions(beam.PTransform):

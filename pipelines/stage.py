@@ -65,7 +65,7 @@ class _StageFn(beam.DoFn):
             self._fn = self._factory(*side_inputs)
         kept, start = [], time.perf_counter()
         for item in batch:
-            own = _own_copy(item)
+            own = own_copy(item)
             result, error = self._call(own)
             if error is not None:
                 self._count(self._errors, f"error.{self._stage}.{type(error).__name__}")
@@ -104,7 +104,7 @@ class _StageFn(beam.DoFn):
         cache[name].inc()
 
 
-def _own_copy(item):
+def own_copy(item):
     """The document with its own meta and annotations, which a stage may change. A Document itself is built
     directly: dataclasses.replace reads the class's fields on every call, about 3.5x the time."""
     if type(item) is Document:

@@ -3,7 +3,9 @@
 Exact dedup groups (hash, keep order, id) records and joins the documents back once; the keeper must
 be the one the keep rule and its whole-row tie-break pick among the documents themselves. Exact and
 near dedup run as one transform when they are side by side; that must equal running them one after
-the other (as when a plugin sits between them).
+the other (as when a plugin sits between them). DedupBatches, which leaves the documents in their
+batches and takes the decisions as a side input, must equal Dedup, which shuffles them, however the
+documents are cut into batches.
 """
 import dataclasses
 import json
@@ -22,7 +24,7 @@ from corpus.document import Document
 from corpus.parquet_rows import document_row
 from filters.dedup.config import NearDedupConfig
 from filters.dedup.keep_rule import document_keep_key
-from pipelines.dedup import Dedup, ExactDedup, NearDedup
+from pipelines.dedup import Dedup, DedupBatches, ExactDedup, NearDedup
 from pipelines.write import row_order
 from tests.pipelines.test_dedup import edited, text_of
 
@@ -119,3 +121,64 @@ def test_both_dedups_at_once_equal_one_after_the_other(seed, tmp_path):
     assert together == apart
     reasons = {dict(row)["reason"] for row in together[1]}
     assert reasons == {"exact_duplicate", "near_duplicate"}          # both kinds of decision were made
+
+
+def _in_batches(transform):
+    """A DedupBatches with documents out, as run() takes it: lists of documents in, (kept, rejected) out."""
+    def expand(batches):
+        kept, rejected, _ = batches | "Dedup" >> transform
+        return kept | "Unbatch" >> beam.FlatMap(lambda batch: batch), rejected
+    return beam.ptransform_fn(expand)()
+
+
+def _cut(docs: list, cuts) -> list:
+    """The documents in batches, cut before each index in `cuts`."""
+    edges = [0, *sorted(cut for cut in cuts if 0 < cut < len(docs)), len(docs)]
+    return [docs[start:end] for start, end in zip(edges, edges[1:])]
+
+
+def _near_and_exact_corpus(rng, documents: int, pieces: list) -> list:
+    """Unique ids (as the readers make them); texts repeated whole, edited a little (near duplicates),
+    or too short to shingle; dates that decide keepers."""
+    bases = [text_of(rng, 80) for _ in range(12)]
+    docs = []
+    for number in range(documents):
+        piece = pieces[number % len(pieces)]
+        base = bases[piece % len(bases)]
+        text = {0: base, 1: edited(rng, base, rng.randrange(1, 6)), 2: "short"}[piece % 3]
+        date = rng.choice([None, "2020", "2022"])
+        docs.append(Document(f"s/{number:03d}", text, "s", url=f"https://site.test/{number}",
+                             meta={"crawl_date": date} if date else {}))
+    return docs
+
+
+@settings(max_examples=5, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 40), min_size=3, max_size=20), st.sets(st.integers(1, 59), max_size=8),
+       st.integers(0, 2 ** 16))
+def test_decisions_as_a_side_input_equal_the_shuffled_join_however_batched(pieces, cuts, seed):
+    docs = _near_and_exact_corpus(random.Random(seed), 60, pieces)
+    config = NearDedupConfig()
+    with tempfile.TemporaryDirectory() as directory:
+        os.mkdir(os.path.join(directory, "shuffled"))
+        os.mkdir(os.path.join(directory, "batched"))
+        shuffled = run(docs, Dedup(exact=True, near=config), os.path.join(directory, "shuffled"))
+        batched = run(_cut(docs, cuts), _in_batches(DedupBatches(exact=True, near=config)),
+                      os.path.join(directory, "batched"))
+    assert batched == shuffled
+    assert len(shuffled[0]) + len(shuffled[1]) == len(docs)
+
+
+@pytest.mark.parametrize("exact, components", [(True, None), (False, "star"), (False, "union_find")])
+def test_each_dedup_alone_decides_the_same_in_batches(exact, components, tmp_path):
+    docs = _near_and_exact_corpus(random.Random(3), 90, list(range(30)))
+    near = NearDedupConfig(components=components) if components else None
+    (tmp_path / "shuffled").mkdir()
+    (tmp_path / "batched").mkdir()
+    shuffled = run(docs, Dedup(exact=exact, near=near), str(tmp_path / "shuffled"))
+    batched = run(_cut(docs, range(7, 90, 7)), _in_batches(DedupBatches(exact=exact, near=near)),
+                  str(tmp_path / "batched"))
+    assert batched == shuffled
+    reasons = {dict(row)["reason"] for row in shuffled[1]}
+    assert reasons == {"exact_duplicate" if exact else "near_duplicate"}
+    if near is not None:        # every document near dedup saw carries its cluster
+        assert all("dup_cluster" in dict(row)["annotations"] for row in batched[0])

@@ -69,3 +69,34 @@ def test_dataflow_translation_holds_every_stage(demo_inputs, tmp_path):
                   "WriteCounts", "WriteProfiles",
                   "Tokenize/Train", "Tokenize/Encode", "Tokenize/WriteShard", "PlansAndManifest/Finish"):
         assert any(name == stage or name.startswith(stage + "/") for name in names), stage
+
+
+def test_dedup_writes_the_same_bytes_with_its_decisions_as_a_side_input_or_shuffled(demo_inputs, tmp_path,
+                                                                                    monkeypatch):
+    """The demo corpus is small, so its dedup takes the decisions as a side input; forced to shuffle the
+    documents to them instead (as larger inputs do), every output file is the same."""
+    in_batches = _run(demo_inputs, tmp_path / "batches", [], workers=1)
+    monkeypatch.setattr("pipelines.curate.JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES", -1)
+    shuffled = _run(demo_inputs, tmp_path / "shuffled", [], workers=1)
+    drops = {key for source in json.loads(in_batches["manifest.json"])["funnel"]["sources"].values()
+             for key in source["drops"]}
+    assert {"exact_dedup.exact_duplicate", "near_dedup.near_duplicate"} <= drops
+    assert sorted(in_batches) == sorted(shuffled)
+    for name in in_batches:
+        assert in_batches[name] == shuffled[name], name
+
+
+def test_dedup_keeps_its_batches_only_for_small_inputs_on_the_readers_ids():
+    from pipelines.curate import JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES, _joins_in_batches
+    from pipelines.plugins import Plugin
+    from pipelines.stage_list import enabled_stages
+    config = load_config(inputs=["x"], output="out")
+    stages = enabled_stages(config)
+    assert _joins_in_batches(config, "exact_dedup", stages, 1 << 20)
+    assert _joins_in_batches(config, "exact_dedup", stages, JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES)
+    assert not _joins_in_batches(config, "exact_dedup", stages, JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES + 1)
+    by_url = load_config(inputs=["x"], output="out", overrides=["exact_dedup.by_url=true"])
+    assert not _joins_in_batches(by_url, "exact_dedup", enabled_stages(by_url), 1 << 20)
+    assert _joins_in_batches(by_url, "near_dedup", enabled_stages(by_url), 1 << 20)
+    with_plugin = [stages[0], ("renamer", Plugin("renamer", "x:y", stages[0][0])), *stages[1:]]
+    assert not _joins_in_batches(config, "exact_dedup", with_plugin, 1 << 20)

@@ -6,7 +6,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from corpus.document import Document, Drop
-from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch, _own_copy
+from pipelines.stage import ERRORS, REJECTED, ApplyStage, BatchDocuments, Unbatch, own_copy
 
 
 class _KeepLongDropShortFailEmpty:
@@ -32,10 +32,10 @@ def test_apply_stage_routes_every_element():
 
 
 def test_a_stage_gets_a_copy_of_every_field_with_its_own_meta_and_annotations():
-    """_own_copy builds a Document from its fields by position: a field added to Document must reach it too."""
+    """own_copy builds a Document from its fields by position: a field added to Document must reach it too."""
     values = {"url": "https://example.org/", "meta": {"crawl_date": "2024"}, "annotations": {"pii": [1]}}
     doc = Document(**{spec.name: values.get(spec.name, f"{spec.name} value") for spec in dataclasses.fields(Document)})
-    copy = _own_copy(doc)
+    copy = own_copy(doc)
     assert copy == doc and copy is not doc
     assert copy.meta is not doc.meta and copy.annotations is not doc.annotations
     copy.meta["changed"] = copy.annotations["changed"] = True
