@@ -234,7 +234,7 @@ def _dedups_together(stages: list) -> bool:
 
 
 def _joins_in_batches(config: RunConfig, name: str, stages: list, input_bytes: int) -> bool:
-    """Whether a dedup stage leaves the documents in their batches and takes its decisions as a side input
+    """Whether a dedup stage leaves the documents in their batches and takes its decisions as side inputs
     (DedupBatches): for inputs up to JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES, not for exact dedup by URL (it
     compares whole documents), and only on the ids the readers made, unique by construction (docs/design.md):
     a plugin before it may have changed them, and the shuffle's join is the one that copes with equal ids."""

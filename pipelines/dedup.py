@@ -4,7 +4,7 @@ Only small records are shuffled to decide: exact dedup groups (text hash, keep o
 near dedup's signatures ride along with each exact keeper; near dedup shuffles ids, keep keys and
 signatures. The documents meet the decisions once, at the end: `Dedup` shuffles them, joined by id
 with every decision; `DedupBatches`, for inputs small enough (JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES),
-leaves them in their batches and takes the decisions as one side input. Both give the same outputs.
+leaves them in their batches and takes the decisions as side inputs. Both give the same outputs.
 
 Exact: group by a 128-bit text hash, keep one per group.
 Near: signature per document -> LSH band buckets -> edges from each member to
@@ -41,8 +41,8 @@ VERIFIED_BAND_SHARD_INPUT_BYTES = 2 << 20
 BAND_BATCH = 10_000                 # band entries to one shuffled element at most,
 BAND_BATCH_BYTES = 4 << 20          # and about this many bytes of shingles
 _ENTRY_BYTES = 100                  # an entry without shingles, counted towards BAND_BATCH_BYTES
-# Up to this much input, the decisions reach the documents as a side input (DedupBatches): a dict of at
-# most one entry per document, some 200 bytes each, loaded whole by every worker that applies it (about
+# Up to this much input, the decisions reach the documents as side inputs (DedupBatches), made into a dict
+# of at most one entry per document, some 200 bytes each, by every worker that applies them (about
 # 13 MB for 64k documents of 4 kB). Above it, the documents are shuffled to their decisions (Dedup).
 JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES = 256 << 20
 
@@ -208,8 +208,8 @@ class Dedup(beam.PTransform):
 
 class DedupBatches(Dedup):
     """Dedup for batches of documents (lists, as the per-document stages pass them) and inputs up to
-    JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES: the same decisions, gathered into one dict that reaches the
-    batches as a side input, so the documents are neither unbatched nor shuffled. Returns the kept
+    JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES: the same decisions reach the batches as side inputs, made into
+    one dict there, so the documents are neither unbatched nor shuffled. Returns the kept
     documents in batches. Exact dedup by URL compares whole documents in a shuffle: use Dedup for it."""
 
     def __init__(self, exact: bool = True, near: NearDedupConfig | None = None, input_bytes: int = 0,
@@ -221,32 +221,12 @@ class DedupBatches(Dedup):
             beam.pvalue.AsSingleton(self._signatures.earlier(batches.pipeline))]
         records = batches | "Records" >> beam.ParDo(_BatchRecords(self._exact, self._near, self._signatures), *side)
         decisions, report = self._decisions(records)
-        table = (decisions | "AllDecisions" >> beam.Flatten()
-                 | "DecisionTable" >> beam.CombineGlobally(_DecisionTable()))
-        applied = (batches | "Apply" >> beam.ParDo(_ApplyToBatch(self._near is not None), beam.pvalue.AsSingleton(table))
+        # Each kind of decision as its own list side input, made into one table by the step that applies
+        # them: a global combine would cost three fused stages, and a flatten feeding a side input one more.
+        applied = (batches | "Apply" >> beam.ParDo(_ApplyToBatch(self._near is not None),
+                                                   *[beam.pvalue.AsList(kind) for kind in decisions])
                    .with_output_types(List[Document], **{REJECTED: Rejected}).with_outputs(REJECTED, main="kept"))
         return applied.kept, applied[REJECTED], report
-
-
-class _DecisionTable(beam.CombineFn):
-    """(id, decision) pairs -> {id: [its decisions]}: what the shuffle's join would group by id."""
-
-    def create_accumulator(self):
-        return {}
-
-    def add_input(self, table, keyed):
-        table.setdefault(keyed[0], []).append(keyed[1])
-        return table
-
-    def merge_accumulators(self, tables):
-        merged = {}
-        for table in tables:
-            for doc_id, decisions in table.items():
-                merged.setdefault(doc_id, []).extend(decisions)
-        return merged
-
-    def extract_output(self, table):
-        return table
 
 
 class ExactDedup(beam.PTransform):
@@ -579,20 +559,34 @@ class _ApplyDecision(beam.DoFn):
 
 
 class _ApplyToBatch(_ApplyDecision):
-    """A batch and the decision table (DedupBatches) -> the batch's kept documents as one list; the others
-    tagged REJECTED, as _ApplyDecision gives them."""
+    """A batch and the decisions (DedupBatches: one list of (id, decision) per kind) -> the batch's kept
+    documents as one list; the others tagged REJECTED, as _ApplyDecision gives them."""
 
-    def process(self, batch, table):
+    def setup(self):
+        self._table = None
+
+    def process(self, batch, *decisions):
+        if self._table is None:     # the side inputs are whole before this step runs, and never change
+            self._table = decision_table(decisions)
         kept = []
         for doc in batch:
             # its own copy: near dedup annotates it, and Beam hands the same batch to every consumer
-            for output in self._decide([own_copy(doc)], table.get(doc.id, ())):
+            for output in self._decide([own_copy(doc)], self._table.get(doc.id, ())):
                 if isinstance(output, beam.pvalue.TaggedOutput):
                     yield output
                 else:
                     kept.append(output)
         if kept:
             yield kept
+
+
+def decision_table(kinds) -> dict:
+    """Lists of (id, decision) -> {id: [its decisions]}: what the shuffle's join would group by id."""
+    table: dict = {}
+    for kind in kinds:
+        for doc_id, decision in kind:
+            table.setdefault(doc_id, []).append(decision)
+    return table
 
 
 class _NearDecisions(beam.PTransform):
