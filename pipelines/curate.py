@@ -19,7 +19,7 @@ from corpus.parquet_rows import (ERROR_SCHEMA, SORT_DOCUMENT, SORT_ERROR, SORT_R
 from pipelines.accounting import COUNTS_FILE, CountOutcomes, parts
 from pipelines.config import RunConfig
 from pipelines.decontam import BuildBenchmarkIndex, Decontaminate
-from pipelines.dedup import JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES, Dedup, DedupBatches
+from pipelines.dedup import JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES, Dedup, DedupBatches, text_bytes_bound
 from pipelines.input_names import normal_path
 from pipelines.json_output import WriteJson
 from pipelines.manifest import WritePlansAndManifest
@@ -123,7 +123,7 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
                 profiles.append(flow.batches(name) | f"Profile_{name}" >> beam.ParDo(
                     ProfileBundles(PROFILE_POINTS[name])))
         elif stage.phase == DEDUP and not (together and name == "near_dedup"):
-            in_batches = _joins_in_batches(config, name, stages, input_bytes)
+            in_batches = _joins_in_batches(config, name, stages, text_bytes_bound(files))
             _dedup(config, name, together, in_batches, input_bytes, flow, rejected, written, run_id)
         elif stage.phase == SIDE_INPUT and config.decontaminate.benchmarks:
             staged = staging.select(side_files_by_stage(config)["decontaminate"])
@@ -233,15 +233,16 @@ def _dedups_together(stages: list) -> bool:
     return "exact_dedup" in names and names[names.index("exact_dedup") + 1:][:1] == ["near_dedup"]
 
 
-def _joins_in_batches(config: RunConfig, name: str, stages: list, input_bytes: int) -> bool:
+def _joins_in_batches(config: RunConfig, name: str, stages: list, text_bytes: int) -> bool:
     """Whether a dedup stage leaves the documents in their batches and takes its decisions as side inputs
-    (DedupBatches): for inputs up to JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES, not for exact dedup by URL (it
-    compares whole documents), and only on the ids the readers made, unique by construction (docs/design.md):
-    a plugin before it may have changed them, and the shuffle's join is the one that copes with equal ids."""
+    (DedupBatches): for inputs up to JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES (`text_bytes`: dedup.text_bytes_bound),
+    not for exact dedup by URL (it compares whole documents), and only on the ids the readers made, unique
+    by construction (docs/design.md): a plugin before it may have changed them, and the shuffle's join is
+    the one that copes with equal ids."""
     names = [stage_name for stage_name, _ in stages]
     plugin_before = any(isinstance(stage, Plugin) for _, stage in stages[:names.index(name)])
     by_url = name == "exact_dedup" and config.exact_dedup.by_url
-    return input_bytes <= JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES and not by_url and not plugin_before
+    return text_bytes <= JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES and not by_url and not plugin_before
 
 
 def _dedup(config: RunConfig, name: str, together: bool, in_batches: bool, input_bytes: int, flow: "_Flow",

@@ -41,10 +41,23 @@ VERIFIED_BAND_SHARD_INPUT_BYTES = 2 << 20
 BAND_BATCH = 10_000                 # band entries to one shuffled element at most,
 BAND_BATCH_BYTES = 4 << 20          # and about this many bytes of shingles
 _ENTRY_BYTES = 100                  # an entry without shingles, counted towards BAND_BATCH_BYTES
-# Up to this much input, the decisions reach the documents as side inputs (DedupBatches), made into a dict
-# of at most one entry per document, some 200 bytes each, by every worker that applies them (about
-# 13 MB for 64k documents of 4 kB). Above it, the documents are shuffled to their decisions (Dedup).
-JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES = 256 << 20
+# Up to this much input text, the decisions reach the documents as side inputs (DedupBatches), made into a
+# dict of at most one entry per document by every worker that applies them: about 350 bytes an entry with
+# the lists it is made from. The filters before dedup keep documents of 50 words or more by default, so
+# 64 MB of text holds at most some 200k of them (under 75 MB of table), and 4 kB web pages 16k (6 MB).
+# Above it, the documents are shuffled to their decisions (Dedup), with no such per-worker table.
+JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES = 64 << 20
+# A compressed file's size says little of its text: counted at this many times its size (web text
+# compresses 3-5x with gzip; boilerplate more, which the filters before dedup mostly drop).
+COMPRESSED_SUFFIXES = (".gz", ".zst", ".zstd", ".bz2", ".xz", ".lz4")
+COMPRESSION_ALLOWANCE = 10
+
+
+def text_bytes_bound(files: list) -> int:
+    """The input's size for choosing DedupBatches: each file's bytes, compressed ones (by name, or Parquet)
+    counted COMPRESSION_ALLOWANCE times."""
+    return sum(spec.size_bytes * (COMPRESSION_ALLOWANCE if spec.format == "parquet"
+                                  or spec.path.lower().endswith(COMPRESSED_SUFFIXES) else 1) for spec in files)
 
 
 def _total_keep_order(doc, encoded: bytes | None = None) -> tuple:

@@ -75,6 +75,11 @@ def test_dedup_writes_the_same_bytes_with_its_decisions_as_a_side_input_or_shuff
                                                                                     monkeypatch):
     """The demo corpus is small, so its dedup takes the decisions as a side input; forced to shuffle the
     documents to them instead (as larger inputs do), every output file is the same."""
+    from pipelines.curate import JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES
+    from pipelines.dedup import text_bytes_bound
+    from pipelines.inputs import resolve_inputs
+    config = load_config(inputs=demo_inputs, output=str(tmp_path / "unused"))
+    assert text_bytes_bound(resolve_inputs(config.inputs, config.source, config.read.format)) <= JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES
     in_batches = _run(demo_inputs, tmp_path / "batches", [], workers=1)
     monkeypatch.setattr("pipelines.curate.JOIN_BY_SIDE_INPUT_MAX_INPUT_BYTES", -1)
     shuffled = _run(demo_inputs, tmp_path / "shuffled", [], workers=1)
@@ -100,3 +105,11 @@ def test_dedup_keeps_its_batches_only_for_small_inputs_on_the_readers_ids():
     assert _joins_in_batches(by_url, "near_dedup", enabled_stages(by_url), 1 << 20)
     with_plugin = [stages[0], ("renamer", Plugin("renamer", "x:y", stages[0][0])), *stages[1:]]
     assert not _joins_in_batches(config, "exact_dedup", with_plugin, 1 << 20)
+
+
+def test_compressed_inputs_count_at_ten_times_their_size_for_dedups_join():
+    from pipelines.dedup import COMPRESSION_ALLOWANCE, text_bytes_bound
+    from pipelines.read import InputFile
+    files = [InputFile("s", "/d/a.jsonl", "jsonl", 100), InputFile("s", "/d/b.warc.gz", "warc", 100),
+             InputFile("s", "/d/c.JSONL.ZST", "jsonl", 100), InputFile("s", "/d/d.parquet", "parquet", 100)]
+    assert text_bytes_bound(files) == 100 + 3 * 100 * COMPRESSION_ALLOWANCE
