@@ -50,6 +50,7 @@ bench-scripts:
 	$(BIN)/python bench/pii_quality.py
 	$(BIN)/python bench/tokenize_speed.py
 	$(BIN)/python bench/end_to_end.py
+	$(BIN)/python bench/outside_time.py
 	$(BIN)/python bench/stage_batching.py
 	$(BIN)/python bench/scale_on_paper.py
 	$(BIN)/python bench/local_runner.py

@@ -71,7 +71,7 @@ def tokenmill_executable() -> str:
     return os.path.abspath(path)
 
 
-def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
+def run_alone(command: list, stdout=subprocess.DEVNULL, env: dict | None = None) -> dict:
     """Run `command` to its end: wall s, CPU s and peak RSS MB of that process alone.
 
     The usage is the one os.wait4 returns for that child: its own, with its descendants that it waited
@@ -79,12 +79,12 @@ def run_alone(command: list, stdout=subprocess.DEVNULL) -> dict:
     process would be. Processes the command leaves behind (`tokenmill run` draws its report's charts in
     a detached process) are waited for after the wall time is taken and before this returns, so they
     never run beside the next measurement on the same core. A failing command raises, with the end of
-    its stderr."""
+    its stderr. `env`: the command's environment (default: this process's)."""
     cold_output(command)
     _adopt_orphans()
     with tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         _wait_for_orphans()

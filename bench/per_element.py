@@ -4,7 +4,7 @@
 
 The corpus is bench/end_to_end.py's mixed real text (--mb MB); the command is its tokenmill command
 (`tokenmill run --workers 1`: in this process, every stage on). Run it pinned to one core
-(`taskset -c 0`) under the shared CPU lock. Each run's wall and CPU time (user + system of the process),
+(`taskset -c 0`) under the shared CPU lock. Each run's wall and CPU time (user + system of that process alone, bench/measure.py run_alone),
 the number of leaf transforms and of fused stages the runner executes, the per-stage seconds of its report (the `time_us.*` counters) and so the share of wall time outside any
 stage; medians of --repeats. Results go under --label into bench/out/per_element.json, so a before and an
 after run sit side by side.
@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import time
 
@@ -24,7 +22,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(1, os.path.join(os.path.dirname(__file__), ".."))
 
 from end_to_end import mixed_corpus, outside_shares, tokenmill_command  # noqa: E402
-from measure import cold_output  # noqa: E402
+from measure import run_alone  # noqa: E402
 
 OUT_DIR = os.path.join(os.path.dirname(__file__), "out")
 WORK = os.path.join(OUT_DIR, "per_element")
@@ -34,14 +32,9 @@ def one_run(corpus: str, output: str, code: str | None = None) -> dict:
     """`code`: another checkout whose modules the run imports instead (PYTHONPATH wins over the
     editable install), to compare two versions in turn on a noisy machine."""
     env = {**os.environ, "PYTHONPATH": code} if code else None
-    command = tokenmill_command(corpus, output, 1)
-    cold_output(command)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # run_alone: that process's own usage, and the chart drawer it leaves waited for, not run beside the next
+    measured = run_alone(tokenmill_command(corpus, output, 1), env=env)
+    wall, cpu = measured["wall_s"], measured["cpu_s"]
     with open(os.path.join(output, "report", "report.json")) as handle:
         stages = json.load(handle)["stage_seconds"]
     shares = outside_shares(stages, wall)
