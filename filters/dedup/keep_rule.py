@@ -5,8 +5,12 @@ NO_DATE = "9999"   # documents without a crawl date sort after every dated one
 
 
 def keep_key(doc_id: str, crawl_date) -> tuple:
-    """Earliest crawl date first, then the smallest id: independent of arrival order."""
-    return (crawl_date or NO_DATE, doc_id)
+    """Earliest crawl date first, then the smallest id: independent of arrival order. A date that is not a
+    string (a plugin's int or datetime) is compared by its str(): the readers give strings, and one such
+    record beside them must not make the comparison fail, which would stop the run."""
+    if not crawl_date:
+        return (NO_DATE, doc_id)
+    return (crawl_date if type(crawl_date) is str else str(crawl_date), doc_id)
 
 
 def document_keep_key(doc) -> tuple:

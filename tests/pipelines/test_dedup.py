@@ -205,6 +205,18 @@ def test_exact_and_url_dedup():
                     equal_to([("a", "exact_duplicate", "b")]), label="exact")
 
 
+def test_a_crawl_date_that_is_not_a_string_is_compared_as_one_and_does_not_stop_the_run():
+    """A plugin may set an int date beside the readers' strings: '<' between them raised in the keepers."""
+    docs = [Document("b", "same text", "s", meta={"crawl_date": 2024}),
+            Document("a", "same text", "s", meta={"crawl_date": "2023"}),
+            Document("c", "same text", "s", meta={"crawl_date": 2022})]
+    with TestPipeline(runner=RUNNER) as pipeline:
+        kept, rejected = pipeline | beam.Create(docs) | ExactDedup()
+        assert_that(kept | beam.Map(lambda d: d.id), equal_to(["c"]), label="kept")
+        assert_that(rejected | beam.Map(lambda r: (r.id, r.detail)), equal_to([("a", "c"), ("b", "c")]),
+                    label="rejected")
+
+
 def test_jaccard_verification_keeps_only_pairs_above_the_threshold():
     rng = random.Random(4)
     base = text_of(rng, 200)
