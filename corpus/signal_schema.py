@@ -162,12 +162,29 @@ def _typed_problem(value, kind: pa.DataType, where: str):
               else int if pa.types.is_integer(kind) else (int, float))
     if isinstance(value, bool) and wanted is not bool or not isinstance(value, wanted):
         return f"{where} is a {type(value).__name__} ({value!r:.40}), the stored column holds {kind}"
+    if wanted is str and not utf8(value):
+        return f"{where} has a lone surrogate, which UTF-8 cannot hold"
+    if pa.types.is_integer(kind) and not _INT64_MIN <= value <= _INT64_MAX:
+        return f"{where} is {value!r:.40}, outside the stored column's {kind}"
     return None
+
+
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 def _json_problem(value, where: str):
+    """As the `extra` column stores it: keys sorted (so no mix of key types), UTF-8 (no lone surrogate)."""
     try:
-        json.dumps(value, allow_nan=False)
+        json.dumps(value, allow_nan=False, sort_keys=True, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError) as error:
-        return f"{where} cannot be stored as JSON ({error})"
+        return f"{where} cannot be stored as JSON ({str(error)[:200]})"
     return None
+
+
+def utf8(text: str) -> bool:
+    """Whether `text` is UTF-8 text (no lone surrogate), as Parquet's and Arrow's strings must be."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.document import Document, Drop
-from corpus.signal_schema import value_problem
+from corpus.document_codec import encode_document
+from corpus.signal_schema import utf8, value_problem
 from pipelines.stage_list import TIMED_STEPS
 from tokenmill.usage import first_line
 
@@ -137,23 +138,54 @@ class _Checked:
         self._name, self._stage, self._schema = name, stage, schema
 
     def __call__(self, doc: Document):
+        source = doc.source
         result = self._stage(doc)
         if not isinstance(result, (Document, Drop)):
             raise TypeError(f"plugin {self._name} returned {type(result).__name__}, not a Document or Drop")
-        problem = _storable_problem(result if isinstance(result, Document) else doc, self._schema)
+        problem = (_drop_problem(result) if isinstance(result, Drop) else None) or _storable_problem(
+            result if isinstance(result, Document) else doc, self._schema, source)
         if problem:
             raise TypeError(f"plugin {self._name} left {problem}")
         return result
 
 
-def _storable_problem(doc: Document, schema):
-    """Why `doc` could not be written to documents/ or rejected/ (its row, its annotations), or None."""
-    for name in ("id", "source", "text"):
-        if not isinstance(getattr(doc, name), str):
+def _drop_problem(drop: Drop):
+    """Why a Drop could not be counted and written to rejected/ (reason and detail are str columns)."""
+    if type(drop.reason) is not str or not utf8(drop.reason):
+        return f"a Drop whose reason is {drop.reason!r:.60}, not a str of UTF-8 text"
+    if drop.detail is not None and (not isinstance(drop.detail, str) or not utf8(drop.detail)):
+        return f"a Drop whose detail is {drop.detail!r:.60}, not None or a str of UTF-8 text"
+    return None
+
+
+def _storable_problem(doc: Document, schema, source: str):
+    """Why `doc` could not be written to documents/ or rejected/ (its row, its annotations), or None.
+    The id and source are keys (dedup's, the accounting's): exactly a str, and the source the one the
+    document was read from."""
+    for name in ("id", "source"):
+        if type(getattr(doc, name)) is not str:
             return f"{name} a {type(getattr(doc, name)).__name__}, not a str"
+    if doc.source != source:
+        return f"source {doc.source!r:.60}: a document's source is the input's it was read from ({source!r:.60})"
+    if not isinstance(doc.text, str):
+        return f"text a {type(doc.text).__name__}, not a str"
     if doc.url is not None and not isinstance(doc.url, str):
         return f"url a {type(doc.url).__name__}, not a str"
+    for name in ("id", "text", "url"):
+        if getattr(doc, name) is not None and not utf8(getattr(doc, name)):
+            return f"{name} with a lone surrogate, which UTF-8 cannot hold"
     if schema is None:
         return None
     return (value_problem(doc.meta, schema.field("meta").type, "meta")
-            or value_problem(doc.annotations, schema.field("annotations").type, "annotations"))
+            or value_problem(doc.annotations, schema.field("annotations").type, "annotations")
+            or _codec_problem(doc))
+
+
+def _codec_problem(doc: Document):
+    """The record coder takes what JSON holds and pickles the rest: a value neither can (a defaultdict
+    of a lambda, nesting deeper than the coder walks) would fail the step that hands it on."""
+    try:
+        encode_document(doc)
+    except Exception as error:  # noqa: BLE001 - whatever the coder raises, it is this document's problem
+        return f"a value the record coder cannot encode ({type(error).__name__}: {str(error)[:100]})"
+    return None

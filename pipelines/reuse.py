@@ -33,7 +33,7 @@ from pipelines.read import _ReadFileFn
 from pipelines.input_names import normal_path
 from pipelines.plugins import Plugin
 from pipelines.progress import ProgressNote
-from pipelines.stage import BATCH_CHARS, COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn, item_size
+from pipelines.stage import BATCH_CHARS, COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn, error_message, item_size
 from pipelines.stage_list import PER_DOCUMENT
 from pipelines.stage_time import READ as READ_TIME, StageTime
 from reporting.profile import add_document, empty_profile
@@ -227,7 +227,7 @@ class _PrefixFn(beam.DoFn):
         try:
             signals, text = self._signals.signals(doc)
         except Exception as error:  # noqa: BLE001 - reported as the quality stage's error, as a cold run does
-            return {"error": [type(error).__name__, str(error)[:500]]}
+            return {"error": [type(error).__name__, error_message(error)]}
         return {"signals": signals, "text": None if text == doc.text else text}
 
     # --- a file reused: the entry replayed, counters and all --------------------------------------------

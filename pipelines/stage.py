@@ -71,7 +71,7 @@ class _StageFn(beam.DoFn):
                 self._count(self._errors, f"error.{self._stage}.{type(error).__name__}")
                 yield beam.pvalue.TaggedOutput(ERRORS, ErrorRecord(
                     source=item.source, location=location_of(item), stage=self._stage,
-                    error_type=type(error).__name__, message=str(error)[:500]))
+                    error_type=type(error).__name__, message=error_message(error)))
             elif isinstance(result, Drop):
                 self._count(self._drops, f"drop.{self._stage}.{result.reason}")
                 # The text as it entered the stage, with what the stage found on its way to the drop.
@@ -102,6 +102,16 @@ class _StageFn(beam.DoFn):
         if name not in cache:
             cache[name] = Metrics.counter(COUNTER_NAMESPACE, name)
         cache[name].inc()
+
+
+def error_message(error: BaseException) -> str:
+    """The first 500 characters of the error's message, as UTF-8 text: a message may hold a lone surrogate
+    (a file name decoded with surrogateescape), and a plugin's exception may fail in its own __str__."""
+    try:
+        message = str(error)
+    except Exception:  # noqa: BLE001 - the error row is still written, with what can be said
+        message = f"({type(error).__name__}'s message could not be read)"
+    return message[:500].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def own_copy(item):

@@ -164,7 +164,8 @@ def _by_source(batch) -> dict:
 def _languages(docs: list, lengths: list) -> list:
     sums = {}
     for doc, tokens in zip(docs, lengths):
-        lang = doc.annotations.get("lang", "und")
+        lang = doc.annotations.get("lang")
+        lang = "und" if lang is None else lang          # a plugin may set None: unknown, as when absent
         documents, text_bytes, count = sums.get(lang, (0, 0, 0))
         sums[lang] = (documents + 1, text_bytes + len(doc.text.encode("utf-8", "surrogatepass")), count + tokens)
     return sorted(sums.items())

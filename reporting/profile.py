@@ -23,7 +23,8 @@ def add_document(profile: dict, doc) -> dict:
     profile["text_bytes"] += len(doc.text.encode("utf-8", "surrogatepass"))
     _bump(profile["length_bins"], length_bin(len(doc.text)))
     annotations = doc.annotations
-    _bump(profile["languages"], annotations.get("lang", "und"))
+    lang = annotations.get("lang")
+    _bump(profile["languages"], "und" if lang is None else lang)     # a plugin may set None: unknown
     for entity, count in (annotations.get("pii") or {}).items():
         if count:                   # entities looked for and not found are not counted
             _bump(profile["pii"], entity, count)

@@ -6,8 +6,8 @@ NO_DATE = "9999"   # documents without a crawl date sort after every dated one
 
 def keep_key(doc_id: str, crawl_date) -> tuple:
     """Earliest crawl date first, then the smallest id: independent of arrival order. A date that is not a
-    string (a plugin's int or datetime) is compared by its str(): the readers give strings, and one such
-    record beside them must not make the comparison fail, which would stop the run."""
+    string is compared by its str(): the readers give strings, and a run's plugin check refuses others,
+    but the dedup transforms, used from Python, must not raise on one beside them."""
     if not crawl_date:
         return (NO_DATE, doc_id)
     return (crawl_date if type(crawl_date) is str else str(crawl_date), doc_id)

@@ -206,7 +206,7 @@ def test_exact_and_url_dedup():
 
 
 def test_a_crawl_date_that_is_not_a_string_is_compared_as_one_and_does_not_stop_the_run():
-    """A plugin may set an int date beside the readers' strings: '<' between them raised in the keepers."""
+    """An int date beside string ones (the transforms used from Python): '<' between them raised in the keepers."""
     docs = [Document("b", "same text", "s", meta={"crawl_date": 2024}),
             Document("a", "same text", "s", meta={"crawl_date": "2023"}),
             Document("c", "same text", "s", meta={"crawl_date": 2022})]

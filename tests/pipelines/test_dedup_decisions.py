@@ -79,7 +79,7 @@ def _load(path: str) -> list:
 DOCS = st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e", "f"]),      # id (collisions too)
                           st.sampled_from(["same text", "other text", "third"]),
                           st.sampled_from([None, "https://x.test/1", "https://y.test/2"]),
-                          st.sampled_from([None, "2021", "2023", 2022])),     # a plugin may set an int
+                          st.sampled_from([None, "2021", "2023", 2022])),     # an int beside strings too
                 min_size=1, max_size=12)
 
 

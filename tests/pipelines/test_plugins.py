@@ -1,6 +1,7 @@
 """User stages from a module outside the package: checked on the launcher, run like built-in stages."""
 import io
 import json
+import re
 import sys
 import textwrap
 
@@ -197,3 +198,87 @@ def test_values_a_plugin_leaves_that_cannot_be_stored_fail_their_document_not_th
         "plugin odd left annotations.quality is a str, not a dict",
         "plugin odd left annotations has the key 3, not a str",
         "plugin odd left text a NoneType, not a str"])
+
+
+BAD_RECORDS_PLUGIN = textwrap.dedent('''
+    from corpus.document import Drop
+
+
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no str")
+
+
+    def make(config):
+        def stage(doc):
+            key = doc.meta["source_id"]
+            if key == "plain0":
+                return Drop("too_many_links", 5)
+            if key == "plain1":
+                doc.source = "elsewhere"
+            elif key == "plain2":
+                doc.text += " \\ud800"
+            elif key == "zebra0":
+                doc.meta["offset"] = 2 ** 64
+            elif key == "zebra1":
+                doc.annotations["map"] = {1: "x", "a": "y"}
+            elif key == "zebra2":
+                raise ValueError("cannot open \\udc80.txt")
+            elif key == "odd":
+                raise Unprintable()
+            return doc
+        return stage
+''')
+
+
+def test_records_a_plugin_leaves_that_later_steps_would_fail_on_are_error_rows(plugin_dir, tmp_path):
+    """Each of these once stopped the whole run in a later step (the writers, the accounting): a Drop's
+    detail that is no str, a changed source, a lone surrogate, an int beyond int64 in a typed column,
+    mixed key types, an exception message with a surrogate, an exception whose str() raises."""
+    from tests.outputs import counts, table_rows
+    (plugin_dir / "bad_records.py").write_text(BAD_RECORDS_PLUGIN)
+    output = _run_with_plugins(tmp_path, 1, [{"name": "odd", "factory": "bad_records:make", "after": "quality"}])
+    source = counts(output)["sources"]["notes"]
+    assert (source["read"], source["kept"], source["dropped"], source["errors"]) == (8, 1, 0, 7)
+    assert set(counts(output)["sources"]) == {"notes"}
+    messages = sorted(row["message"] for row in table_rows(output, "errors"))
+    assert messages == sorted([
+        "plugin odd left a Drop whose detail is 5, not None or a str of UTF-8 text",
+        "plugin odd left source 'elsewhere': a document's source is the input's it was read from ('notes')",
+        "plugin odd left text with a lone surrogate, which UTF-8 cannot hold",
+        "plugin odd left meta.offset is 18446744073709551616, outside the stored column's int64",
+        "plugin odd left annotations.map cannot be stored as JSON ('<' not supported between instances of "
+        "'str' and 'int')",
+        "cannot open \\udc80.txt",
+        "(Unprintable's message could not be read)"])
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda doc: setattr(doc, "id", __import__("numpy").str_(doc.id)), "id a str_, not a str"),
+    (lambda doc: doc.annotations.__setitem__("counts", __import__("collections").defaultdict(lambda: 0)),
+     "a value the record coder cannot encode (AttributeError"),
+    (lambda doc: doc.annotations.__setitem__("tree", _nested(900)), "a value the record coder cannot encode "
+                                                                     "(RecursionError"),
+    (lambda doc: setattr(doc, "url", "https://site.test/\ud800"), "url with a lone surrogate"),
+    (lambda doc: doc.annotations.__setitem__("note", "a\ud800"), "annotations.note cannot be stored as JSON"),
+], ids=["numpy_str_id", "unpicklable", "deep", "surrogate_url", "surrogate_annotation"])
+def test_values_that_would_fail_the_coder_or_a_key_are_refused_with_the_document(change, problem):
+    """The same check, on values whose failure would come in dedup's records (its coder, its keys)."""
+    from corpus.document import Document
+    from pipelines.config import RunConfig
+    from pipelines.output_schemas import output_schemas
+    from pipelines.plugins import _Checked
+
+    def stage(doc):
+        change(doc)
+        return doc
+    checked = _Checked("odd", stage, output_schemas(RunConfig())[0])
+    with pytest.raises(TypeError, match=re.escape(f"plugin odd left {problem}")):
+        checked(Document("a", "some text", "web", url="https://site.test/a"))
+
+
+def _nested(depth: int) -> dict:
+    tree = current = {}
+    for _ in range(depth):
+        current["a"] = current = {}
+    return tree

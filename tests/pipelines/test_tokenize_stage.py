@@ -136,3 +136,17 @@ def test_without_tokenization_the_manifest_still_closes_the_run(tmp_path):
     assert manifest["shards"] == [] and not (output / "plans").exists() and not (output / "tokens").exists()
     assert "stats/counts.json" in [entry["path"] for entry in manifest["files"]]
     assert all((output / entry["path"]).stat().st_size == entry["bytes"] for entry in manifest["files"])
+
+
+def test_a_language_a_plugin_set_to_none_counts_as_unknown_in_the_manifest_and_the_profile():
+    """None beside the language stage's codes once made the per-language sums unsortable, failing the run."""
+    from corpus.document import Document
+    from pipelines.tokenize import _languages
+    from reporting.profile import add_document, empty_profile
+    docs = [Document("a", "ab", "s", annotations={"lang": "en"}), Document("b", "cde", "s", annotations={"lang": None}),
+            Document("c", "f", "s")]
+    assert _languages(docs, [2, 3, 1]) == [("en", (1, 2, 2)), ("und", (2, 4, 4))]
+    profile = empty_profile()
+    for doc in docs:
+        add_document(profile, doc)
+    assert profile["languages"] == {"en": 1, "und": 2}
