@@ -163,6 +163,16 @@ def test_a_bad_entry_stops_the_run_with_one_line_before_any_output(plugin_dir, t
     assert not (tmp_path / "out").exists()
 
 
+def _run_one_plugin(plugin_dir, tmp_path, module: str, code: str) -> tuple:
+    """The module as the plugin `odd` after quality: (the counts of source `notes`, the only source, and
+    the error rows' messages, sorted)."""
+    from tests.outputs import counts, table_rows
+    (plugin_dir / f"{module}.py").write_text(code)
+    output = _run_with_plugins(tmp_path, 1, [{"name": "odd", "factory": f"{module}:make", "after": "quality"}])
+    assert set(counts(output)["sources"]) == {"notes"}
+    return counts(output)["sources"]["notes"], sorted(row["message"] for row in table_rows(output, "errors"))
+
+
 UNSTORABLE_PLUGIN = textwrap.dedent('''
     ODD = {"plain0": ("annotations", "lang", 5), "plain1": ("meta", "http_status", "abc"),
            "plain2": ("annotations", "tags", {"a", "b"}), "zebra0": ("annotations", "quality", "high"),
@@ -184,13 +194,9 @@ UNSTORABLE_PLUGIN = textwrap.dedent('''
 def test_values_a_plugin_leaves_that_cannot_be_stored_fail_their_document_not_the_run(plugin_dir, tmp_path):
     """A wrong type for a stored field, a value JSON cannot hold (a set: its str() changes from run to run),
     a key that is no str, a text that is no str: one error row each, the rest of the run as usual."""
-    from tests.outputs import counts, table_rows
-    (plugin_dir / "unstorable.py").write_text(UNSTORABLE_PLUGIN)
-    output = _run_with_plugins(tmp_path, 1, [{"name": "odd", "factory": "unstorable:make", "after": "quality"}])
-    source = counts(output)["sources"]["notes"]
+    source, messages = _run_one_plugin(plugin_dir, tmp_path, "unstorable", UNSTORABLE_PLUGIN)
     assert (source["read"], source["kept"], source["dropped"], source["errors"]) == (8, 2, 0, 6)
     assert source["error_types"] == {"odd.TypeError": 6}
-    messages = sorted(row["message"] for row in table_rows(output, "errors"))
     assert messages == sorted([
         "plugin odd left annotations.lang is a int (5), the stored column holds string",
         "plugin odd left meta.http_status is a str ('abc'), the stored column holds int64",
@@ -235,13 +241,8 @@ def test_records_a_plugin_leaves_that_later_steps_would_fail_on_are_error_rows(p
     """Each of these once stopped the whole run in a later step (the writers, the accounting): a Drop's
     detail that is no str, a changed source, a lone surrogate, an int beyond int64 in a typed column,
     mixed key types, an exception message with a surrogate, an exception whose str() raises."""
-    from tests.outputs import counts, table_rows
-    (plugin_dir / "bad_records.py").write_text(BAD_RECORDS_PLUGIN)
-    output = _run_with_plugins(tmp_path, 1, [{"name": "odd", "factory": "bad_records:make", "after": "quality"}])
-    source = counts(output)["sources"]["notes"]
+    source, messages = _run_one_plugin(plugin_dir, tmp_path, "bad_records", BAD_RECORDS_PLUGIN)
     assert (source["read"], source["kept"], source["dropped"], source["errors"]) == (8, 1, 0, 7)
-    assert set(counts(output)["sources"]) == {"notes"}
-    messages = sorted(row["message"] for row in table_rows(output, "errors"))
     assert messages == sorted([
         "plugin odd left a Drop whose detail is 5, not None or a str of UTF-8 text",
         "plugin odd left source 'elsewhere': a document's source is the input's it was read from ('notes')",
