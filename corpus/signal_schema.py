@@ -166,10 +166,13 @@ def _typed_problem(value, kind: pa.DataType, where: str):
         return f"{where} has a lone surrogate, which UTF-8 cannot hold"
     if pa.types.is_integer(kind) and not _INT64_MIN <= value <= _INT64_MAX:
         return f"{where} is {value!r:.40}, outside the stored column's {kind}"
+    if pa.types.is_floating(kind) and type(value) is int and abs(value) > _EXACT_IN_DOUBLE:
+        return f"{where} is {value!r:.40}, an int the stored column's {kind} cannot hold exactly"
     return None
 
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_EXACT_IN_DOUBLE = 1 << 53          # pyarrow refuses a larger int for a double column
 
 
 def _json_problem(value, where: str):

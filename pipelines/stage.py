@@ -108,10 +108,9 @@ def error_message(error: BaseException) -> str:
     """The first 500 characters of the error's message, as UTF-8 text: a message may hold a lone surrogate
     (a file name decoded with surrogateescape), and a plugin's exception may fail in its own __str__."""
     try:
-        message = str(error)
+        return str(error)[:500].encode("utf-8", "backslashreplace").decode("utf-8")
     except Exception:  # noqa: BLE001 - the error row is still written, with what can be said
-        message = f"({type(error).__name__}'s message could not be read)"
-    return message[:500].encode("utf-8", "backslashreplace").decode("utf-8")
+        return f"({type(error).__name__}'s message could not be read)"
 
 
 def own_copy(item):

@@ -262,7 +262,9 @@ def test_records_a_plugin_leaves_that_later_steps_would_fail_on_are_error_rows(p
                                                                      "(RecursionError"),
     (lambda doc: setattr(doc, "url", "https://site.test/\ud800"), "url with a lone surrogate"),
     (lambda doc: doc.annotations.__setitem__("note", "a\ud800"), "annotations.note cannot be stored as JSON"),
-], ids=["numpy_str_id", "unpicklable", "deep", "surrogate_url", "surrogate_annotation"])
+    (lambda doc: doc.annotations.__setitem__("lang_score", 2 ** 53 + 1),
+     "annotations.lang_score is 9007199254740993, an int the stored column's double cannot hold exactly"),
+], ids=["numpy_str_id", "unpicklable", "deep", "surrogate_url", "surrogate_annotation", "int_in_double"])
 def test_values_that_would_fail_the_coder_or_a_key_are_refused_with_the_document(change, problem):
     """The same check, on values whose failure would come in dedup's records (its coder, its keys)."""
     from corpus.document import Document
@@ -283,3 +285,23 @@ def _nested(depth: int) -> dict:
     for _ in range(depth):
         current["a"] = current = {}
     return tree
+
+
+def test_an_error_message_that_cannot_be_read_still_gives_its_row_a_message():
+    from pipelines.stage import error_message
+
+    class Refusing(str):
+        def __getitem__(self, key):
+            raise RuntimeError("slice refused")
+
+    class Odd(Exception):
+        def __init__(self, text):
+            super().__init__()
+            self._text = text
+
+        def __str__(self):
+            return self._text
+
+    assert error_message(Odd(Refusing("hello"))) == "(Odd's message could not be read)"
+    assert error_message(Odd("cannot open \udc80.txt")) == "cannot open \\udc80.txt"
+    assert error_message(ValueError("x" * 600)) == "x" * 500
