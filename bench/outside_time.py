@@ -43,8 +43,8 @@ def drive(marks_path: str, argv: list) -> None:
     marks = {}
     for module_name, dotted in SPANS:
         module = importlib.import_module(module_name)
-        owner, name = (getattr(module, dotted.split(".")[0]), dotted.split(".")[1]) if "." in dotted \
-            else (module, dotted)
+        owner_name, _, name = dotted.rpartition(".")
+        owner = getattr(module, owner_name) if owner_name else module
         setattr(owner, name, _clocked(getattr(owner, name), dotted, marks))
     atexit.register(lambda: _write(marks_path, marks))
     sys.argv = ["tokenmill", *argv]

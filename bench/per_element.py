@@ -4,10 +4,11 @@
 
 The corpus is bench/end_to_end.py's mixed real text (--mb MB); the command is its tokenmill command
 (`tokenmill run --workers 1`: in this process, every stage on). Run it pinned to one core
-(`taskset -c 0`) under the shared CPU lock. Each run's wall and CPU time (user + system of that process alone, bench/measure.py run_alone),
-the number of leaf transforms and of fused stages the runner executes, the per-stage seconds of its report (the `time_us.*` counters) and so the share of wall time outside any
-stage; medians of --repeats. Results go under --label into bench/out/per_element.json, so a before and an
-after run sit side by side.
+(`taskset -c 0`) under the shared CPU lock. Each run's wall and CPU time (user + system of that process
+alone, bench/measure.py run_alone), the number of leaf transforms and of fused stages the runner
+executes, the per-stage seconds of its report (the `time_us.*` counters) and so the share of wall time
+outside any stage; medians of --repeats. Results go under --label into bench/out/per_element.json, so a
+before and an after run sit side by side.
 """
 from __future__ import annotations
 
