@@ -22,6 +22,12 @@ def stable_id(source: str, name: str, position: int) -> str:
     return f"{source}/{digest[:20]}"
 
 
+def text_bytes(text: str) -> int:
+    """The text's length in UTF-8, a lone surrogate as three bytes: an ASCII text's is its length, which
+    str.isascii tells without a pass over the text (the stages count every kept text's bytes)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
 @dataclass
 class Document:
     id: str

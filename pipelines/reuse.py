@@ -27,7 +27,7 @@ from apache_beam.metrics import Metrics
 
 from corpus.cache_codec import (CacheCodecError, compressed_lines, compressing, decode_line, decode_record,
                                 decoded_lines, encode_line, encode_record)
-from corpus.document import Document, ErrorRecord, Rejected
+from corpus.document import Document, ErrorRecord, Rejected, text_bytes
 from filters.quality.quality_filter import QualityFilter, decide_quality
 from pipelines.read import _ReadFileFn
 from pipelines.input_names import normal_path
@@ -207,7 +207,7 @@ class _PrefixFn(beam.DoFn):
                 else:
                     kept = output
             counts[stage._stage][0] += len(kept)
-            counts[stage._stage][1] += sum(len(doc.text.encode("utf-8", "surrogatepass")) for doc in kept)
+            counts[stage._stage][1] += sum(text_bytes(doc.text) for doc in kept)
             point = self._points.get(stage._stage)
             if point:
                 for doc in kept:
@@ -252,9 +252,9 @@ class _PrefixFn(beam.DoFn):
             else:
                 trailer = line["end"]
         yield from self._emit_documents(judged)
-        for stage, (kept, text_bytes) in trailer["counts"].items():
+        for stage, (kept, size) in trailer["counts"].items():
             self._count(f"kept.{stage}", kept)
-            self._count(f"bytes_out.{stage}", text_bytes)
+            self._count(f"bytes_out.{stage}", size)
         self._count("read.bytes", spec.size_bytes)
         self._progress.add(trailer["read"], spec.size_bytes, final=True)
         yield from self._finish_file(spec, trailer["read"], trailer["profiles"])

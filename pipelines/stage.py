@@ -24,7 +24,7 @@ from typing import Any, Callable, List
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from corpus.document import Document, Drop, ErrorRecord, Rejected, rejected_row
+from corpus.document import Document, Drop, ErrorRecord, Rejected, rejected_row, text_bytes
 from pipelines.coders import DocumentCoder  # noqa: F401  (registers the coders the type hints below pick)
 
 REJECTED = "rejected"
@@ -63,27 +63,36 @@ class _StageFn(beam.DoFn):
         """A batch in; the kept documents out as one batch; each drop and error on its own."""
         if self._fn is None:            # a stage built from a side input (an index) on first use
             self._fn = self._factory(*side_inputs)
-        kept, start = [], time.perf_counter()
+        start = time.perf_counter()
+        kept, set_aside = self._judge(batch)
+        # Timed before anything is yielded: a yielded row runs the steps fused after this one at once, and
+        # their time is not this stage's.
+        self._micros.inc(int((time.perf_counter() - start) * 1e6))
+        self._kept.inc(len(kept))
+        self._bytes_out.inc(sum(text_bytes(doc.text) for doc in kept))
+        yield from set_aside
+        if kept:
+            yield kept
+
+    def _judge(self, batch) -> tuple:
+        """(the kept documents, the rejected and error rows tagged), in the batch's order."""
+        kept, set_aside = [], []
         for item in batch:
             own = own_copy(item)
             result, error = self._call(own)
             if error is not None:
                 self._count(self._errors, f"error.{self._stage}.{type(error).__name__}")
-                yield beam.pvalue.TaggedOutput(ERRORS, ErrorRecord(
+                set_aside.append(beam.pvalue.TaggedOutput(ERRORS, ErrorRecord(
                     source=item.source, location=location_of(item), stage=self._stage,
-                    error_type=type(error).__name__, message=error_message(error)))
+                    error_type=type(error).__name__, message=error_message(error))))
             elif isinstance(result, Drop):
                 self._count(self._drops, f"drop.{self._stage}.{result.reason}")
                 # The text as it entered the stage, with what the stage found on its way to the drop.
-                yield beam.pvalue.TaggedOutput(REJECTED, rejected_row(item, self._stage, result,
-                                                                      getattr(own, "annotations", None)))
+                set_aside.append(beam.pvalue.TaggedOutput(REJECTED, rejected_row(
+                    item, self._stage, result, getattr(own, "annotations", None))))
             else:
                 kept.append(result)
-        self._micros.inc(int((time.perf_counter() - start) * 1e6))
-        self._kept.inc(len(kept))
-        self._bytes_out.inc(sum(len(doc.text.encode("utf-8", "surrogatepass")) for doc in kept))
-        if kept:
-            yield kept
+        return kept, set_aside
 
     def _call(self, own) -> tuple:
         """(result, None), or (None, error): one bad document must not stop a run.

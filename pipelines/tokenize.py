@@ -29,6 +29,7 @@ import numpy as np
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from corpus.document import text_bytes
 from pipelines.atomic_files import write_atomically
 from pipelines.stage import COUNTER_NAMESPACE
 from pipelines.staging import StagedFile, fetch
@@ -141,6 +142,12 @@ class _EncodeFn(beam.DoFn):
 
     def process(self, batch, model):
         start = time.perf_counter()
+        outputs = list(self._encoded(batch, model))
+        # timed before anything is yielded: what a yielded element runs next is not the encoding's time
+        _ENCODE_MICROS.inc(int((time.perf_counter() - start) * 1e6))
+        yield from outputs
+
+    def _encoded(self, batch, model):
         info = model["info"]
         framing = _framing(info, self._config)
         encoder = cached_encoder(model["model"], info["engine"]["used"])
@@ -151,7 +158,6 @@ class _EncodeFn(beam.DoFn):
                                   [doc.id for doc in docs], lengths, flat.astype(dtype, copy=False))
             yield source, encoded.to_element()
             yield beam.pvalue.TaggedOutput("counts", (source, (int(lengths.sum()), _languages(docs, lengths.tolist()))))
-        _ENCODE_MICROS.inc(int((time.perf_counter() - start) * 1e6))
 
 
 def _by_source(batch) -> dict:
@@ -166,8 +172,8 @@ def _languages(docs: list, lengths: list) -> list:
     for doc, tokens in zip(docs, lengths):
         lang = doc.annotations.get("lang")
         lang = "und" if lang is None else lang          # a plugin may set None: unknown, as when absent
-        documents, text_bytes, count = sums.get(lang, (0, 0, 0))
-        sums[lang] = (documents + 1, text_bytes + len(doc.text.encode("utf-8", "surrogatepass")), count + tokens)
+        documents, size, count = sums.get(lang, (0, 0, 0))
+        sums[lang] = (documents + 1, size + text_bytes(doc.text), count + tokens)
     return sorted(sums.items())
 
 

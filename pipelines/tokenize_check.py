@@ -16,7 +16,7 @@ import logging
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.document import Document, RawPage
+from corpus.document import Document, RawPage, text_bytes
 from corpus.html_extract import HtmlExtractor
 from corpus.normalize import Normalizer
 from pipelines.config import RunConfig
@@ -62,7 +62,7 @@ def _first_texts(config: RunConfig, specs: list, limit_bytes: int) -> list:
             doc = _prepared(item, extract, normalize)
             if doc is not None:
                 texts.append(doc.text)
-                size += len(doc.text.encode("utf-8", "surrogatepass"))
+                size += text_bytes(doc.text)
                 if size >= limit_bytes:
                     return texts
     return texts

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from corpus.document import text_bytes
+
 
 def empty_profile() -> dict:
     return {"documents": 0, "text_bytes": 0, "length_bins": {}, "languages": {}, "pii": {},
@@ -20,7 +22,7 @@ def length_bin(chars: int) -> str:
 
 def add_document(profile: dict, doc) -> dict:
     profile["documents"] += 1
-    profile["text_bytes"] += len(doc.text.encode("utf-8", "surrogatepass"))
+    profile["text_bytes"] += text_bytes(doc.text)
     _bump(profile["length_bins"], length_bin(len(doc.text)))
     annotations = doc.annotations
     lang = annotations.get("lang")
