@@ -28,6 +28,26 @@ def text_bytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
+class TextSizes:
+    """text_bytes of the texts met since the last clear, each text measured once: the stages that see one
+    batch in turn keep most texts as they are, and a filter's kept text is the very str it was given. A
+    text is known by its identity and held here until the clear, so its id cannot be another text's."""
+
+    def __init__(self):
+        self._sizes: dict = {}
+
+    def clear(self) -> None:
+        self._sizes = {}
+
+    def of(self, text: str) -> int:
+        found = self._sizes.get(id(text))
+        if found is not None and found[0] is text:
+            return found[1]
+        size = text_bytes(text)
+        self._sizes[id(text)] = (text, size)
+        return size
+
+
 @dataclass
 class Document:
     id: str

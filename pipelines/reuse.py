@@ -27,7 +27,7 @@ from apache_beam.metrics import Metrics
 
 from corpus.cache_codec import (CacheCodecError, compressed_lines, compressing, decode_line, decode_record,
                                 decoded_lines, encode_line, encode_record)
-from corpus.document import Document, ErrorRecord, Rejected, text_bytes
+from corpus.document import Document, ErrorRecord, Rejected, TextSizes
 from filters.quality.quality_filter import QualityFilter, decide_quality
 from pipelines.read import _ReadFileFn
 from pipelines.input_names import normal_path
@@ -35,7 +35,7 @@ from pipelines.plugins import Plugin
 from pipelines.progress import ProgressNote
 from pipelines.stage import BATCH_CHARS, COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn, error_message, item_size
 from pipelines.stage_list import PER_DOCUMENT
-from pipelines.stage_time import READ as READ_TIME, StageTime
+from pipelines.stage_time import CACHE as CACHE_TIME, READ as READ_TIME, StageTime
 from reporting.profile import add_document, empty_profile
 
 CACHE_DIR, PREFIX_DIR, ENTRY_SUFFIX = "cache", "prefix", ".jsonl.zst"
@@ -128,7 +128,8 @@ class _PrefixFn(beam.DoFn):
     def __init__(self, read_config, stages: list, quality, profile_points: dict, key: str, output: str,
                  reuse: list):
         self._read = _ReadFileFn(read_config)
-        self._stages = [_StageFn(name, factory) for name, factory in stages]
+        self._sizes = TextSizes()       # each text's bytes measured once per batch, for every stage's count
+        self._stages = [_StageFn(name, factory, sizes=self._sizes) for name, factory in stages]
         self._quality_config = quality
         self._points = profile_points
         self._key = key
@@ -137,13 +138,15 @@ class _PrefixFn(beam.DoFn):
         self._reused = Metrics.counter(COUNTER_NAMESPACE, "cache.files_reused")
         self._computed = Metrics.counter(COUNTER_NAMESPACE, "cache.files_computed")
         self._read_time = StageTime(READ_TIME)
+        self._cache_time = StageTime(CACHE_TIME)      # keys, lookups and replays (EntryWriter times writes)
         self._built = False
 
     def setup(self):
         self._read.setup()
         self._progress = ProgressNote("read")
         self._signals = QualityFilter(self._quality_config) if self._quality_config else None
-        self._verdict = _StageFn("quality", lambda: self._judge) if self._quality_config else None
+        self._verdict = (_StageFn("quality", lambda: self._judge, sizes=self._sizes) if self._quality_config
+                         else None)
         self._pending: dict = {}        # document id -> its quality signals, while its batch is judged
 
     def _build_stages(self):
@@ -154,14 +157,20 @@ class _PrefixFn(beam.DoFn):
             self._built = True
 
     def process(self, spec):
+        yield from self._from_cache_or_computed(spec)
+        self._cache_time.flush()
+
+    def _from_cache_or_computed(self, spec):
         from pipelines.reuse_keys import file_key
         try:
-            key = file_key(self._key, spec)
+            with self._cache_time:
+                key = file_key(self._key, spec)
         except Exception:  # noqa: BLE001 - vanished or unreadable: the read makes it an error row, uncached
             self._computed.inc()
             yield from self._compute(spec, None)
             return
-        found = next((place for place in self._places if _complete(_entry_path(place, key), key)), None)
+        with self._cache_time:
+            found = next((place for place in self._places if _complete(_entry_path(place, key), key)), None)
         if found is None:
             self._computed.inc()
             yield from self._compute(spec, key)
@@ -169,7 +178,8 @@ class _PrefixFn(beam.DoFn):
         self._reused.inc()
         yield from self._replay(spec, _entry_path(found, key))
         if found != self._own:
-            _copy_atomically(_entry_path(found, key), _entry_path(self._own, key))
+            with self._cache_time:
+                _copy_atomically(_entry_path(found, key), _entry_path(self._own, key))
 
     # --- a file computed: every line is written to its entry and emitted --------------------------------
 
@@ -194,10 +204,12 @@ class _PrefixFn(beam.DoFn):
         if batch:
             yield from self._compute_batch(batch, entry, counts, profiles)
         entry.finish({"key": key, "read": read, "counts": counts, "profiles": profiles})
+        self._sizes.clear()
         self._read_time.flush()
         yield from self._finish_file(spec, read, profiles)
 
     def _compute_batch(self, batch: list, entry, counts: dict, profiles: dict):
+        self._sizes.clear()
         for stage in self._stages:
             kept = []
             for output in stage.process(batch):
@@ -207,11 +219,11 @@ class _PrefixFn(beam.DoFn):
                 else:
                     kept = output
             counts[stage._stage][0] += len(kept)
-            counts[stage._stage][1] += sum(text_bytes(doc.text) for doc in kept)
+            counts[stage._stage][1] += stage.kept_bytes
             point = self._points.get(stage._stage)
             if point:
                 for doc in kept:
-                    add_document(profiles[point], doc)
+                    add_document(profiles[point], doc, self._sizes.of(doc.text))
             batch = kept
             if not batch:
                 return
@@ -234,7 +246,7 @@ class _PrefixFn(beam.DoFn):
 
     def _replay(self, spec, path: str):
         judged, size, trailer = [], 0, None
-        for line in _entry_lines(path):
+        for line in self._cache_time.timed(_entry_lines(path)):
             if "read_error" in line:
                 yield beam.pvalue.TaggedOutput(ERRORS, decode_record(line["read_error"]))
             elif "row" in line:
@@ -308,14 +320,17 @@ class EntryWriter:
         """`path` None: an entry that is never written (its file could not be keyed)."""
         self._path = path
         self._temporary = f"{path}{_WRITING}{uuid.uuid4().hex}"
-        self._writer = None if path is None else compressing(
-            FileSystems.create(self._temporary, compression_type=CompressionTypes.UNCOMPRESSED))
+        self._time = StageTime(CACHE_TIME)     # encoding, compressing and writing: the report's `cache`
+        with self._time:
+            self._writer = None if path is None else compressing(
+                FileSystems.create(self._temporary, compression_type=CompressionTypes.UNCOMPRESSED))
 
     def add(self, value) -> None:
         if self._writer is None:
             return
         try:
-            self._writer.write(encode_line(value))
+            with self._time:
+                self._writer.write(encode_line(value))
         except CacheCodecError as error:
             logging.getLogger(__name__).warning("not cached: %s (%s)", self._path, error)
             self.abandon()
@@ -323,25 +338,28 @@ class EntryWriter:
     def add_line(self, line: bytes) -> None:
         """A line already encoded (it ends with a line break)."""
         if self._writer is not None:
-            self._writer.write(line)
+            with self._time:
+                self._writer.write(line)
 
     def finish(self, trailer: dict | None) -> None:
         """Ends the entry with `trailer` (a prefix entry says there that it is whole) and renames it into place."""
         if trailer is not None:
             self.add({"end": trailer})
-        if self._writer is None:
-            return
-        self._writer.close()
-        self._writer = None
-        _rename_over(self._temporary, self._path)
+        if self._writer is not None:
+            with self._time:
+                self._writer.close()
+                self._writer = None
+                _rename_over(self._temporary, self._path)
+        self._time.flush()
 
     def abandon(self) -> None:
         """Nothing of this entry is kept (the results still flow)."""
-        if self._writer is None:
-            return
-        self._writer.close()
-        self._writer = None
-        FileSystems.delete([self._temporary])
+        if self._writer is not None:
+            with self._time:
+                self._writer.close()
+                self._writer = None
+                FileSystems.delete([self._temporary])
+        self._time.flush()
 
 
 def _rename_over(temporary: str, path: str) -> None:

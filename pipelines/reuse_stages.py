@@ -38,6 +38,7 @@ from pipelines.memo_forms import DIGEST_LENGTH, parses_as
 from pipelines.reuse import CACHE_DIR, ENTRY_SUFFIX, EntryWriter
 from pipelines.reuse_keys import by_content, code_digest, library_versions
 from pipelines.stage import COUNTER_NAMESPACE, ERRORS, REJECTED, _StageFn
+from pipelines.stage_time import CACHE, StageTime
 
 STAGES_DIR = "stages"
 # presidio-analyzer matches its patterns with the `regex` module, whose Unicode tables change by release.
@@ -102,7 +103,12 @@ def earlier_results(pipeline, stage: str, places: list, key: str, parses):
     stage starts, so this run's own new files are not among them."""
     return (pipeline
             | f"{stage}_ResultPlaces" >> beam.Create([tuple(places)])
-            | f"{stage}_EarlierResults" >> beam.Map(agreed_results, key, parses))
+            | f"{stage}_EarlierResults" >> beam.Map(_timed_agreed_results, key, parses))
+
+
+def _timed_agreed_results(places, key: str, parses) -> dict:
+    """agreed_results, its time the report's `cache`."""
+    return StageTime(CACHE).call(agreed_results, places, key, parses)
 
 
 def agreed_results(places, key: str, parses) -> dict:

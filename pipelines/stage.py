@@ -24,7 +24,7 @@ from typing import Any, Callable, List
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from corpus.document import Document, Drop, ErrorRecord, Rejected, rejected_row, text_bytes
+from corpus.document import Document, Drop, ErrorRecord, Rejected, rejected_row, TextSizes, text_bytes
 from pipelines.coders import DocumentCoder  # noqa: F401  (registers the coders the type hints below pick)
 
 REJECTED = "rejected"
@@ -43,7 +43,10 @@ def location_of(item: Any) -> str:
 
 
 class _StageFn(beam.DoFn):
-    def __init__(self, stage: str, factory: Callable[..., Callable], takes_side_input: bool = False):
+    def __init__(self, stage: str, factory: Callable[..., Callable], takes_side_input: bool = False,
+                 sizes: TextSizes | None = None):
+        """`sizes`: a memo of text sizes shared with the steps that see the same batch (the read step's
+        prefix, which clears it per batch); without one, each kept text is measured."""
         self._stage = stage
         self._factory = factory
         self._takes_side_input = takes_side_input
@@ -54,6 +57,8 @@ class _StageFn(beam.DoFn):
         self._bytes_out = Metrics.counter(COUNTER_NAMESPACE, f"bytes_out.{stage}")
         self._drops: dict = {}
         self._errors: dict = {}
+        self._size_of = sizes.of if sizes is not None else text_bytes
+        self.kept_bytes = 0             # the UTF-8 bytes of the last batch's kept texts
 
     def setup(self):
         if not self._takes_side_input:
@@ -69,7 +74,8 @@ class _StageFn(beam.DoFn):
         # their time is not this stage's.
         self._micros.inc(int((time.perf_counter() - start) * 1e6))
         self._kept.inc(len(kept))
-        self._bytes_out.inc(sum(text_bytes(doc.text) for doc in kept))
+        self.kept_bytes = sum(map(self._size_of, (doc.text for doc in kept)))
+        self._bytes_out.inc(self.kept_bytes)
         yield from set_aside
         if kept:
             yield kept

@@ -49,10 +49,11 @@ STAGES = (
     StageSpec("decontaminate", "decontaminate", SIDE_INPUT, "pipelines.decontam:Decontaminate"),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
-# The run's own steps that are not stages, timed for the report since 2026-12-02 (pipelines/stage_time.py);
+# The run's own steps that are not stages, timed for the report since 2026-12-02 (pipelines/stage_time.py;
+# the reuse cache's reads and writes since 2026-12-04);
 # with tokenize (pipelines/tokenize.py), the report's times that are no stage's: a plugin of one of these
 # names would have its time summed into theirs.
-RUN_STEPS = ("read", "write", "near_dedup_clusters")
+RUN_STEPS = ("read", "write", "near_dedup_clusters", "cache")
 TIMED_STEPS = RUN_STEPS + ("tokenize",)
 
 

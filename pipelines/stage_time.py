@@ -2,10 +2,12 @@
 
 The per-document stages time themselves (pipelines/stage.py). The steps timed here are the largest of the
 rest of the run's own work: parsing the input files' records (`read`), making and writing the Parquet
-shards (`write`), and near dedup's buckets, components and keepers (`near_dedup_clusters`). Still outside
-every stage: start-up, the runner's coders, shuffles and dispatch, and some smaller work of the run's own
-(hashing the input files for the cache keys, writing the prefix cache, packing and writing the token
-shards, the stats and the manifest). Their names are reserved (stage_list.TIMED_STEPS): no plugin takes them.
+shards (`write`), near dedup's buckets, components and keepers (`near_dedup_clusters`), and the reuse
+cache (`cache`: hashing the input files for their keys, encoding, compressing and writing the prefix
+entries and the per-document result files, and reading them back in a warm run). Still outside every
+stage: start-up, the runner's coders, shuffles and dispatch, and some smaller work of the run's own
+(the report's profiles, packing and writing the token shards, the stats and the manifest). Their names
+are reserved (stage_list.TIMED_STEPS): no plugin takes them.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from apache_beam.metrics import Metrics
 from pipelines.stage import COUNTER_NAMESPACE
 from pipelines.stage_list import RUN_STEPS
 
-READ, WRITE, NEAR_DEDUP_CLUSTERS = RUN_STEPS
+READ, WRITE, NEAR_DEDUP_CLUSTERS, CACHE = RUN_STEPS
 
 
 class StageTime:

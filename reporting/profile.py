@@ -20,9 +20,10 @@ def length_bin(chars: int) -> str:
     return "0" if chars <= 0 else str(int(math.log2(chars)))
 
 
-def add_document(profile: dict, doc) -> dict:
+def add_document(profile: dict, doc, size: int | None = None) -> dict:
+    """`size`: the text's UTF-8 bytes, when the caller has measured them already."""
     profile["documents"] += 1
-    profile["text_bytes"] += text_bytes(doc.text)
+    profile["text_bytes"] += text_bytes(doc.text) if size is None else size
     _bump(profile["length_bins"], length_bin(len(doc.text)))
     annotations = doc.annotations
     lang = annotations.get("lang")
