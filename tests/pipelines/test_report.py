@@ -21,6 +21,7 @@ def test_the_report_holds_the_runs_numbers(tokenized_output):
     assert report["stage_seconds"]["tokenize"] > 0
     # the run's own steps that are not per-document stages are timed too (pipelines/stage_time.py)
     assert report["stage_seconds"]["read"] > 0 and report["stage_seconds"]["write"] > 0
+    assert report["stage_seconds"]["cache"] > 0         # the reuse cache's keys and entries
     assert set(report["plans"]) == {"tiny", "2T", "8T", "13T"}
     assert report["plans"]["13T"]["satisfiable"] is False
 

@@ -1,7 +1,9 @@
 """ApplyStage with Beam's TestPipeline: kept, dropped with reason, and failed with error."""
 import dataclasses
+import time
 
 import apache_beam as beam
+from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
@@ -40,3 +42,32 @@ def test_a_stage_gets_a_copy_of_every_field_with_its_own_meta_and_annotations():
     assert copy.meta is not doc.meta and copy.annotations is not doc.annotations
     copy.meta["changed"] = copy.annotations["changed"] = True
     assert "changed" not in doc.meta and "changed" not in doc.annotations
+
+
+class _SlowToBuildDropAll:
+    BUILD_SECONDS = 0.3
+
+    def __init__(self):
+        time.sleep(self.BUILD_SECONDS)
+
+    def __call__(self, doc):
+        return Drop("all", "")
+
+
+def _slow_row(row):
+    time.sleep(0.1)
+    return row.id
+
+
+def test_a_stage_counts_its_build_and_not_the_steps_fused_after_its_rows():
+    """A stage's time in the report: building it and judging its batches. The steps fused after it run on
+    each row it yields; here they sleep 0.1 s a row, which must not be counted in it."""
+    docs = [Document(id=f"d{number}", text="some text", source="s") for number in range(6)]
+    pipeline = TestPipeline(runner="FnApiRunner")
+    out = pipeline | beam.Create(docs) | BatchDocuments(chars=10**6) | ApplyStage("slow", _SlowToBuildDropAll)
+    assert_that(out[REJECTED] | beam.Map(_slow_row), equal_to([doc.id for doc in docs]))
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = result.metrics().query(MetricsFilter().with_name("time_us.slow"))["counters"]
+    seconds = sum(counter.committed for counter in counters) / 1e6
+    assert _SlowToBuildDropAll.BUILD_SECONDS <= seconds < _SlowToBuildDropAll.BUILD_SECONDS + 0.3
