@@ -39,6 +39,10 @@ class TextSizes:
     def clear(self) -> None:
         self._sizes = {}
 
+    def __len__(self) -> int:
+        """How many texts it holds."""
+        return len(self._sizes)
+
     def of(self, text: str) -> int:
         found = self._sizes.get(id(text))
         if found is not None and found[0] is text:

@@ -154,6 +154,7 @@ class _PrefixFn(beam.DoFn):
         if not self._built:
             for stage in self._stages:
                 stage.setup()
+                stage.count_build_time()        # here, inside the bundle: a stage no batch reaches too
             self._built = True
 
     def process(self, spec):
@@ -193,7 +194,7 @@ class _PrefixFn(beam.DoFn):
             if isinstance(item, beam.pvalue.TaggedOutput):
                 if item.value.error_type in IO_ERRORS:      # the file, not its bytes: never replayed
                     entry.abandon()
-                entry.add({"read_error": encode_record(item.value)})
+                entry.add_record("read_error", item.value)
                 yield item
                 continue
             batch.append(item)
@@ -214,7 +215,7 @@ class _PrefixFn(beam.DoFn):
             kept = []
             for output in stage.process(batch):
                 if isinstance(output, beam.pvalue.TaggedOutput):
-                    entry.add({"row": encode_record(output.value)})
+                    entry.add_record("row", output.value)
                     yield output
                 else:
                     kept = output
@@ -231,7 +232,7 @@ class _PrefixFn(beam.DoFn):
         judged = [(doc, self._quality_signals(doc) if self._signals else None) for doc in batch]
         self._count("time_us.quality", int((time.perf_counter() - start) * 1e6))    # as the stage's own DoFn does
         for doc, signals in judged:
-            entry.add({"out": encode_record(doc), "quality": signals})
+            entry.add_record("out", doc, quality=signals)
         yield from self._emit_documents(judged)
 
     def _quality_signals(self, doc):
@@ -246,23 +247,21 @@ class _PrefixFn(beam.DoFn):
 
     def _replay(self, spec, path: str):
         judged, size, trailer = [], 0, None
-        for line in self._cache_time.timed(_entry_lines(path)):
-            if "read_error" in line:
-                yield beam.pvalue.TaggedOutput(ERRORS, decode_record(line["read_error"]))
-            elif "row" in line:
-                row = decode_record(line["row"])
-                kind = "drop" if hasattr(row, "reason") else "error"
-                self._count(f"{kind}.{row.stage}.{row.reason if kind == 'drop' else row.error_type}")
-                yield beam.pvalue.TaggedOutput(REJECTED if kind == "drop" else ERRORS, row)
-            elif "out" in line:
-                doc = decode_record(line["out"])
-                judged.append((doc, line["quality"]))
-                size += item_size(doc)
+        for kind, value in self._cache_time.timed(_decoded_entry(path)):
+            if kind == "read_error":
+                yield beam.pvalue.TaggedOutput(ERRORS, value)
+            elif kind == "row":
+                drop = hasattr(value, "reason")
+                self._count(f"drop.{value.stage}.{value.reason}" if drop else f"error.{value.stage}.{value.error_type}")
+                yield beam.pvalue.TaggedOutput(REJECTED if drop else ERRORS, value)
+            elif kind == "out":
+                judged.append(value)
+                size += item_size(value[0])
                 if size >= BATCH_CHARS:
                     yield from self._emit_documents(judged)
                     judged, size = [], 0
             else:
-                trailer = line["end"]
+                trailer = value
         yield from self._emit_documents(judged)
         for stage, (kept, size) in trailer["counts"].items():
             self._count(f"kept.{stage}", kept)
@@ -285,6 +284,7 @@ class _PrefixFn(beam.DoFn):
         self._pending = {doc.id: signals for doc, signals in judged}
         yield from self._verdict.process([doc for doc, _ in judged])
         self._pending = {}
+        self._sizes.clear()             # the memo lives for one batch (a replayed one too)
 
     def _judge(self, doc):
         found = self._pending[doc.id]
@@ -335,6 +335,14 @@ class EntryWriter:
             logging.getLogger(__name__).warning("not cached: %s (%s)", self._path, error)
             self.abandon()
 
+    def add_record(self, tag: str, record, **more) -> None:
+        """A Document, Rejected or ErrorRecord as the line {tag: its fields, **more}."""
+        if self._writer is None:
+            return
+        with self._time:
+            value = {tag: encode_record(record), **more}
+        self.add(value)
+
     def add_line(self, line: bytes) -> None:
         """A line already encoded (it ends with a line break)."""
         if self._writer is not None:
@@ -374,6 +382,20 @@ def _rename_over(temporary: str, path: str) -> None:
             raise
         if FileSystems.exists(temporary):
             FileSystems.delete([temporary])
+
+
+def _decoded_entry(path: str):
+    """(kind, value) for each line of a whole entry: ("read_error" | "row", the record), ("out", (the
+    document, its stored quality signals)), ("end", the trailer)."""
+    for line in _entry_lines(path):
+        if "read_error" in line:
+            yield "read_error", decode_record(line["read_error"])
+        elif "row" in line:
+            yield "row", decode_record(line["row"])
+        elif "out" in line:
+            yield "out", (decode_record(line["out"]), line["quality"])
+        else:
+            yield "end", line["end"]
 
 
 def _entry_lines(path: str):

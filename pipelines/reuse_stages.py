@@ -189,6 +189,7 @@ class _ReusingStageFn(_StageFn):
         yield from super().process(batch)
 
     def finish_bundle(self):
+        super().finish_bundle()
         self._log.write()
 
     def _reuse_or_run(self, doc):

@@ -63,7 +63,7 @@ class _StageFn(beam.DoFn):
 
     def setup(self):
         # Building the stage (its model, lists or engine) is the stage's time too. Beam counts nothing
-        # outside a bundle, so the seconds join the first batch's.
+        # outside a bundle: the seconds are counted with the first batch, or at the bundle's end.
         self._build_seconds = 0.0
         if not self._takes_side_input:
             start = time.perf_counter()
@@ -78,14 +78,23 @@ class _StageFn(beam.DoFn):
         kept, set_aside = self._judge(batch)
         # Timed before anything is yielded: a yielded row runs the steps fused after this one at once, and
         # their time is not this stage's.
-        seconds, self._build_seconds = time.perf_counter() - start + self._build_seconds, 0.0
-        self._micros.inc(int(seconds * 1e6))
+        self._micros.inc(int((time.perf_counter() - start) * 1e6))
+        self.count_build_time()
         self._kept.inc(len(kept))
         self.kept_bytes = sum(map(self._size_of, (doc.text for doc in kept)))
         self._bytes_out.inc(self.kept_bytes)
         yield from set_aside
         if kept:
             yield kept
+
+    def finish_bundle(self):
+        self.count_build_time()         # a stage no batch reached still counts its build
+
+    def count_build_time(self) -> None:
+        """The build's seconds into the stage's time, once (inside a bundle: Beam counts nothing outside)."""
+        if self._build_seconds:
+            self._micros.inc(int(self._build_seconds * 1e6))
+            self._build_seconds = 0.0
 
     def _judge(self, batch) -> tuple:
         """(the kept documents, the rejected and error rows tagged), in the batch's order."""

@@ -44,30 +44,46 @@ def test_a_stage_gets_a_copy_of_every_field_with_its_own_meta_and_annotations():
     assert "changed" not in doc.meta and "changed" not in doc.annotations
 
 
-class _SlowToBuildDropAll:
+class _SlowToBuildDropOrFail:
     BUILD_SECONDS = 0.3
 
     def __init__(self):
         time.sleep(self.BUILD_SECONDS)
 
     def __call__(self, doc):
-        return Drop("all", "")
+        if doc.id.endswith(("1", "3", "5")):
+            raise ValueError("odd")
+        return Drop("even", "")
 
 
 def _slow_row(row):
     time.sleep(0.1)
-    return row.id
+    return getattr(row, "id", None) or row.location
 
 
 def test_a_stage_counts_its_build_and_not_the_steps_fused_after_its_rows():
     """A stage's time in the report: building it and judging its batches. The steps fused after it run on
-    each row it yields; here they sleep 0.1 s a row, which must not be counted in it."""
+    each rejected or error row it yields; here they sleep 0.1 s a row, which must not be counted in it."""
     docs = [Document(id=f"d{number}", text="some text", source="s") for number in range(6)]
     pipeline = TestPipeline(runner="FnApiRunner")
-    out = pipeline | beam.Create(docs) | BatchDocuments(chars=10**6) | ApplyStage("slow", _SlowToBuildDropAll)
-    assert_that(out[REJECTED] | beam.Map(_slow_row), equal_to([doc.id for doc in docs]))
+    out = pipeline | beam.Create(docs) | BatchDocuments(chars=10**6) | ApplyStage("slow", _SlowToBuildDropOrFail)
+    rows = (out[REJECTED], out[ERRORS]) | beam.Flatten()
+    assert_that(rows | beam.Map(_slow_row), equal_to([doc.id for doc in docs]))
     result = pipeline.run()
     result.wait_until_finish()
     counters = result.metrics().query(MetricsFilter().with_name("time_us.slow"))["counters"]
     seconds = sum(counter.committed for counter in counters) / 1e6
-    assert _SlowToBuildDropAll.BUILD_SECONDS <= seconds < _SlowToBuildDropAll.BUILD_SECONDS + 0.3
+    assert _SlowToBuildDropOrFail.BUILD_SECONDS <= seconds < _SlowToBuildDropOrFail.BUILD_SECONDS + 0.3
+
+
+def test_a_stage_that_no_batch_reaches_still_counts_its_build():
+    """Every document is dropped before the second stage: it is built and never given a batch."""
+    docs = [Document(id=f"d{number}", text="some text", source="s") for number in range(2)]
+    pipeline = TestPipeline(runner="FnApiRunner")
+    dropped = pipeline | beam.Create(docs) | BatchDocuments(chars=10**6) | "first" >> ApplyStage(
+        "first", lambda: (lambda doc: Drop("all", "")))
+    _ = dropped.kept | "second" >> ApplyStage("second", _SlowToBuildDropOrFail)
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = result.metrics().query(MetricsFilter().with_name("time_us.second"))["counters"]
+    assert sum(counter.committed for counter in counters) / 1e6 >= _SlowToBuildDropOrFail.BUILD_SECONDS
