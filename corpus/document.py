@@ -44,6 +44,8 @@ class TextSizes:
         return len(self._sizes)
 
     def of(self, text: str) -> int:
+        if text.isascii():              # its length, known without a pass: nothing to remember
+            return len(text)
         found = self._sizes.get(id(text))
         if found is not None and found[0] is text:
             return found[1]
