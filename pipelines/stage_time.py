@@ -4,7 +4,8 @@ The per-document stages time themselves (pipelines/stage.py). The steps timed he
 rest of the run's own work: parsing the input files' records (`read`), making and writing the Parquet
 shards (`write`), near dedup's buckets, components and keepers (`near_dedup_clusters`), and the reuse
 cache (`cache`: hashing the input files for their keys, encoding, compressing and writing the prefix
-entries and the per-document result files, and reading them back in a warm run). Still outside every
+entries and the per-document result files, and reading them back in a warm run; a stage's lookup of each
+document's stored result is that stage's own time). Still outside every
 stage: start-up, the runner's coders, shuffles and dispatch, and some smaller work of the run's own
 (the report's profiles, packing and writing the token shards, the stats and the manifest). Their names
 are reserved (stage_list.TIMED_STEPS): no plugin takes them.
