@@ -142,11 +142,15 @@ def build_curation(pipeline: beam.Pipeline, config: RunConfig, files: list, stag
         rejected = [part | f"RejectedExcerpts{index}" >> beam.Map(
             cut_rejected_text, config.write.rejected_excerpt_chars).with_output_types(Rejected)
             for index, part in enumerate(rejected)]
-    written += _write_outputs(config, flow.batches("kept"), rejected, errors)
+    outputs = _write_outputs(config, flow.batches("kept"), rejected, errors)
+    written += outputs
     funnel = {"read": read[READ], "kept": flow.batches("kept"),
               **parts("rejected", rejected), **parts("errors", errors)} | "Accounting" >> CountOutcomes(
                   spec.source for spec in files)
-    written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE)))
+    # The counts only once documents/, rejected/ and errors/ are written: a run that fails in the writers
+    # must not leave balanced counts beside outputs that do not hold them.
+    written.append(funnel | "WriteCounts" >> WriteJson(FileSystems.join(config.output, "stats", COUNTS_FILE),
+                                                        after=outputs[0]))
     _tokenize_and_finish(pipeline, config, flow.batches("kept"), funnel, written, staging, checked, files)
 
 

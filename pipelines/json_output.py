@@ -23,17 +23,20 @@ class _WriteFn(beam.DoFn):
     def __init__(self, path):
         self._path = path
 
-    def process(self, value):
+    def process(self, value, *_after):
         write_json_atomically(self._path, value)
         yield self._path
 
 
 class WriteJson(beam.PTransform):
-    """A PCollection holding exactly one JSON-serialisable value -> that value in `path`."""
+    """A PCollection holding exactly one JSON-serialisable value -> that value in `path`. `after`: a
+    PCollection that must be whole first (taken as a side input and not read), such as the paths of the
+    files the value describes."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, after=None):
         super().__init__()
-        self._path = path
+        self._path, self._after = path, after
 
     def expand(self, pcoll):
-        return pcoll | beam.ParDo(_WriteFn(self._path))
+        after = () if self._after is None else (beam.pvalue.AsList(self._after),)
+        return pcoll | beam.ParDo(_WriteFn(self._path), *after)

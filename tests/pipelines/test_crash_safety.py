@@ -5,6 +5,7 @@ other file; shards are written under temporary names. So after a kill the
 directory is either the previous complete output or reported incomplete by
 `inspect validate`, and a rerun gives the same bytes as an uninterrupted run.
 """
+import io
 import os
 import shutil
 import signal
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from pipelines import write
+from pipelines.config import load_config
+from pipelines.run import run_curation
 from tests.outputs import file_bytes
 from tests.tokenized_output import NO_FILTERS, SMALL_TOKENS, run_tokenized, write_corpus
 from tokenization.validate import validate_output
@@ -54,3 +58,17 @@ def test_a_killed_run_is_the_previous_output_or_incomplete_and_a_rerun_completes
     assert _start(inputs, output).wait() == 0
     assert validate_output(str(output)) == []
     assert file_bytes(output) == reference
+
+
+def test_a_run_that_fails_in_the_writers_leaves_no_counts_beside_them(tmp_path, monkeypatch):
+    """stats/counts.json is written once documents/, rejected/ and errors/ are: balanced counts beside
+    outputs that do not hold them would read as a finished run's."""
+    def full_disk(path, table):
+        raise OSError(f"no space left for {path}")
+    monkeypatch.setattr(write, "write_parquet_atomically", full_disk)
+    config = load_config(inputs=write_corpus(tmp_path), output=str(tmp_path / "out"),
+                         overrides=[*NO_FILTERS, "tokenize.enabled=false"])
+    with pytest.raises(Exception, match="no space left"):
+        run_curation(config, [], workers=1, out=io.StringIO())
+    assert not (tmp_path / "out" / "stats" / "counts.json").exists()
+    assert not (tmp_path / "out" / "manifest.json").exists()
