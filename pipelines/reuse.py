@@ -145,8 +145,7 @@ class _PrefixFn(beam.DoFn):
         self._read.setup()
         self._progress = ProgressNote("read")
         self._signals = QualityFilter(self._quality_config) if self._quality_config else None
-        self._verdict = (_StageFn("quality", lambda: self._judge, sizes=self._sizes) if self._quality_config
-                         else None)
+        self._verdict = _StageFn("quality", lambda: self._judge) if self._quality_config else None
         self._pending: dict = {}        # document id -> its quality signals, while its batch is judged
 
     def _build_stages(self):
@@ -205,12 +204,17 @@ class _PrefixFn(beam.DoFn):
         if batch:
             yield from self._compute_batch(batch, entry, counts, profiles)
         entry.finish({"key": key, "read": read, "counts": counts, "profiles": profiles})
-        self._sizes.clear()
         self._read_time.flush()
         yield from self._finish_file(spec, read, profiles)
 
     def _compute_batch(self, batch: list, entry, counts: dict, profiles: dict):
-        self._sizes.clear()
+        """The batch through the stages and quality; the size memo holds its texts until it is done."""
+        try:
+            yield from self._batch_through_stages(batch, entry, counts, profiles)
+        finally:
+            self._sizes.clear()
+
+    def _batch_through_stages(self, batch: list, entry, counts: dict, profiles: dict):
         for stage in self._stages:
             kept = []
             for output in stage.process(batch):
@@ -284,7 +288,6 @@ class _PrefixFn(beam.DoFn):
         self._pending = {doc.id: signals for doc, signals in judged}
         yield from self._verdict.process([doc for doc, _ in judged])
         self._pending = {}
-        self._sizes.clear()             # the memo lives for one batch (a replayed one too)
 
     def _judge(self, doc):
         found = self._pending[doc.id]
