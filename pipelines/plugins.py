@@ -112,9 +112,14 @@ def load_factory(path: str):
     return target
 
 
-def _named_error(error: Exception) -> str:
-    """The error's class, then the first line of its message: a plugin's own exception is named."""
-    return f"{type(error).__name__}: {first_line(error, 200)}" if str(error).strip() else type(error).__name__
+def _named_error(error: BaseException) -> str:
+    """The error's class, then the first line of its message: a plugin's own exception is named (by its
+    class alone when its str() is empty or raises)."""
+    try:
+        message = first_line(error, 200) if str(error).strip() else ""
+    except Exception:  # noqa: BLE001 - the plugin's own __str__
+        message = ""
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 class PluginStage:
@@ -138,15 +143,30 @@ class _Checked:
         self._name, self._stage, self._schema = name, stage, schema
 
     def __call__(self, doc: Document):
-        source = doc.source
-        result = self._stage(doc)
+        given = (doc.id, doc.source)
+        result = self._result(doc)
         if not isinstance(result, (Document, Drop)):
             raise TypeError(f"plugin {self._name} returned {type(result).__name__}, not a Document or Drop")
         problem = (_drop_problem(result) if isinstance(result, Drop) else None) or _storable_problem(
-            result if isinstance(result, Document) else doc, self._schema, source)
+            result if isinstance(result, Document) else doc, self._schema, given)
         if problem:
             raise TypeError(f"plugin {self._name} left {problem}")
         return result
+
+    def _result(self, doc: Document):
+        """The plugin's result. A SystemExit (sys.exit in the plugin) or another BaseException of the
+        plugin's own would pass every `except Exception` and stop the run: it is this document's error.
+        Ctrl-C still stops the run."""
+        try:
+            return self._stage(doc)
+        except (Exception, KeyboardInterrupt, GeneratorExit):
+            raise
+        except BaseException as exit:
+            raise PluginExit(f"plugin {self._name} raised {_named_error(exit)}") from exit
+
+
+class PluginExit(Exception):
+    """A plugin raised SystemExit, or a BaseException that is not an Exception, on a document."""
 
 
 def _drop_problem(drop: Drop):
@@ -158,15 +178,19 @@ def _drop_problem(drop: Drop):
     return None
 
 
-def _storable_problem(doc: Document, schema, source: str):
+def _storable_problem(doc: Document, schema, given: tuple):
     """Why `doc` could not be written to documents/ or rejected/ (its row, its annotations), or None.
-    The id and source are keys (dedup's, the accounting's): exactly a str, and the source the one the
-    document was read from."""
+    The id and source are keys (dedup's joins, the stage results' cache, the accounting's): exactly a
+    str, and the ones the document was read with (`given`); a changed id could repeat another document's."""
     for name in ("id", "source"):
         if type(getattr(doc, name)) is not str:
             return f"{name} a {type(getattr(doc, name)).__name__}, not a str"
-    if doc.source != source:
-        return f"source {doc.source!r:.60}: a document's source is the input's it was read from ({source!r:.60})"
+    given_id, given_source = given
+    if doc.source != given_source:
+        return (f"source {doc.source!r:.60}: a document's source is the input's it was read from "
+                f"({given_source!r:.60})")
+    if doc.id != given_id:
+        return f"id {doc.id!r:.60}: a document keeps the id it was read with ({given_id!r:.60})"
     if not isinstance(doc.text, str):
         return f"text a {type(doc.text).__name__}, not a str"
     if doc.url is not None and not isinstance(doc.url, str):

@@ -254,6 +254,49 @@ def test_records_a_plugin_leaves_that_later_steps_would_fail_on_are_error_rows(p
         "(Unprintable's message could not be read)"])
 
 
+EXITING_PLUGIN = textwrap.dedent('''
+    import sys
+
+
+    class Halt(BaseException):
+        pass
+
+
+    def make(config):
+        def stage(doc):
+            key = doc.meta["source_id"]
+            if key == "plain0":
+                sys.exit(3)
+            if key == "plain1":
+                raise Halt("stop here")
+            if key == "plain2":
+                doc.id = "copied-id"
+            return doc
+        return stage
+''')
+
+
+def test_a_plugin_that_exits_or_changes_an_id_fails_that_document_not_the_run(plugin_dir, tmp_path):
+    """sys.exit() and a BaseException of the plugin's own passed every `except Exception` and stopped the
+    run; a changed id could repeat another document's, and dedup's joins key by id."""
+    source, messages = _run_one_plugin(plugin_dir, tmp_path, "exiting", EXITING_PLUGIN)
+    assert (source["read"], source["kept"], source["dropped"], source["errors"]) == (8, 5, 0, 3)
+    assert source["error_types"] == {"odd.PluginExit": 2, "odd.TypeError": 1}
+    assert [message.split(" ('")[0] for message in messages] == [
+        "plugin odd left id 'copied-id': a document keeps the id it was read with",
+        "plugin odd raised Halt: stop here", "plugin odd raised SystemExit: 3"]
+
+
+def test_ctrl_c_in_a_plugin_still_stops_the_run():
+    from corpus.document import Document
+    from pipelines.plugins import _Checked
+
+    def stage(doc):
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        _Checked("odd", stage)(Document("a", "some text", "web"))
+
+
 @pytest.mark.parametrize("change, problem", [
     (lambda doc: setattr(doc, "id", __import__("numpy").str_(doc.id)), "id a str_, not a str"),
     (lambda doc: doc.annotations.__setitem__("counts", __import__("collections").defaultdict(lambda: 0)),
