@@ -97,5 +97,6 @@ $(DATATROVE_VENV)/.installed: bench/datatrove-requirements.txt
 	$(DATATROVE_VENV)/bin/python -m pip install --quiet -r bench/datatrove-requirements.txt
 	touch $@
 
+# bench/out/*.json are the recorded results, kept in git; the rest of bench/out is scratch
 clean:
-	rm -rf $(VENV) $(DATATROVE_VENV) $(PLAIN_VENV) demo_output bench/out
+	rm -rf $(VENV) $(DATATROVE_VENV) $(PLAIN_VENV) demo_output $(filter-out %.json,$(wildcard bench/out/*))
