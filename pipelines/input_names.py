@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 
+from tokenmill.usage import UsageError
+
 _SOURCE_PREFIX = re.compile(r"^([A-Za-z0-9_.-]+)=(.+)$")
 _GLOB_CHARACTERS = "*?[{"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -61,10 +63,48 @@ def normal_spec(spec: str, default_source: str) -> str:
     return f"{source}={pattern_root(pattern)}{pattern[cut:]}"
 
 
+class UnnameableFiles(UsageError):
+    """Two input files of one source whose names are the same once written as UTF-8 text."""
+
+
 def file_names(sources: dict, roots: dict) -> dict:
-    """path -> name, for files given as path -> source and path -> root; distinct within each source."""
+    """path -> name, for files given as path -> source and path -> root; distinct within each source,
+    and valid UTF-8 (readable_name)."""
     names = {path: path[len(roots[path]):] if path.startswith(roots[path]) else path.lstrip("/")
              for path in sources}
+    names = _distinct_names(sources, names, roots)
+    readable = {path: readable_name(name) for path, name in names.items()}
+    seen: dict = {}
+    for path in sorted(readable):
+        other = seen.setdefault((sources[path], readable[path]), path)
+        if other != path:
+            raise UnnameableFiles(f"{_bytes_of(other)} and {_bytes_of(path)} have the same name, "
+                                  f"{readable[path]}, once their bytes that are not UTF-8 are escaped: "
+                                  "rename one")
+    return readable
+
+
+def readable_name(name: str) -> str:
+    """A file name as valid UTF-8 text: the bytes of a name that is not UTF-8 (which Python reads as lone
+    surrogates, and which no Parquet or JSON string holds) escaped as \\xNN ("caf\\xe9.jsonl"). A
+    name that is UTF-8 is itself. Its ids, meta.file and error locations use this name."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:      # a surrogate no byte was read as (not from a file system): \udXXX
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _bytes_of(path: str) -> str:
+    """A path as its bytes, every byte that is not printable ASCII escaped: two such paths read apart."""
+    return repr(os.fsencode(path))[2:-1]
+
+
+def _distinct_names(sources: dict, names: dict, roots: dict) -> dict:
     groups: dict = {}
     for path, source in sources.items():
         groups.setdefault((source, names[path]), []).append(path)

@@ -77,7 +77,8 @@ def _format_of(path: str) -> str:
 def _match(pattern: str) -> list:
     results = looked_at(pattern, lambda: FileSystems.match([pattern]), f"--input {pattern}",
                         failed=f"cannot list {pattern}")
-    found = [m for m in results[0].metadata_list if not m.path.endswith("/")] + _dangling_links(pattern)
+    found = [m for m in results[0].metadata_list if not m.path.endswith("/")]
+    found += _dangling_links(pattern) + _backslash_names(pattern, {m.path for m in found})
     if not found:
         raise InputError(f"no files match {pattern}")
     return found
@@ -92,3 +93,17 @@ def _dangling_links(pattern: str) -> list:
     matches = re.compile(FileSystem.translate_pattern(os.path.abspath(pattern))).match
     return [FileMetadata(os.path.abspath(path), 0) for path in sorted(glob.glob(pattern, recursive=True))
             if os.path.islink(path) and not os.path.exists(path) and matches(os.path.abspath(path))]
+
+
+def _backslash_names(pattern: str, listed: set) -> list:
+    """The files of a local pattern whose names hold a backslash: Beam's `*` and `?` never match one (a
+    Windows separator to it), which would lose their records without a word. On Linux it is a character
+    of the name like any other, as the shell's glob takes it. (Python's glob, which finds them here, skips
+    names starting with a dot: a hidden file with a backslash is still not found.)"""
+    if not is_local(pattern) or "\\" in pattern:
+        return []
+    beams = FileSystem.translate_pattern(os.path.abspath(pattern))
+    matches = re.compile(beams.replace("[^/\\\\]", "[^/]")).match
+    candidates = {os.path.abspath(path) for path in glob.glob(pattern, recursive=True)}
+    return [FileMetadata(path, os.path.getsize(path)) for path in sorted(candidates)
+            if "\\" in path and path not in listed and os.path.isfile(path) and matches(path)]

@@ -79,3 +79,61 @@ def test_relative_names_do_not_depend_on_the_working_directory_of_the_worker(tre
     monkeypatch.chdir(tree)
     (spec,) = resolve_inputs(["crawl1/b/*.jsonl"], "web", "auto")
     assert os.path.isabs(spec.path) and spec.name == "part-1.jsonl"
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_written_with_its_bytes_escaped(tmp_path):
+    """A Linux file name may hold any bytes; Python reads the ones that are not UTF-8 as lone surrogates,
+    which no Parquet string holds: the run once failed in the writers. The name is escaped ("caf\\xe9"),
+    in ids, meta.file and error locations alike, and every record is accounted for."""
+    import io
+
+    from pipelines.run import run_curation
+    from tests.hostile.cases import jsonl_line, page, warc_file
+    from tests.outputs import counts, stored_rows, table_rows
+    folder = os.fsencode(tmp_path / "in") + b"/dir\xff"
+    os.makedirs(folder)
+    lines = [jsonl_line(i, "latin1 name") for i in range(4)] + [b"{not json\n"]
+    with open(folder + b"/caf\xe9.jsonl", "wb") as handle:
+        handle.write(b"".join(lines))
+    pages = [page(i, "latin1") for i in range(3)]
+    warc_file(tmp_path / "in" / "pages.warc.gz", pages)
+    os.rename(os.fsencode(tmp_path / "in" / "pages.warc.gz"), folder + b"/p\xe4ges.warc.gz")
+    config = load_config(inputs=[os.fsdecode(folder) + "/*"], output=str(tmp_path / "out"),
+                         overrides=["tokenize.enabled=false", "exact_dedup.enabled=false", "near_dedup.enabled=false"])
+    assert run_curation(config, [], workers=1, out=io.StringIO(), progress=False) == 0
+    source = counts(tmp_path / "out")["sources"]["web"]
+    assert (source["read"], source["errors"]) == (len(lines) + len(pages), 1)     # the test's own count
+    assert source["read"] == source["kept"] + source["dropped"] + source["errors"]
+    (error,) = table_rows(tmp_path / "out", "errors")
+    assert error["location"] == "caf\\xe9.jsonl:5"
+    files = {row["meta"].get("file") for row in stored_rows(tmp_path / "out", "documents")}
+    assert "p\\xe4ges.warc.gz" in files and all(name is None or name.isascii() for name in files)
+
+
+def test_two_names_alike_once_escaped_are_a_usage_error_not_merged_ids(tmp_path):
+    from pipelines.input_names import UnnameableFiles
+    folder = os.fsencode(tmp_path)
+    for name in (b"caf\xe9.jsonl", b"caf\\xe9.jsonl"):          # the raw byte, and its escape spelt out
+        with open(folder + b"/" + name, "wb") as handle:
+            handle.write(b'{"text": "x"}\n')
+    with pytest.raises(UnnameableFiles, match="have the same name"):
+        resolve_inputs([f"{tmp_path}/*.jsonl"], "web", "auto")
+
+
+def test_a_file_whose_name_holds_a_backslash_is_matched_and_read_not_lost(tmp_path):
+    """Beam's `*` never matches a backslash (a Windows separator to it); on Linux it is part of a name."""
+    import io
+
+    from pipelines.run import run_curation
+    from tests.hostile.cases import jsonl_line
+    from tests.outputs import counts
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plain.jsonl").write_bytes(jsonl_line(0, "backslash"))
+    (tmp_path / "in" / "back\\slash.jsonl").write_bytes(jsonl_line(1, "backslash") + jsonl_line(2, "backslash"))
+    names = _names([f"{tmp_path}/in/*.jsonl"])
+    assert names == [("web", "back\\slash.jsonl"), ("web", "plain.jsonl")]
+    config = load_config(inputs=[f"{tmp_path}/in/*.jsonl"], output=str(tmp_path / "out"),
+                         overrides=["tokenize.enabled=false"])
+    assert run_curation(config, [], workers=1, out=io.StringIO(), progress=False) == 0
+    source = counts(tmp_path / "out")["sources"]["web"]
+    assert source["read"] == 3 == source["kept"] + source["dropped"] + source["errors"]    # the lines written
