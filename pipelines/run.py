@@ -34,6 +34,7 @@ from pipelines.decontam import check_benchmarks
 from pipelines.emptied import emptied_sources
 from pipelines.filesystem_checks import looked_at
 from pipelines.funnel import format_funnel
+from pipelines.input_names import readable_name
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
 from pipelines.progress import ProgressDisplay
@@ -153,6 +154,8 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     """
     if not config.output:
         raise InputError("no output: give --output DIR")
+    for option, path in [("--output", config.output)] + [("--reuse", earlier) for earlier in config.reuse]:
+        _check_utf8_path(option, path)
     give_filesystems_the_options(beam_args)
     if files is None:
         files = resolve_inputs(config.inputs, config.source, config.read.format)
@@ -222,6 +225,15 @@ def _custom_entities(config: RunConfig, stage: str) -> bool:
     default = PiiConfig()
     return stage == "pii" and (config.pii.entities != default.entities
                                or config.pii.english_entities != default.english_entities)
+
+
+def _check_utf8_path(option: str, path: str) -> None:
+    """A path whose name is not UTF-8 (Linux allows any bytes) cannot be carried by Beam's string coders
+    or written into the manifest: a usage error now, not a failure while the pipeline is built."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{option} {readable_name(path)}: the path is not UTF-8; give a directory whose name is") from None
 
 
 def check_output_writable(output: str) -> None:

@@ -155,6 +155,9 @@ MISTAKES = [
     setting("url_filter.soft_word_threshold=0", "url_filter.soft_word_threshold must be at least 1"),
     setting("unsafe_classifier.max_chars=0", "unsafe_classifier.max_chars must be at least 1"),
     setting("plans.epoch_cap=0", "plans.epoch_cap must be positive"),
+    # Found on 2026-12-04: an output path that is not UTF-8 failed in Beam's string coder, with a traceback.
+    Mistake("--output not UTF-8", ("--output", "{side}/out\udcff"), "--output {side}/out\\xff: the path is not UTF-8"),
+    Mistake("--reuse not UTF-8", ("--reuse", "{side}/old\udcff"), "--reuse {side}/old\\xff: the path is not UTF-8"),
 ]
 
 
