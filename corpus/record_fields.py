@@ -42,13 +42,13 @@ def record_to_document(record: object, fields: FieldMap, source: str, name: str,
         meta["source_id"] = str(given_id)
     for key in fields.keep_meta:         # not `name`: that is the file's, which the id is made of
         meta[key] = first_field(record, [key])
-        if _nested_deeper(meta[key], MAX_META_DEPTH):
+        if nested_deeper(meta[key], MAX_META_DEPTH):
             return read_error(source, location, "too_deeply_nested",
                               f"meta field {key} nests deeper than {MAX_META_DEPTH} levels")
     return Document(id=stable_id(source, name, position), text=text, source=source, url=_as_str(url), meta=meta)
 
 
-def _nested_deeper(value: object, limit: int) -> bool:
+def nested_deeper(value: object, limit: int) -> bool:
     """Whether lists and dicts in `value` nest more than `limit` levels (without recursing)."""
     pending = [(value, 1)]
     while pending:

@@ -19,18 +19,24 @@ plugin's module must be importable there too: on PYTHONPATH for local worker pro
 from __future__ import annotations
 
 import importlib
+import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from corpus.document import Document, Drop
 from corpus.document_codec import encode_document
-from corpus.signal_schema import utf8, value_problem
+from corpus.record_fields import MAX_META_DEPTH, nested_deeper
+from corpus.signal_schema import EXTRA, utf8, value_problem
 from pipelines.stage_list import TIMED_STEPS
-from tokenmill.usage import first_line
+from tokenmill.usage import error_type_name, first_line
 
 PLUGIN_KEYS = ("name", "factory", "after", "config")
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")       # a counter name part: no dots
-_FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")       # a counter name part: no dots (matched whole: fullmatch)
+_FACTORY = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+# Deeper lists and dicts in a plugin's values are refused by this count, not by where the stack overflows
+# (which differs between runners); the depth input records may have (corpus/record_fields.py).
+MAX_NESTING = MAX_META_DEPTH
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,8 @@ def plugin_problems(entries, stage_names: list) -> list:
         problems += found
         if not found:
             problems += _factory_problems(entry, f"{where} ({entry['name']})")
-        seen.add(entry.get("name"))
+        if isinstance(entry.get("name"), str):
+            seen.add(entry["name"])
     return problems
 
 
@@ -69,7 +76,7 @@ def _entry_problems(entry: dict, where: str, stage_names: list, seen: set) -> li
     problems = [f"{where} has unknown key {key!r} (it takes {', '.join(PLUGIN_KEYS)})"
                 for key in entry if key not in PLUGIN_KEYS]
     name, factory, after = entry.get("name"), entry.get("factory"), entry.get("after")
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         problems.append(f"{where}.name must be a name of letters, digits and '_', got {name!r}")
     elif name in stage_names:
         problems.append(f"{where}.name {name!r} is a built-in stage's name")
@@ -77,20 +84,34 @@ def _entry_problems(entry: dict, where: str, stage_names: list, seen: set) -> li
         problems.append(f"{where}.name {name!r} is reserved: the report times a step of that name")
     elif name in seen:
         problems.append(f"{where}.name {name!r} is given to two plugins")
-    if not isinstance(factory, str) or not _FACTORY.match(factory):
+    if not isinstance(factory, str) or not _FACTORY.fullmatch(factory):
         problems.append(f"{where}.factory must be 'module.path:callable', got {factory!r}")
     if after not in stage_names:
         problems.append(f"{where}.after must be a built-in stage ({', '.join(stage_names)}), got {after!r}")
     if not isinstance(entry.get("config", {}), dict):
-        problems.append(f"{where}.config must be a mapping, got {entry.get('config')!r}")
+        problems.append(f"{where}.config must be a mapping, got {entry.get('config')!r:.80}")
+    elif (problem := _json_config_problem(entry.get("config") or {})):
+        problems.append(f"{where}.config {problem}")
     return problems
+
+
+def _json_config_problem(config: dict):
+    """The manifest records a plugin's config as JSON (it is part of config_hash): a YAML date, set or
+    binary, keys of mixed types or a loop of anchors cannot be recorded."""
+    try:
+        json.dumps(config, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as error:
+        return f"must hold only what JSON holds (strings, numbers, booleans, null, lists, string keys): {error}"
+    return None
 
 
 def _factory_problems(entry: dict, where: str) -> list:
     """Import the factory and build the stage once, here: what fails now would fail on every worker."""
     try:
         stage = load_factory(entry["factory"])(dict(entry.get("config") or {}))
-    except Exception as error:  # noqa: BLE001 - whatever the user's code raises is the user's mistake
+    except (KeyboardInterrupt, GeneratorExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - whatever the user's code raises (sys.exit too) is the user's mistake
         return [f"{where}: {_named_error(error)}"]
     if not callable(stage):
         return [f"{where}: factory {entry['factory']} returned {type(stage).__name__}, not a callable stage"]
@@ -119,7 +140,8 @@ def _named_error(error: BaseException) -> str:
         message = first_line(error, 200) if str(error).strip() else ""
     except Exception:  # noqa: BLE001 - the plugin's own __str__
         message = ""
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+    name = error_type_name(error)
+    return f"{name}: {message}" if message else name
 
 
 class PluginStage:
@@ -173,7 +195,9 @@ def _drop_problem(drop: Drop):
     """Why a Drop could not be counted and written to rejected/ (reason and detail are str columns)."""
     if type(drop.reason) is not str or not utf8(drop.reason):
         return f"a Drop whose reason is {drop.reason!r:.60}, not a str of UTF-8 text"
-    if drop.detail is not None and (not isinstance(drop.detail, str) or not utf8(drop.detail)):
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in drop.reason):
+        return f"a Drop whose reason {drop.reason!r:.60} holds a control character or line break (it is a counter name)"
+    if drop.detail is not None and (type(drop.detail) is not str or not utf8(drop.detail)):
         return f"a Drop whose detail is {drop.detail!r:.60}, not None or a str of UTF-8 text"
     return None
 
@@ -200,6 +224,12 @@ def _storable_problem(doc: Document, schema, given: tuple):
             return f"{name} with a lone surrogate, which UTF-8 cannot hold"
     if schema is None:
         return None
+    for name in ("meta", "annotations"):
+        values = getattr(doc, name)
+        if isinstance(values, dict) and EXTRA in values:
+            return f"{name}[{EXTRA!r}]: that name is the column that stores the undeclared keys"
+        if nested_deeper(values, MAX_NESTING + 1):
+            return f"{name} nesting deeper than {MAX_NESTING} levels"
     return (value_problem(doc.meta, schema.field("meta").type, "meta")
             or value_problem(doc.annotations, schema.field("annotations").type, "annotations")
             or _codec_problem(doc))

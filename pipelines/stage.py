@@ -26,6 +26,7 @@ from apache_beam.metrics import Metrics
 
 from corpus.document import Document, Drop, ErrorRecord, Rejected, rejected_row, TextSizes, text_bytes
 from pipelines.coders import DocumentCoder  # noqa: F401  (registers the coders the type hints below pick)
+from tokenmill.usage import error_type_name
 
 REJECTED = "rejected"
 ERRORS = "errors"
@@ -103,10 +104,11 @@ class _StageFn(beam.DoFn):
             own = own_copy(item)
             result, error = self._call(own)
             if error is not None:
-                self._count(self._errors, f"error.{self._stage}.{type(error).__name__}")
+                error_type = error_type_name(error)
+                self._count(self._errors, f"error.{self._stage}.{error_type}")
                 set_aside.append(beam.pvalue.TaggedOutput(ERRORS, ErrorRecord(
                     source=item.source, location=location_of(item), stage=self._stage,
-                    error_type=type(error).__name__, message=error_message(error))))
+                    error_type=error_type, message=error_message(error))))
             elif isinstance(result, Drop):
                 self._count(self._drops, f"drop.{self._stage}.{result.reason}")
                 # The text as it entered the stage, with what the stage found on its way to the drop.
@@ -141,7 +143,7 @@ def error_message(error: BaseException) -> str:
     try:
         return str(error)[:500].encode("utf-8", "backslashreplace").decode("utf-8")
     except Exception:  # noqa: BLE001 - the error row is still written, with what can be said
-        return f"({type(error).__name__}'s message could not be read)"
+        return f"({error_type_name(error)}'s message could not be read)"
 
 
 def own_copy(item):

@@ -20,7 +20,7 @@ def build_report(counts: dict, profiles: dict, manifest: dict | None, plans: dic
         "report_version": REPORT_VERSION,
         "run": run,
         "sources": counts.get("sources", {}),
-        "funnel": funnel(counts, counters, kept_profile),
+        "funnel": funnel(counts, counters, kept_profile, stage_order(manifest)),
         "stage_seconds": {name[len("time_us."):]: round(value / 1e6, 3)
                           for name, value in sorted(counters.items()) if name.startswith("time_us.")},
         "languages": {point: profiles.get(point, {}).get("languages", {}) for point in ("identified", "kept")},
@@ -35,12 +35,23 @@ def build_report(counts: dict, profiles: dict, manifest: dict | None, plans: dic
     }
 
 
-def funnel(counts: dict, counters: dict, kept_profile: dict) -> list:
-    """Documents (and text bytes where measured) left after each stage, all sources together."""
+def stage_order(manifest: dict | None) -> tuple:
+    """STAGE_ORDER with the run's plugins (recorded in the manifest's config) each right after the stage it
+    follows, several after one stage in the order given: the order the run applied them in."""
+    plugins = ((manifest or {}).get("config") or {}).get("plugins") or []
+    order = []
+    for stage in STAGE_ORDER:
+        order.append(stage)
+        order += [plugin["name"] for plugin in plugins if plugin.get("after") == stage]
+    return tuple(order)
+
+
+def funnel(counts: dict, counters: dict, kept_profile: dict, order: tuple = STAGE_ORDER) -> list:
+    """Documents (and text bytes where measured) left after each stage of `order`, all sources together."""
     sources = counts.get("sources", {}).values()
     left = sum(entry["read"] for entry in sources)
     rows = [{"stage": "input", "documents": left, "text_bytes": None}]
-    for stage in STAGE_ORDER:
+    for stage in order:
         removed = sum(count for entry in sources for key, count in entry["drops"].items()
                       if key.split(".")[0] == stage)
         removed += sum(count for entry in sources for key, count in entry["error_types"].items()

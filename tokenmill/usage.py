@@ -17,3 +17,16 @@ def first_line(error: Exception, limit: int | None = None) -> str:
     what a one-line report shows of an error raised by a library."""
     text = str(error).strip()
     return text.splitlines()[0][:limit] if text else type(error).__name__
+
+
+def error_type_name(error: BaseException) -> str:
+    """The exception's class name, as counters and error rows store it: a non-empty str of UTF-8 text even
+    when a metaclass (a plugin's) makes __name__ something else, or makes it raise."""
+    try:
+        name = type(error).__name__
+        if type(name) is str and name:
+            name.encode("utf-8")
+            return name
+    except Exception:  # noqa: BLE001 - whatever the metaclass raises, a lone surrogate too
+        pass
+    return "UnnamedError"

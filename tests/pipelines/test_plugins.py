@@ -37,6 +37,19 @@ PLUGIN_MODULE = textwrap.dedent('''
 
     def wrong_result(config):
         return lambda doc: "text"
+
+
+    class Halt(BaseException):
+        pass
+
+
+    def exits(config):
+        import sys
+        sys.exit(0)
+
+
+    def halts(config):
+        raise Halt("halted")
 ''')
 
 
@@ -81,6 +94,17 @@ def test_a_good_entry_has_no_problem_and_builds_a_checked_stage(plugin_dir):
     ([_entry(config={})], "KeyError: 'word'"),
     ([_entry(after="dedup")], "plugins[0].after must be a built-in stage (extract, normalize, quality, pii)"),
     ([_entry(config=[1])], "plugins[0].config must be a mapping"),
+    # Found by a hostile review on 2026-12-04: each was an exit without a word, a traceback, or a name
+    # that broke the funnel's lines and the counters.
+    ([_entry(factory="zebra_filters:exits")], "plugins[0] (zebra): SystemExit: 0"),
+    ([_entry(factory="zebra_filters:halts")], "plugins[0] (zebra): Halt: halted"),
+    ([_entry(name=["a", "b"])], "plugins[0].name must be a name of letters, digits and '_', got ['a', 'b']"),
+    ([_entry(name="quality\n")], "plugins[0].name must be a name of letters"),
+    ([_entry(name="zebra\n")], "plugins[0].name must be a name of letters"),
+    ([_entry(config={"day": __import__("datetime").date(2024, 1, 1)})],
+     "plugins[0].config must hold only what JSON holds"),
+    ([_entry(config={"tags": {"a"}})], "plugins[0].config must hold only what JSON holds"),
+    ([_entry(config={1: "a", "b": "c"})], "plugins[0].config must hold only what JSON holds"),
 ])
 def test_each_mistake_is_named(plugin_dir, entries, message):
     problems = plugin_problems(entries, STAGES)
@@ -301,13 +325,18 @@ def test_ctrl_c_in_a_plugin_still_stops_the_run():
     (lambda doc: setattr(doc, "id", __import__("numpy").str_(doc.id)), "id a str_, not a str"),
     (lambda doc: doc.annotations.__setitem__("counts", __import__("collections").defaultdict(lambda: 0)),
      "a value the record coder cannot encode (AttributeError"),
-    (lambda doc: doc.annotations.__setitem__("tree", _nested(900)), "a value the record coder cannot encode "
-                                                                     "(RecursionError"),
+    (lambda doc: doc.annotations.__setitem__("tree", _nested(900)), "annotations nesting deeper than 100 levels"),
+    # Refused by the count, not by the stack: at 450 levels the coder's recursion failed on one runner and
+    # not on the other, and the outputs of 1 and 2 workers differed.
+    (lambda doc: doc.annotations.__setitem__("tree", _nested(100)), "annotations nesting deeper than 100 levels"),
+    (lambda doc: doc.annotations.__setitem__("extra", {"x": 1}),
+     "annotations['extra']: that name is the column that stores the undeclared keys"),
     (lambda doc: setattr(doc, "url", "https://site.test/\ud800"), "url with a lone surrogate"),
     (lambda doc: doc.annotations.__setitem__("note", "a\ud800"), "annotations.note cannot be stored as JSON"),
     (lambda doc: doc.annotations.__setitem__("lang_score", 2 ** 53 + 1),
      "annotations.lang_score is 9007199254740993, an int the stored column's double cannot hold exactly"),
-], ids=["numpy_str_id", "unpicklable", "deep", "surrogate_url", "surrogate_annotation", "int_in_double"])
+], ids=["numpy_str_id", "unpicklable", "deep", "deep_by_one", "extra_key", "surrogate_url", "surrogate_annotation",
+        "int_in_double"])
 def test_values_that_would_fail_the_coder_or_a_key_are_refused_with_the_document(change, problem):
     """The same check, on values whose failure would come in dedup's records (its coder, its keys)."""
     from corpus.document import Document
@@ -348,3 +377,60 @@ def test_an_error_message_that_cannot_be_read_still_gives_its_row_a_message():
     assert error_message(Odd(Refusing("hello"))) == "(Odd's message could not be read)"
     assert error_message(Odd("cannot open \udc80.txt")) == "cannot open \\udc80.txt"
     assert error_message(ValueError("x" * 600)) == "x" * 500
+
+
+def test_a_value_nested_to_the_limit_is_kept():
+    from corpus.document import Document
+    from pipelines.config import RunConfig
+    from pipelines.output_schemas import output_schemas
+    from pipelines.plugins import _Checked
+
+    def stage(doc):
+        doc.annotations["tree"] = _nested(99)      # with annotations itself, 100 levels
+        return doc
+    assert _Checked("odd", stage, output_schemas(RunConfig())[0])(Document("a", "text", "web")).annotations["tree"]
+
+
+class _Note(str):
+    pass
+
+
+@pytest.mark.parametrize("drop, problem", [
+    (("two\nlines", None), "a Drop whose reason 'two\\nlines' holds a control character or line break"),
+    (("nul\x00", None), "a Drop whose reason 'nul\\x00' holds a control character"),
+    (("flagged", _Note("see note")), "a Drop whose detail is 'see note', not None or a str"),
+])
+def test_a_drop_that_would_break_the_funnel_or_the_coder_fails_its_document(drop, problem):
+    """A reason is a counter name and a line of the funnel; a str subclass as detail once stopped the run
+    in the coder (a local class cannot be pickled)."""
+    from corpus.document import Document, Drop
+    from pipelines.plugins import _Checked
+    with pytest.raises(TypeError, match=re.escape(f"plugin odd left {problem}")):
+        _Checked("odd", lambda doc: Drop(*drop))(Document("a", "text", "web"))
+
+
+def test_an_exception_class_whose_name_is_not_text_still_gives_a_named_row():
+    from tokenmill.usage import error_type_name
+
+    class Surrogate(type):
+        __name__ = property(lambda cls: "Bad\udc80Name")
+
+    class Raising(type):
+        @property
+        def __name__(cls):
+            raise RuntimeError("no name")
+
+    assert error_type_name(Surrogate("Odd", (Exception,), {})()) == "UnnamedError"
+    assert error_type_name(Raising("Odd", (Exception,), {})()) == "UnnamedError"
+    assert error_type_name(ValueError("x")) == "ValueError"
+
+
+def test_the_report_funnel_has_a_row_for_each_plugin_in_its_place(plugin_dir, tmp_path):
+    """The report walked the built-in stages only: what a plugin removed was counted against the next
+    stage, and every later row overstated the documents left."""
+    output = _run_with_plugins(tmp_path, 1, [_entry()])
+    rows = json.loads((output / "report" / "report.json").read_text())["funnel"]
+    stages = [row["stage"] for row in rows]
+    assert stages.index("zebra") == stages.index("quality") + 1
+    left = {row["stage"]: row["documents"] for row in rows}
+    assert left["quality"] - left["zebra"] == 3 and left["kept"] <= left["zebra"]    # its three zebra documents
