@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import StandardOptions, TestOptions
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
 from filters.language import codes_not_labelled
 from filters.pii.pii_filter import PiiConfig
@@ -34,6 +35,7 @@ from pipelines.decontam import check_benchmarks
 from pipelines.emptied import emptied_sources
 from pipelines.filesystem_checks import looked_at
 from pipelines.funnel import format_funnel
+from pipelines.held_errors import HeldBeamErrors
 from pipelines.input_names import readable_name
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
@@ -108,7 +110,8 @@ def run_curation(config: RunConfig, beam_args: list, workers: int | None = None,
         return EXIT_OK
     show = progress_stream.isatty() if progress is None else progress
     try:
-        with ProgressDisplay(progress_stream, sum(item.size_bytes for item in run.files), show):
+        with HeldBeamErrors(_runs_locally(run.options)), ProgressDisplay(
+                progress_stream, sum(item.size_bytes for item in run.files), show):
             result = run.start()
             result.wait_until_finish()
     finally:
@@ -182,6 +185,12 @@ def start_curation(config: RunConfig, beam_args: list, workers: int | None = Non
         return run.pipeline, run.translate(), run.options
     check_output_writable(config.output)
     return run.pipeline, run.start(), run.options
+
+
+def _runs_locally(options) -> bool:
+    """The local runner, in this process or with worker processes (pipelines/beam_options.py)."""
+    runner = options.view_as(StandardOptions).runner
+    return runner == LOCAL_RUNNER or isinstance(runner, FnApiRunner)
 
 
 def _runs_here(options) -> bool:
