@@ -49,11 +49,11 @@ def record_to_document(record: object, fields: FieldMap, source: str, name: str,
 
 
 def nested_deeper(value: object, limit: int) -> bool:
-    """Whether lists and dicts in `value` nest more than `limit` levels (without recursing)."""
+    """Whether lists, tuples and dicts in `value` nest more than `limit` levels (without recursing)."""
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
-        if isinstance(item, (list, dict)):
+        if isinstance(item, (list, tuple, dict)):
             if depth > limit:
                 return True
             pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))

@@ -32,7 +32,7 @@ from filters.quality.quality_filter import QualityConfig
 from filters.unsafe_classifier import UnsafeClassifierConfig
 from filters.unsafe_words import UnsafeWordsConfig
 from filters.url_filter import UrlFilterConfig
-from pipelines.input_names import normal_spec
+from pipelines.input_names import normal_spec, readable_name
 from pipelines.plugins import plugin_problems, plugins_from
 from pipelines.stage_list import STAGE_NAMES
 from tokenization.settings import PlansConfig, TokenizeConfig
@@ -138,7 +138,8 @@ class RunConfig:
         """What the manifest records: everything but where the output went, which changes nothing in it,
         with the inputs in one spelling (any spelling of the same files gives the same outputs)."""
         data = {key: value for key, value in self.to_dict().items() if key not in ("output", "reuse")}
-        data["inputs"] = [normal_spec(spec, self.source) for spec in self.inputs]
+        # A path that is not UTF-8 is recorded with its bytes escaped, as file names are: the manifest is text.
+        data["inputs"] = [readable_name(normal_spec(spec, self.source)) for spec in self.inputs]
         text = json.dumps(data, sort_keys=True)
         return {"config": data, "config_hash": hashlib.sha256(text.encode()).hexdigest()[:16]}
 

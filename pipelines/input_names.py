@@ -16,7 +16,7 @@ import re
 
 from tokenmill.usage import UsageError
 
-_SOURCE_PREFIX = re.compile(r"^([A-Za-z0-9_.-]+)=(.+)$")
+_SOURCE_PREFIX = re.compile(r"([A-Za-z0-9_.-]+)=(.+)", re.DOTALL)      # fullmatch: a path may hold a newline
 _GLOB_CHARACTERS = "*?[{"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _REPEATED_SLASHES = re.compile(r"/{2,}")
@@ -24,7 +24,7 @@ _REPEATED_SLASHES = re.compile(r"/{2,}")
 
 def split_source(spec: str, default_source: str) -> tuple:
     """"cc=path/*.warc.gz" names its source; a bare pattern takes the default."""
-    match = _SOURCE_PREFIX.match(spec)
+    match = _SOURCE_PREFIX.fullmatch(spec)
     source, pattern = (match.group(1), match.group(2)) if match else (default_source, spec)
     return source, collapse_slashes(pattern)
 

@@ -75,10 +75,12 @@ def _format_of(path: str) -> str:
 
 
 def _match(pattern: str) -> list:
-    results = looked_at(pattern, lambda: FileSystems.match([pattern]), f"--input {pattern}",
+    # Beam's matcher finds nothing for a bare relative glob ("*.jsonl": no directory before the glob).
+    listed = os.path.join(".", pattern) if is_local(pattern) and not os.path.isabs(pattern) else pattern
+    results = looked_at(pattern, lambda: FileSystems.match([listed]), f"--input {pattern}",
                         failed=f"cannot list {pattern}")
     found = [m for m in results[0].metadata_list if not m.path.endswith("/")]
-    found += _dangling_links(pattern) + _backslash_names(pattern, {m.path for m in found})
+    found += _dangling_links(pattern) + _files_beam_skips(pattern, found)
     if not found:
         raise InputError(f"no files match {pattern}")
     return found
@@ -95,15 +97,29 @@ def _dangling_links(pattern: str) -> list:
             if os.path.islink(path) and not os.path.exists(path) and matches(os.path.abspath(path))]
 
 
-def _backslash_names(pattern: str, listed: set) -> list:
-    """The files of a local pattern whose names hold a backslash: Beam's `*` and `?` never match one (a
-    Windows separator to it), which would lose their records without a word. On Linux it is a character
-    of the name like any other, as the shell's glob takes it. (Python's glob, which finds them here, skips
-    names starting with a dot: a hidden file with a backslash is still not found.)"""
-    if not is_local(pattern) or "\\" in pattern:
+def _files_beam_skips(pattern: str, listed: list) -> list:
+    """The files a local pattern matches as the shell's glob does, that Beam's listing leaves out without a
+    word: names holding a backslash (Beam's `*` and `?` never match one, a Windows separator to it) and
+    files below a symbolic link to a directory (Beam's walk does not follow links). Hidden files are
+    matched, as Beam matches them. A file already listed under another path (a link to it) is not read
+    twice."""
+    if not is_local(pattern):
         return []
     beams = FileSystem.translate_pattern(os.path.abspath(pattern))
     matches = re.compile(beams.replace("[^/\\\\]", "[^/]")).match
-    candidates = {os.path.abspath(path) for path in glob.glob(pattern, recursive=True)}
-    return [FileMetadata(path, os.path.getsize(path)) for path in sorted(candidates)
-            if "\\" in path and path not in listed and os.path.isfile(path) and matches(path)]
+    seen = {os.path.realpath(metadata.path) for metadata in listed}
+    found = []
+    for path in sorted({os.path.abspath(path) for path in _shell_glob(pattern)}):
+        real = os.path.realpath(path)
+        if real not in seen and os.path.isfile(path) and matches(path):
+            seen.add(real)
+            found.append(FileMetadata(path, os.path.getsize(path)))
+    return found
+
+
+def _shell_glob(pattern: str) -> list:
+    """Python's glob with hidden names matched (Python 3.11+; 3.10's glob skips them)."""
+    try:
+        return glob.glob(pattern, recursive=True, include_hidden=True)
+    except TypeError:
+        return glob.glob(pattern, recursive=True)

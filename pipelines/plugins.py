@@ -102,6 +102,24 @@ def _json_config_problem(config: dict):
         json.dumps(config, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as error:
         return f"must hold only what JSON holds (strings, numbers, booleans, null, lists, string keys): {error}"
+    return _keys_and_text_problem(config)
+
+
+def _keys_and_text_problem(value):
+    """JSON writes a key 1 as "1": two configs the plugin tells apart would record one config_hash. A
+    lone surrogate (a YAML "\\udc80") is no UTF-8 text for the manifest."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for key in item:
+                if type(key) is not str:
+                    return f"has the key {key!r:.60}: keys must be strings (JSON would record it as a string)"
+            pending += list(item) + list(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending += list(item)
+        elif isinstance(item, str) and not utf8(item):
+            return f"holds {item!r:.60}, a lone surrogate, which UTF-8 cannot hold"
     return None
 
 
@@ -109,7 +127,7 @@ def _factory_problems(entry: dict, where: str) -> list:
     """Import the factory and build the stage once, here: what fails now would fail on every worker."""
     try:
         stage = load_factory(entry["factory"])(dict(entry.get("config") or {}))
-    except (KeyboardInterrupt, GeneratorExit):
+    except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: BLE001 - whatever the user's code raises (sys.exit too) is the user's mistake
         return [f"{where}: {_named_error(error)}"]
@@ -181,7 +199,7 @@ class _Checked:
         Ctrl-C still stops the run."""
         try:
             return self._stage(doc)
-        except (Exception, KeyboardInterrupt, GeneratorExit):
+        except (Exception, KeyboardInterrupt):
             raise
         except BaseException as exit:
             raise PluginExit(f"plugin {self._name} raised {_named_error(exit)}") from exit

@@ -36,7 +36,7 @@ from pipelines.emptied import emptied_sources
 from pipelines.filesystem_checks import looked_at
 from pipelines.funnel import format_funnel
 from pipelines.held_errors import HeldBeamErrors
-from pipelines.input_names import readable_name
+from pipelines.input_names import normal_path, readable_name
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.json_output import read_json
 from pipelines.progress import ProgressDisplay
@@ -158,7 +158,7 @@ def prepare_curation(config: RunConfig, beam_args: list, workers: int | None = N
     if not config.output:
         raise InputError("no output: give --output DIR")
     for option, path in [("--output", config.output)] + [("--reuse", earlier) for earlier in config.reuse]:
-        _check_utf8_path(option, path)
+        _check_utf8_path(option, normal_path(path))     # a relative path holds the working directory's name
     give_filesystems_the_options(beam_args)
     if files is None:
         files = resolve_inputs(config.inputs, config.source, config.read.format)

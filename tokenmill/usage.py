@@ -24,7 +24,7 @@ def error_type_name(error: BaseException) -> str:
     when a metaclass (a plugin's) makes __name__ something else, or makes it raise."""
     try:
         name = type(error).__name__
-        if type(name) is str and name:
+        if type(name) is str and name and name.isprintable():      # a counter name and a line of the funnel
             name.encode("utf-8")
             return name
     except Exception:  # noqa: BLE001 - whatever the metaclass raises, a lone surrogate too

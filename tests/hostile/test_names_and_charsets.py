@@ -137,3 +137,64 @@ def test_a_file_whose_name_holds_a_backslash_is_matched_and_read_not_lost(tmp_pa
     assert run_curation(config, [], workers=1, out=io.StringIO(), progress=False) == 0
     source = counts(tmp_path / "out")["sources"]["web"]
     assert source["read"] == 3 == source["kept"] + source["dropped"] + source["errors"]    # the lines written
+
+
+def _lines(path, count: int):
+    from tests.hostile.cases import jsonl_line
+    with open(path, "wb") as handle:
+        handle.write(b"".join(jsonl_line(i, os.fsdecode(path)) for i in range(count)))
+
+
+def test_files_beams_listing_leaves_out_are_matched_as_the_shell_matches_them(tmp_path):
+    """Found by a second hostile review: a hidden name with a backslash, a backslash in the pattern's own
+    directory, and a file below a symbolic link to a directory were each read by nobody, without a word."""
+    (tmp_path / "hb").mkdir()
+    for name in ("a.jsonl", ".x\\y.jsonl", ".plain.jsonl"):
+        _lines(tmp_path / "hb" / name, 1)
+    assert sorted(name for _, name in _names([f"{tmp_path}/hb/*.jsonl"])) == [".plain.jsonl", ".x\\y.jsonl",
+                                                                            "a.jsonl"]
+    (tmp_path / "d\\b").mkdir()
+    for name in ("y.jsonl", "z\\w.jsonl"):
+        _lines(tmp_path / "d\\b" / name, 1)
+    assert sorted(name for _, name in _names([f"{tmp_path}/d\\b/*.jsonl"])) == ["y.jsonl", "z\\w.jsonl"]
+    (tmp_path / "sy" / "real").mkdir(parents=True)
+    (tmp_path / "sy" / "top" / "sub").mkdir(parents=True)
+    _lines(tmp_path / "sy" / "real" / "a.jsonl", 1)
+    _lines(tmp_path / "sy" / "top" / "sub" / "d.jsonl", 1)
+    os.symlink("../real", tmp_path / "sy" / "top" / "link")
+    assert sorted(name for _, name in _names([f"{tmp_path}/sy/top/*/*.jsonl"])) == ["link/a.jsonl", "sub/d.jsonl"]
+
+
+def test_a_file_matched_through_a_link_and_by_its_own_path_is_read_once(tmp_path):
+    (tmp_path / "real").mkdir()
+    _lines(tmp_path / "real" / "a.jsonl", 1)
+    os.symlink("real", tmp_path / "link")
+    assert len(_names([f"{tmp_path}/*/a.jsonl"])) == 1
+
+
+def test_a_bare_relative_glob_and_a_path_with_a_newline_after_a_source_are_found(tmp_path, monkeypatch):
+    _lines(tmp_path / "a.jsonl", 1)
+    _lines(tmp_path / "new\nline.jsonl", 1)
+    monkeypatch.chdir(tmp_path)
+    assert sorted(name for _, name in _names(["*.jsonl"])) == ["a.jsonl", "new\nline.jsonl"]
+    assert _names(["n=new\nline.jsonl"]) == [("n", "new\nline.jsonl")]
+
+
+def test_a_relative_output_in_a_directory_whose_name_is_not_utf8_is_one_line(tmp_path, monkeypatch, capsys):
+    from beam_runner import main
+    _lines(tmp_path / "a.jsonl", 2)
+    folder = os.fsencode(tmp_path) + b"/cwd\xff"
+    os.mkdir(folder)
+    monkeypatch.chdir(folder)
+    status = main(["run", "--input", str(tmp_path / "a.jsonl"), "--output", "out"])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "cwd\\xff/out: the path is not UTF-8" in err
+    assert os.listdir(folder) == []
+
+
+def test_the_manifest_records_an_input_path_that_is_not_utf8_escaped(tmp_path):
+    import json
+    recorded = load_config(inputs=[os.fsdecode(os.fsencode(tmp_path) + b"/dir\xff/*.jsonl")], output="o").recorded()
+    (spec,) = recorded["config"]["inputs"]
+    assert spec.endswith("/dir\\xff/*.jsonl")
+    json.dumps(recorded, ensure_ascii=False).encode("utf-8")            # no lone surrogate left

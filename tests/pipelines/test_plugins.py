@@ -50,6 +50,10 @@ PLUGIN_MODULE = textwrap.dedent('''
 
     def halts(config):
         raise Halt("halted")
+
+
+    def generator_exit(config):
+        raise GeneratorExit("closed")
 ''')
 
 
@@ -105,6 +109,11 @@ def test_a_good_entry_has_no_problem_and_builds_a_checked_stage(plugin_dir):
      "plugins[0].config must hold only what JSON holds"),
     ([_entry(config={"tags": {"a"}})], "plugins[0].config must hold only what JSON holds"),
     ([_entry(config={1: "a", "b": "c"})], "plugins[0].config must hold only what JSON holds"),
+    # ... and by a second one: JSON records the key 1 as "1" (two configs, one config_hash), a lone
+    # surrogate reached the manifest, and a GeneratorExit was a traceback.
+    ([_entry(config={"word": "zebra", "by": {1: "x"}})], "plugins[0].config has the key 1: keys must be strings"),
+    ([_entry(config={"word": "\udc80"})], "plugins[0].config holds '\\udc80', a lone surrogate"),
+    ([_entry(factory="zebra_filters:generator_exit")], "plugins[0] (zebra): GeneratorExit: closed"),
 ])
 def test_each_mistake_is_named(plugin_dir, entries, message):
     problems = plugin_problems(entries, STAGES)
@@ -329,13 +338,14 @@ def test_ctrl_c_in_a_plugin_still_stops_the_run():
     # Refused by the count, not by the stack: at 450 levels the coder's recursion failed on one runner and
     # not on the other, and the outputs of 1 and 2 workers differed.
     (lambda doc: doc.annotations.__setitem__("tree", _nested(100)), "annotations nesting deeper than 100 levels"),
+    (lambda doc: doc.annotations.__setitem__("tuples", _nested_tuple(150)), "annotations nesting deeper than 100"),
     (lambda doc: doc.annotations.__setitem__("extra", {"x": 1}),
      "annotations['extra']: that name is the column that stores the undeclared keys"),
     (lambda doc: setattr(doc, "url", "https://site.test/\ud800"), "url with a lone surrogate"),
     (lambda doc: doc.annotations.__setitem__("note", "a\ud800"), "annotations.note cannot be stored as JSON"),
     (lambda doc: doc.annotations.__setitem__("lang_score", 2 ** 53 + 1),
      "annotations.lang_score is 9007199254740993, an int the stored column's double cannot hold exactly"),
-], ids=["numpy_str_id", "unpicklable", "deep", "deep_by_one", "extra_key", "surrogate_url", "surrogate_annotation",
+], ids=["numpy_str_id", "unpicklable", "deep", "deep_by_one", "deep_tuples", "extra_key", "surrogate_url", "surrogate_annotation",
         "int_in_double"])
 def test_values_that_would_fail_the_coder_or_a_key_are_refused_with_the_document(change, problem):
     """The same check, on values whose failure would come in dedup's records (its coder, its keys)."""
@@ -350,6 +360,13 @@ def test_values_that_would_fail_the_coder_or_a_key_are_refused_with_the_document
     checked = _Checked("odd", stage, output_schemas(RunConfig())[0])
     with pytest.raises(TypeError, match=re.escape(f"plugin odd left {problem}")):
         checked(Document("a", "some text", "web", url="https://site.test/a"))
+
+
+def _nested_tuple(depth: int) -> tuple:
+    value = ()
+    for _ in range(depth):
+        value = (value,)
+    return value
 
 
 def _nested(depth: int) -> dict:
@@ -422,6 +439,9 @@ def test_an_exception_class_whose_name_is_not_text_still_gives_a_named_row():
 
     assert error_type_name(Surrogate("Odd", (Exception,), {})()) == "UnnamedError"
     assert error_type_name(Raising("Odd", (Exception,), {})()) == "UnnamedError"
+    line_break = type("Odd", (Exception,), {})
+    line_break.__name__ = "Bad\nName"                       # a counter name, and a line of the funnel
+    assert error_type_name(line_break()) == "UnnamedError"
     assert error_type_name(ValueError("x")) == "ValueError"
 
 
@@ -434,3 +454,13 @@ def test_the_report_funnel_has_a_row_for_each_plugin_in_its_place(plugin_dir, tm
     assert stages.index("zebra") == stages.index("quality") + 1
     left = {row["stage"]: row["documents"] for row in rows}
     assert left["quality"] - left["zebra"] == 3 and left["kept"] <= left["zebra"]    # its three zebra documents
+
+
+def test_a_generator_exit_in_a_plugin_fails_its_document_like_any_exit():
+    from corpus.document import Document
+    from pipelines.plugins import PluginExit, _Checked
+
+    def stage(doc):
+        raise GeneratorExit
+    with pytest.raises(PluginExit, match="plugin odd raised GeneratorExit"):
+        _Checked("odd", stage)(Document("a", "some text", "web"))
