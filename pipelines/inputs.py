@@ -5,17 +5,16 @@ root of its pattern, the same under any spelling of the pattern.
 """
 from __future__ import annotations
 
-import glob
 import os
-import re
 
-from apache_beam.io.filesystem import CompressionTypes, FileMetadata, FileSystem
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.compression import decompressed_head
 from corpus.formats import FORMATS, UnknownFormat, detect_format, looks_like, sniff_format
 from pipelines.filesystem_checks import looked_at
 from pipelines.input_names import file_names, is_local, normal_path, pattern_root, split_source
+from pipelines.local_matches import beam_skips
 from pipelines.read import InputFile
 from tokenmill.usage import UsageError
 
@@ -80,46 +79,7 @@ def _match(pattern: str) -> list:
     results = looked_at(pattern, lambda: FileSystems.match([listed]), f"--input {pattern}",
                         failed=f"cannot list {pattern}")
     found = [m for m in results[0].metadata_list if not m.path.endswith("/")]
-    found += _dangling_links(pattern) + _files_beam_skips(pattern, found)
+    found += beam_skips(pattern, found) if is_local(pattern) else []
     if not found:
         raise InputError(f"no files match {pattern}")
     return found
-
-
-def _dangling_links(pattern: str) -> list:
-    """The symbolic links to nothing that a local pattern matches (a git-annex or DVC file not fetched):
-    Beam's local listing skips them, which would lose their records without a word. Listed with size 0,
-    each is its own unopenable_file error."""
-    if not is_local(pattern):
-        return []
-    matches = re.compile(FileSystem.translate_pattern(os.path.abspath(pattern))).match
-    return [FileMetadata(os.path.abspath(path), 0) for path in sorted(glob.glob(pattern, recursive=True))
-            if os.path.islink(path) and not os.path.exists(path) and matches(os.path.abspath(path))]
-
-
-def _files_beam_skips(pattern: str, listed: list) -> list:
-    """The files a local pattern matches as the shell's glob does, that Beam's listing leaves out without a
-    word: names holding a backslash (Beam's `*` and `?` never match one, a Windows separator to it) and
-    files below a symbolic link to a directory (Beam's walk does not follow links). Hidden files are
-    matched, as Beam matches them. A file already listed under another path (a link to it) is not read
-    twice."""
-    if not is_local(pattern):
-        return []
-    beams = FileSystem.translate_pattern(os.path.abspath(pattern))
-    matches = re.compile(beams.replace("[^/\\\\]", "[^/]")).match
-    seen = {os.path.realpath(metadata.path) for metadata in listed}
-    found = []
-    for path in sorted({os.path.abspath(path) for path in _shell_glob(pattern)}):
-        real = os.path.realpath(path)
-        if real not in seen and os.path.isfile(path) and matches(path):
-            seen.add(real)
-            found.append(FileMetadata(path, os.path.getsize(path)))
-    return found
-
-
-def _shell_glob(pattern: str) -> list:
-    """Python's glob with hidden names matched (Python 3.11+; 3.10's glob skips them)."""
-    try:
-        return glob.glob(pattern, recursive=True, include_hidden=True)
-    except TypeError:
-        return glob.glob(pattern, recursive=True)

@@ -198,3 +198,13 @@ def test_the_manifest_records_an_input_path_that_is_not_utf8_escaped(tmp_path):
     (spec,) = recorded["config"]["inputs"]
     assert spec.endswith("/dir\\xff/*.jsonl")
     json.dumps(recorded, ensure_ascii=False).encode("utf-8")            # no lone surrogate left
+
+
+def test_symbolic_link_cycles_end_and_each_file_is_read_once(tmp_path):
+    """Python's glob followed `loop -> .` and `up -> ..` into 2^40 paths (the launcher hung); each real
+    directory is entered once."""
+    (tmp_path / "d").mkdir()
+    _lines(tmp_path / "d" / "a.jsonl", 1)
+    os.symlink(".", tmp_path / "d" / "loop")
+    os.symlink("..", tmp_path / "d" / "up")
+    assert _names([f"{tmp_path}/**.jsonl"]) == [("web", "d/a.jsonl")]
