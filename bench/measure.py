@@ -81,13 +81,13 @@ def run_alone(command: list, stdout=subprocess.DEVNULL, env: dict | None = None)
     never run beside the next measurement on the same core. A failing command raises, with the end of
     its stderr. `env`: the command's environment (default: this process's)."""
     cold_output(command)
-    _adopt_orphans()
+    adopt_orphans()
     with tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
-        _wait_for_orphans()
+        wait_for_orphans()
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             stderr.seek(0)
@@ -134,15 +134,15 @@ def _option_values(command: list, option: str) -> list:
 _PR_SET_CHILD_SUBREAPER = 36
 
 
-def _adopt_orphans() -> None:
+def adopt_orphans() -> None:
     """Linux: descendants orphaned by a command become this process's children (prctl's subreaper), so
-    that `_wait_for_orphans` can wait for them; elsewhere nothing."""
+    that `wait_for_orphans` can wait for them; elsewhere nothing."""
     if sys.platform.startswith("linux"):
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
-def _wait_for_orphans() -> None:
+def wait_for_orphans() -> None:
     while True:
         try:
             os.waitpid(-1, 0)
@@ -166,7 +166,7 @@ def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
     import psutil
 
     cold_output(command)
-    _adopt_orphans()
+    adopt_orphans()
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     parent_peak, child_peaks = 0, {}
@@ -180,7 +180,7 @@ def process_tree_peaks(command: list, interval: float = 0.2) -> dict:
         time.sleep(interval)
     seconds = time.perf_counter() - start
     stderr = process.stderr.read().decode(errors="replace")
-    _wait_for_orphans()         # as run_alone: the chart drawer a run leaves never runs beside the next one
+    wait_for_orphans()         # as run_alone: the chart drawer a run leaves never runs beside the next one
     if process.returncode != 0:
         raise RuntimeError(f"{command[0]} failed ({process.returncode}): {stderr[-2000:]}")
     children_mb = sorted((peak / 2**20 for peak in child_peaks.values()), reverse=True)

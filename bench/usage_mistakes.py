@@ -22,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from measure import adopt_orphans, wait_for_orphans  # noqa: E402
 from tests.tokenized_output import NO_FILTERS, SMALL_TOKENS, write_corpus  # noqa: E402
 from tests.usage_mistakes import (MISTAKES, command, expected_text, process_group, tree_digest,  # noqa: E402
                                   worker_processes, write_side_files)
@@ -32,7 +34,12 @@ OUT = ROOT / "bench" / "out" / "usage_mistakes"
 
 
 def run(args: list, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
+    """The command, and then what it left behind: a run draws its report's charts in a detached process,
+    which would change DIR after its digest was taken (every row read CHANGED until 2026-12-04)."""
+    adopt_orphans()
+    result = subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
+    wait_for_orphans()
+    return result
 
 
 def shown(args: list) -> str:
