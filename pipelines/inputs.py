@@ -43,9 +43,22 @@ def resolve_inputs(specs: list, default_source: str, fmt: str) -> list:
                 files[path] = InputFile(source, path, file_format, metadata.size_in_bytes)
             if path not in roots or len(root) < len(roots[path]):   # matched twice: the widest pattern names it
                 roots[path] = root
+    _one_source_per_file(files)
     names = file_names({path: spec.source for path, spec in files.items()}, roots)
     return sorted(InputFile(spec.source, spec.path, spec.format, spec.size_bytes, names[path])
                   for path, spec in files.items())
+
+
+def _one_source_per_file(files: dict) -> None:
+    """A local file reached by two sources' patterns under two paths (a link) would be read into both, as a
+    path matched by both is refused above."""
+    sources: dict = {}
+    for path in sorted(files):
+        real = os.path.realpath(path) if is_local(path) else path
+        first = sources.setdefault(real, path)
+        if files[first].source != files[path].source:
+            raise InputError(f"{first} and {path} are one file, matched by the inputs of two sources, "
+                             f"{files[first].source} and {files[path].source}")
 
 
 # Any reader gives nothing for a file that holds nothing or cannot be opened: the run reports it as one

@@ -10,10 +10,12 @@ of that, and their records would be lost with no error:
   shell's glob takes it as a character of the name;
 - files below a symbolic link to a directory: Beam's walk does not follow links.
 
-The walk here follows links, but enters each real directory once, so a link cycle (`loop -> .`) ends, and
-a file reached through a link and by its own path is listed once. It goes no deeper than the pattern
-can match (any depth only with `**`). Paths are matched by Beam's own expression, with `*` and `?`
-allowed to match a backslash.
+The walk here follows links, but never into a directory it is already inside (a link back up the path,
+`loop -> .` or `up -> ..`), so a link cycle ends; a directory reached by two paths (a link beside the
+real one) is walked under both, and a file found under both is added once. It goes no deeper than the
+pattern can match (any depth only with `**`). Paths are matched by Beam's own expression, with `*` and
+`?` allowed to match a backslash; otherwise Beam's semantics hold (`?` may match a `/`, `**/` needs a
+directory), not the shell's. Links to files are listed by Beam itself, each as a file of its own.
 """
 from __future__ import annotations
 
@@ -53,19 +55,17 @@ def _dangling(path: str) -> bool:
 
 
 def _walk(pattern: str):
-    """Every file path below the pattern's root, links followed, each real directory entered once, no deeper
-    than the pattern reaches; in sorted order."""
+    """Every file path below the pattern's root, links followed except into a directory the path is already
+    inside, no deeper than the pattern reaches."""
     root = pattern_root(pattern)
     rest = pattern[len(root):]
     deepest = None if "**" in rest else rest.count("/")
-    entered = set()
-    pending = [(root.rstrip("/") or "/", 0)]
+    pending = [(root.rstrip("/") or "/", 0, frozenset())]
     while pending:
-        directory, depth = pending.pop()
+        directory, depth, above = pending.pop()
         real = os.path.realpath(directory)
-        if real in entered:
+        if real in above:           # a link back into its own path: a cycle
             continue
-        entered.add(real)
         try:
             names = sorted(os.listdir(directory))
         except OSError:
@@ -74,6 +74,6 @@ def _walk(pattern: str):
             path = os.path.join(directory, name)
             if os.path.isdir(path):
                 if deepest is None or depth < deepest:
-                    pending.append((path, depth + 1))
+                    pending.append((path, depth + 1, above | {real}))
             else:
                 yield path

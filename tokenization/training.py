@@ -19,6 +19,11 @@ import sentencepiece as spm
 import xxhash
 
 from tokenization.sentencepiece_model import TokenizerError
+from tokenmill.usage import FoundInTheRun
+
+
+class VocabularyTooSmall(TokenizerError, FoundInTheRun):
+    """tokenize.vocab_size cannot cover the kept text's characters: known only once the filters have run."""
 
 # Gemma's special ids.
 PAD_ID, EOS_ID, BOS_ID, UNK_ID = 0, 1, 2, 3
@@ -100,7 +105,7 @@ def character_coverage_for(lines: list, settings: TrainingSettings) -> float:
     coverage = sum(frequencies[:allowed - 1]) / total
     if coverage < _MIN_COVERAGE:     # SentencePiece's floor
         fits = bisect.bisect_left(list(accumulate(frequencies)), _MIN_COVERAGE * total) + 1
-        raise TokenizerError(f"tokenize.vocab_size {settings.vocab_size:,} is too small for this text: "
+        raise VocabularyTooSmall(f"tokenize.vocab_size {settings.vocab_size:,} is too small for this text: "
                              f"{fits:,} characters cover 98% of it; use at least {2 * fits + _META_PIECES:,}")
     return coverage
 

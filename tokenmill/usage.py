@@ -12,6 +12,13 @@ class UsageError(ValueError):
     """A mistake in how tokenmill was called: reported as one line, before any output is touched."""
 
 
+class FoundInTheRun(UsageError):
+    """A usage mistake that only the data reveals, raised by one of tokenmill's own steps inside the run
+    (a vocabulary too small for the kept text). Only this kind is told from a worker's traceback and said in
+    one line (pipelines/held_errors.py): any other error a worker raises, a plugin's UsageError included,
+    keeps its traceback."""
+
+
 def first_line(error: Exception, limit: int | None = None) -> str:
     """The first line of an error's message (cut at `limit`), or its class name when it has none:
     what a one-line report shows of an error raised by a library."""

@@ -208,3 +208,23 @@ def test_symbolic_link_cycles_end_and_each_file_is_read_once(tmp_path):
     os.symlink(".", tmp_path / "d" / "loop")
     os.symlink("..", tmp_path / "d" / "up")
     assert _names([f"{tmp_path}/**.jsonl"]) == [("web", "d/a.jsonl")]
+
+
+def test_a_link_that_sorts_before_its_directory_does_not_hide_what_beam_skips(tmp_path):
+    """Found by a third hostile review: the walk entered each real directory once, first through a link
+    whose paths the pattern rejected, and then skipped the real one with its backslash names."""
+    (tmp_path / "A" / "a").mkdir(parents=True)
+    _lines(tmp_path / "A" / "a" / "x\\y.jsonl", 1)
+    _lines(tmp_path / "A" / "a" / "plain.jsonl", 1)
+    os.symlink("a", tmp_path / "A" / "c")          # popped first: after "a" in sorted order
+    assert sorted(name for _, name in _names([f"{tmp_path}/A/[ab]/*.jsonl"])) == ["a/plain.jsonl", "a/x\\y.jsonl"]
+
+
+def test_one_file_reached_by_two_sources_through_a_link_is_refused(tmp_path):
+    from pipelines.inputs import InputError
+    (tmp_path / "real").mkdir()
+    (tmp_path / "view").mkdir()
+    _lines(tmp_path / "real" / "r.jsonl", 1)
+    os.symlink("../real", tmp_path / "view" / "lnk")
+    with pytest.raises(InputError, match="are one file, matched by the inputs of two sources"):
+        resolve_inputs([f"one={tmp_path}/view/*/*.jsonl", f"two={tmp_path}/real/*.jsonl"], "web", "auto")

@@ -39,23 +39,29 @@ def test_a_vocabulary_too_small_for_the_text_is_one_line(tmp_path, workers):
         "tokenmill: error: tokenize.vocab_size 300 is too small for this text: 584 characters cover 98%")
 
 
-def test_a_worker_traceback_names_a_usage_mistake_only_when_its_class_is_one():
+def test_a_worker_traceback_names_a_mistake_found_in_the_run_only_when_its_class_is_one():
+    """Found by a third hostile review: a message that merely ended in such a line, and a plugin's own
+    TokenizerError on a worker, were taken for the mistake and lost their traceback."""
     from pipelines.held_errors import usage_error_of_worker
-    tail = "Traceback (most recent call last):\n  File \"x.py\", line 1\n"
-    usage = usage_error_of_worker(RuntimeError(tail + "tokenization.sentencepiece_model.TokenizerError: too small"))
+    tail = "Traceback (most recent call last):\n  File \"x.py\", line 1\n    raise it\n"
+    usage = usage_error_of_worker(RuntimeError(tail + "tokenization.training.VocabularyTooSmall: too small"))
     assert str(usage) == "too small"
     assert usage_error_of_worker(RuntimeError(tail + "RuntimeError: only on workers")) is None
     assert usage_error_of_worker(RuntimeError(tail + "pipelines.stage.NoSuchClass: x")) is None
     assert usage_error_of_worker(RuntimeError(tail + "os.Whatever: x")) is None          # not tokenmill's
+    assert usage_error_of_worker(RuntimeError(
+        tail + "ValueError: remote said:\ntokenization.training.VocabularyTooSmall: quota")) is None
+    assert usage_error_of_worker(RuntimeError(
+        tail + "tokenization.sentencepiece_model.TokenizerError: vanished")) is None   # a usage error, not found in the run
 
 
 @pytest.mark.parametrize("raised, shown", [(RuntimeError("a crash"), ["held", "not held"]), (None, ["held", "not held"]),
-                                           ("usage", ["not held"])])
+                                           ("found", ["not held"]), ("usage", ["held", "not held"])])
 def test_beam_errors_are_held_until_the_run_ends_and_dropped_only_for_a_usage_mistake(raised, shown):
     import logging
 
     from pipelines.held_errors import HeldBeamErrors
-    from tokenmill.usage import UsageError
+    from tokenmill.usage import FoundInTheRun, UsageError
 
     class Collect(logging.Handler):
         def __init__(self):
@@ -72,7 +78,9 @@ def test_beam_errors_are_held_until_the_run_ends_and_dropped_only_for_a_usage_mi
                 logging.getLogger("apache_beam.runners.common").error("held")
                 logging.getLogger("tokenmill.elsewhere").error("not held")
                 assert collect.messages == ["not held"]           # held while the run goes on
-                if raised == "usage":
+                if raised == "found":
+                    raise FoundInTheRun("one line")
+                if raised == "usage":                   # a plugin's, say: its traceback is kept
                     raise UsageError("one line")
                 if raised:
                     raise raised
