@@ -239,10 +239,9 @@ def _custom_entities(config: RunConfig, stage: str) -> bool:
 def _check_utf8_path(option: str, path: str) -> None:
     """A path whose name is not UTF-8 (Linux allows any bytes) cannot be carried by Beam's string coders
     or written into the manifest: a usage error now, not a failure while the pipeline is built."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(f"{option} {readable_name(path)}: the path is not UTF-8; give a directory whose name is") from None
+    shown = readable_name(path)         # the path itself exactly when it is UTF-8
+    if shown != path:
+        raise InputError(f"{option} {shown}: the path is not UTF-8; give a directory whose name is")
 
 
 def check_output_writable(output: str) -> None:
