@@ -23,7 +23,7 @@ from phonenumbers import COUNTRY_CODES_FOR_NON_GEO_REGIONS, SUPPORTED_REGIONS, L
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from filters.pii.phone_evidence import DIGIT_GROUPS, DIGITS, MIN_DIGITS_WITHOUT_EVIDENCE, NAMED_A_PHONE, NO_EVIDENCE, \
-    RUN, WRITTEN_LIKE_A_PHONE, phone_verdict, run_evidence
+    WRITTEN_LIKE_A_PHONE, phone_verdict, run_evidence, runs_in
 
 SCORE = 0.4                         # Presidio's PhoneRecognizer score: below a checksum-validated card or IBAN
 _SPACE = re.compile(r"[ \u00a0\u2009\u202f]")
@@ -46,7 +46,7 @@ class ContextPhoneRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results, shortest = [], self._shortest
-        for run in RUN.finditer(text):
+        for run in runs_in(text):
             if too_short(run.group(), shortest):
                 continue
             evidence = run_evidence(text, run.start(), run.end())

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from filters.pii.digit_scan import matches_near_digits
 from filters.pii.number_context import glued, has_date, identifier_before, in_link, phone_word_near
 
 MIN_DIGITS_WITHOUT_EVIDENCE = 7
@@ -30,6 +31,12 @@ MAX_RUN_DIGITS = 32
 PUNCTUATION = " \u00a0\u2009\u202f\\-\u2010-\u2015\u2212\uff0d./\uff0e\uff0f()\uff08\uff09\\[\\]"
 RUN = re.compile(rf"(?:[+＋]\s?)?[(（\[]?\d(?:[{PUNCTUATION}]{{0,3}}\d)*(?:\s?(?:x|ext\.?|extn\.?|#)\s?\d{{1,6}})?",
                  re.IGNORECASE)
+RUN_LEAD = 3        # a run's optional plus, space and bracket come before its first digit
+
+
+def runs_in(text: str):
+    """RUN.finditer(text), found from digit to digit (filters/pii/digit_scan.py)."""
+    return matches_near_digits(RUN, text, RUN_LEAD)
 _EXTENSION = re.compile(r"\s?(?:x|ext\.?|extn\.?|#)\s?\d+$", re.IGNORECASE)
 DIGIT_GROUPS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[^\d]+")

@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from filters.pii.phone_evidence import RUN, run_evidence
+from filters.pii.phone_evidence import run_evidence, runs_in
 
 BLOCK_CHARS = 10_000
 DUMP_DIGIT_SHARE = 0.75
@@ -90,7 +90,7 @@ def _first_block_with_too_many_candidates(text: str, max_candidates: int):
     """
     if next(itertools.islice(_DIGIT.finditer(text), max_candidates, None), None) is None:
         return None         # no more digits than max_candidates (found by reading up to one more)
-    for block, runs in itertools.groupby(RUN.finditer(text), key=lambda run: run.start() // BLOCK_CHARS):
+    for block, runs in itertools.groupby(runs_in(text), key=lambda run: run.start() // BLOCK_CHARS):
         runs = list(runs)
         if len(runs) > max_candidates:
             candidates = (run for run in runs if run_evidence(text, run.start(), run.end()) is not None)
