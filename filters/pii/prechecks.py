@@ -40,18 +40,62 @@ PRECHECKS = {
     "BEARER_TOKEN": (r"bearer\s", "4075ca9aeee09350"),
     "URL_PASSWORD": (r"://", "650bbbca3010e10f"),
     "API_TOKEN": (r"gh[pousr]_|xox[abprs]-|AIza", "bd86ab16c2ec8bb5"),
+    # a 1 or 3 (bc1's 1 included) and 25 more of the address alphabet: word characters, whatever the case
+    "CRYPTO": (r"[13]\w{25}", "9d9a993fd6aee894"),
 }
 
 
-# A precheck with no letter (\d and \s aside), or only a class that already holds both cases, matches the same
-# with and without case folding: it is compiled without it, which the regex module
-# searches up to 7x faster (the digit prechecks; 1x for IP_ADDRESS and ://).
-_CASELESS_PARTS = regex.compile(r"\\[dDsS]|A-Fa-f")
+# A precheck with no letter (\d, \s and \w aside: a character whose other case is a word character is one
+# too), or only a class that already holds both cases, matches the same with and without case folding: it is
+# compiled without it, which the regex module searches up to 7x faster (the digit prechecks; 1x for
+# IP_ADDRESS and ://; 3.5x for CRYPTO).
+_CASELESS_PARTS = regex.compile(r"\\[dDsSwW]|A-Fa-f")
 
 
 def compile_precheck(precheck: str):
     folds = any(char.isalpha() for char in _CASELESS_PARTS.sub("", precheck))
-    return regex.compile(precheck, PRESIDIO_FLAGS if folds else PRESIDIO_FLAGS & ~regex.IGNORECASE)
+    flags = PRESIDIO_FLAGS if folds else PRESIDIO_FLAGS & ~regex.IGNORECASE
+    alternatives = top_level_alternatives(precheck)
+    if len(alternatives) == 1:
+        return regex.compile(precheck, flags)
+    return AnyOf([regex.compile(alternative, flags) for alternative in alternatives], flags)
+
+
+def top_level_alternatives(pattern: str) -> list:
+    """`pattern` cut at each `|` outside a character class; [pattern] when it holds a group, where a `|`
+    may belong to the group (the prechecks have none)."""
+    if "(" in pattern:
+        return [pattern]
+    alternatives, current, in_class, escaped = [], "", False, False
+    for char in pattern:
+        if escaped:
+            current, escaped = current + char, False
+            continue
+        if char == "|" and not in_class:
+            alternatives.append(current)
+            current = ""
+            continue
+        escaped = char == "\\"
+        in_class = (in_class and char != "]") or (not in_class and char == "[")
+        current += char
+    return alternatives + [current]
+
+
+class AnyOf:
+    """A search for any of several patterns, each on its own: the regex module scans an alternation
+    position by position (IP_ADDRESS's took 28 us a document of real web text, its halves 2.3 us in all),
+    where each pattern alone is found by its own fast scan. Found somewhere exactly when the alternation
+    is, since a precheck only asks whether anything matches."""
+
+    def __init__(self, compiled: list, flags: int):
+        self._compiled, self.flags = compiled, flags
+
+    def search(self, text: str):
+        for pattern in self._compiled:
+            found = pattern.search(text)
+            if found:
+                return found
+        return None
 
 
 def patterns_digest(regexes) -> str:

@@ -172,3 +172,22 @@ def test_a_precheck_compiled_without_case_folding_matches_where_the_folding_one_
     # only the prechecks without letters lose the folding: the others must still match "akia", "-----begin "
     letters = {"AWS_ACCESS_KEY", "PRIVATE_KEY", "BEARER_TOKEN", "API_TOKEN"}
     assert bool(used.flags & regex.IGNORECASE) == (entity in letters)
+
+
+def test_an_alternation_is_cut_only_at_its_top_level():
+    from filters.pii.prechecks import top_level_alternatives
+    assert top_level_alternatives(r"gh[pousr]_|xox[abprs]-|AIza") == ["gh[pousr]_", "xox[abprs]-", "AIza"]
+    assert top_level_alternatives(r"a[|b]c|d\|e") == ["a[|b]c", r"d\|e"]        # in a class, escaped: kept
+    assert top_level_alternatives(r"(a|b)c") == [r"(a|b)c"]                     # a group: left whole
+    assert top_level_alternatives("@") == ["@"]
+
+
+@given(text=CASE_TRAPS)
+@settings(max_examples=300, deadline=None)
+def test_searching_each_alternative_finds_a_match_exactly_where_the_alternation_does(text):
+    import regex
+    from filters.pii.prechecks import compile_precheck
+    for precheck, _ in PRECHECKS.values():
+        used = compile_precheck(precheck)
+        whole = regex.compile(precheck, used.flags)
+        assert bool(used.search(text)) == bool(whole.search(text)), (precheck, text)
