@@ -35,7 +35,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from stdnum import iban, luhn
 
-from filters.pii.digit_scan import matches_near_digits, search_near_digits
+from filters.anchored_search import DIGIT, matches_from_anchors, search_from_anchor
 from filters.pii.number_context import glued, in_link
 
 # Runs of ASCII digit groups joined by one space or dash: where a card could be.
@@ -74,7 +74,7 @@ def issued_by_a_network(digits: str) -> bool:
 
 def card_spans(text: str):
     """(start, end) of every card number in the text, by the rules above."""
-    for run in matches_near_digits(_GROUP_RUN, text, 0):
+    for run in matches_from_anchors(_GROUP_RUN, text, DIGIT, 0):
         if run.end() - run.start() < _FEWEST_CARD_DIGITS:    # most runs: years, prices, counts
             continue
         groups = [(match.start(), match.end()) for match in re.finditer(r"[0-9]+", run.group())]
@@ -137,7 +137,7 @@ def iban_spans(text: str):
     is tried, and the one python-stdnum accepts is the IBAN (so an IBAN followed by another, or by a short
     word such as "BIC", is still found whole)."""
     position = 0
-    while (found := search_near_digits(_IBAN_START, text, position, _IBAN_LEAD)) is not None:
+    while (found := search_from_anchor(_IBAN_START, text, position, DIGIT, _IBAN_LEAD)) is not None:
         end = _longest_valid_iban(text, found)
         if end:
             yield found.start(), end

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from filters.pii.digit_scan import matches_near_digits
+from filters.anchored_search import DIGIT, matches_from_anchors
 from filters.pii.number_context import glued, has_date, identifier_before, in_link, phone_word_near
 
 MIN_DIGITS_WITHOUT_EVIDENCE = 7
@@ -35,8 +35,8 @@ RUN_LEAD = 3        # a run's optional plus, space and bracket come before its f
 
 
 def runs_in(text: str):
-    """RUN.finditer(text), found from digit to digit (filters/pii/digit_scan.py)."""
-    return matches_near_digits(RUN, text, RUN_LEAD)
+    """RUN.finditer(text), found from digit to digit (filters/anchored_search.py)."""
+    return matches_from_anchors(RUN, text, DIGIT, RUN_LEAD)
 _EXTENSION = re.compile(r"\s?(?:x|ext\.?|extn\.?|#)\s?\d+$", re.IGNORECASE)
 DIGIT_GROUPS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[^\d]+")

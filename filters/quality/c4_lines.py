@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from corpus.document import Drop
+from filters.anchored_search import matches_from_anchors
 from filters.quality.text_view import TERMINAL_PUNCTUATION, TextView
 from tokenmill.option_checks import OptionChecks
 
@@ -21,6 +22,7 @@ _CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
 # A match starts only where a run of sentence punctuation starts: from inside a run it would end where the run
 # ends anyway, and trying every start made a long run ("!?!?...", 1 MB) quadratic.
 _SENTENCE_END = re.compile(r"(?<![.!?。！？])[.!?。！？]+(?:[\"'”’)\]]*)(?:\s|$)")
+_SENTENCE_MARK = re.compile(r"[.!?。！？]")      # where a sentence end can start (filters/anchored_search.py)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class C4Config:
 
 
 def count_sentences(text: str) -> int:
-    return len(_SENTENCE_END.findall(text))
+    return sum(1 for _ in matches_from_anchors(_SENTENCE_END, text, _SENTENCE_MARK, 0))
 
 
 def c4_lines(view: TextView, config: C4Config) -> Union[str, Drop, None]:
