@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from corpus.document import Document, Drop
 from corpus.normalize import NormalizeConfig, Normalizer, normalize_text
 
@@ -24,3 +27,26 @@ def test_a_50_mb_document_is_refused_before_any_work():
 
 def test_empty_text():
     assert Normalizer(NormalizeConfig(min_chars=1))(Document("d", "", "s")).reason == "too_short"
+
+
+# spaces, every kind of line break, controls, a zero-width space, a soft hyphen, a combining accent
+TRICKY = st.text(alphabet=st.sampled_from("ab \n\n\t\r\x0b\x0c\x1c\x85\u2028\u2029\u00a0\u3000\x00\x7f\u200b\u00ad"
+                                          "e\u0301\u00e9"), max_size=30)
+
+
+@given(text=TRICKY)
+@settings(max_examples=2000, deadline=None)
+def test_a_text_taken_as_already_normal_is_one_the_full_normalisation_leaves_alone(text):
+    from corpus.normalize import already_normal, normalized
+    if already_normal(text):
+        assert normalized(text) == text
+    assert normalize_text(text) == normalized(text)
+    assert already_normal(normalized(text)) or normalized(normalized(text)) == normalized(text)
+
+
+def test_a_normal_text_is_seen_as_one_and_each_flaw_is_not():
+    from corpus.normalize import already_normal
+    assert already_normal("One line.\n\nA paragraph, caf\u00e9.\nLast")
+    for flawed in ("two  spaces", "end \nx", "x\n start", "a\n\n\nb", " lead", "trail\n", "tab\there",
+                   "cafe\u0301", "nb\u00a0sp", "ctl\x00"):
+        assert not already_normal(flawed), flawed
