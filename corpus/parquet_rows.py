@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from operator import attrgetter
 
 import pyarrow as pa
 import xxhash
@@ -62,9 +63,10 @@ class RecordColumns:
                          for field in schema]
 
     def __call__(self, records: list) -> pa.Table:
+        # map(attrgetter) reads a column in C, where a comprehension ran a Python step per record
         return pa.Table.from_arrays([
-            kind.array([getattr(record, name) for record in records]) if isinstance(kind, StructColumns)
-            else pa.array([getattr(record, name) for record in records], type=kind)
+            kind.array(list(map(attrgetter(name), records))) if isinstance(kind, StructColumns)
+            else pa.array(list(map(attrgetter(name), records)), type=kind)
             for name, kind in self._columns], schema=self._schema)
 
 
