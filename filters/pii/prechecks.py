@@ -29,11 +29,12 @@ PRECHECKS = {
     # every IPv4 form holds a dotted quad of 1-3 digit octets; every IPv6 form two colons with at most
     # four hex digits between them ("::" included)
     "IP_ADDRESS": (r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]|:[0-9A-Fa-f]{0,4}:", "fe3413dcbe29acc7"),
-    "US_SSN": (r"[0-9]{3}[- .]?[0-9]{2}", "57993c1316987eee"),             # 3 digits, maybe a separator, 2
+    # every SSN form is 9 digits grouped 5-4, 3-6, 3-2-4, 3.2.4, 3 2 4 or not at all
+    "US_SSN": (r"[0-9]{3}[- .]?[0-9]{2}[- .]?[0-9]{4}", "57993c1316987eee"),
     "US_PASSPORT": (r"[0-9]{8}", "4d39378952a1fd07"),                        # 9 digits, or a letter and 8
     "US_BANK_NUMBER": (r"[0-9]{8}", "77ff5492baf67207"),                     # 8 to 17 digits
-    "UK_NHS": (r"[0-9]{3}[- ]?[0-9]{3}", "d813b701023b5188"),                # 3, 3 and 4 digits
-    "US_ITIN": (r"9\d{2}", "8e00f2b5a45272e4"),                              # every form starts 9 and two digits
+    "UK_NHS": (r"[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{4}", "d813b701023b5188"),   # its pattern, without \b
+    "US_ITIN": (r"9\d{2}[- ]?\d{2}[- ]?\d{4}", "8e00f2b5a45272e4"),          # 9dd, 2 digits, 4, maybe separated
     "EMAIL_ADDRESS": (r"@", "f4644825e08ce16b"),
     "AWS_ACCESS_KEY": (r"AKIA|ASIA", "7f8a678753a46ba3"),
     "PRIVATE_KEY": (r"-----BEGIN ", "7c8cbc035752dba5"),
