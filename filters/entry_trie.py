@@ -7,7 +7,7 @@ begin with what it read (2.4 us). The match is the same: both take the leftmost
 position where any entry matches, and there the longest entry. In the trie the
 next character decides the branch, so at most one child of a node can match;
 each node that ends an entry tries its longer entries first and, when they fail,
-ends there. An entry of more than MAX_DEPTH characters keeps the plain
+ends there. A list with an entry of more than MAX_DEPTH characters keeps the plain
 alternation, whose pattern does not nest (Python's re parses nesting by
 recursion).
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-MAX_DEPTH = 100
+MAX_DEPTH = 50     # a 50-deep trie compiles under a recursion limit of 150 (Python sets 1000)
 _END = ""           # the key that marks a node where an entry ends (every other key is one character)
 
 

@@ -64,8 +64,10 @@ def compile_precheck(precheck: str):
 
 def top_level_alternatives(pattern: str) -> list:
     """`pattern` cut at each `|` outside a character class; [pattern] when it holds a group, where a `|`
-    may belong to the group (the prechecks have none)."""
-    if "(" in pattern:
+    may belong to the group, or a class that opens with `]` or holds a class (`[]a|b]`, `[[:alpha:]|x]`),
+    which this reading does not follow (the prechecks have none of them). Left whole, a pattern is only
+    searched more slowly."""
+    if "(" in pattern or any(mark in pattern for mark in ("[]", "[^]", "[[", "[^[")):
         return [pattern]
     alternatives, current, in_class, escaped = [], "", False, False
     for char in pattern:

@@ -180,6 +180,9 @@ def test_an_alternation_is_cut_only_at_its_top_level():
     assert top_level_alternatives(r"a[|b]c|d\|e") == ["a[|b]c", r"d\|e"]        # in a class, escaped: kept
     assert top_level_alternatives(r"(a|b)c") == [r"(a|b)c"]                     # a group: left whole
     assert top_level_alternatives("@") == ["@"]
+    # a class that opens with "]" or holds a class: left whole (found by a hostile review)
+    assert top_level_alternatives(r"[]a|b]") == [r"[]a|b]"]
+    assert top_level_alternatives(r"[[:alpha:]|x]") == [r"[[:alpha:]|x]"]
 
 
 @given(text=CASE_TRAPS)
